@@ -1,0 +1,244 @@
+"""The event catalog of DESIGN.md, version 1: payloads as msgspec structs.
+
+A field is never renamed or retyped within a version; a breaking change is a new
+struct registered with the next version. Events carry ids and the facts their
+consumers need, never a password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal, TypeVar
+from uuid import UUID
+
+import msgspec
+
+from contracts import topics
+
+AllyType = Literal["GOBIERNO_REGIONAL", "GOBIERNO_LOCAL", "OTRO_ALIADO"]
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True):
+    """Base of every event payload."""
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    type: str
+    version: int
+    topic: str
+    struct: type[Event]
+
+
+CATALOG: dict[tuple[str, int], EventSpec] = {}
+_SPEC_OF: dict[type[Event], EventSpec] = {}
+
+E = TypeVar("E", bound=type[Event])
+
+
+def event(topic: str, version: int = 1) -> Callable[[E], E]:
+    """Register a payload struct under its class name, version and topic."""
+
+    def register(cls: E) -> E:
+        spec = EventSpec(cls.__name__, version, topic, cls)
+        if (spec.type, version) in CATALOG:
+            raise ValueError(f"{spec.type} v{version} is registered twice")
+        CATALOG[(spec.type, version)] = spec
+        _SPEC_OF[cls] = spec
+        return cls
+
+    return register
+
+
+def spec_of(payload: Event) -> EventSpec:
+    return _SPEC_OF[type(payload)]
+
+
+class Jurisdiction(msgspec.Struct, frozen=True, kw_only=True):
+    """Where an ally acts: a region or district ubigeo, or a named entity."""
+
+    ally_type: AllyType
+    ubigeo: str | None = None
+    entity_name: str | None = None
+    entity_ruc: str | None = None
+
+
+class Person(msgspec.Struct, frozen=True, kw_only=True):
+    dni: str
+    names: str
+
+
+# access.request ---------------------------------------------------------------
+
+
+@event(topics.ACCESS_REQUEST)
+class AccessRequested(Event, frozen=True, kw_only=True):
+    request_id: UUID
+    code: str
+    jurisdiction: Jurisdiction
+    authority: Person
+    responsible_names: str
+    responsible_email: str
+
+
+@event(topics.ACCESS_REQUEST)
+class AccessApproved(Event, frozen=True, kw_only=True):
+    request_id: UUID
+    evaluator_id: str
+    jurisdiction: Jurisdiction
+    responsible_names: str
+    responsible_email: str
+    authority_email: str
+
+
+@event(topics.ACCESS_REQUEST)
+class AccessObserved(Event, frozen=True, kw_only=True):
+    request_id: UUID
+    evaluator_id: str
+    jurisdiction: Jurisdiction
+    observations: list[str]
+
+
+@event(topics.ACCESS_REQUEST)
+class AccessRejected(Event, frozen=True, kw_only=True):
+    request_id: UUID
+    evaluator_id: str
+    jurisdiction: Jurisdiction
+    reason: str
+
+
+# identity ---------------------------------------------------------------------
+
+
+@event(topics.IDENTITY_AUTHORITY)
+class AuthorityVerified(Event, frozen=True, kw_only=True):
+    request_id: UUID
+    result: Literal["MATCH", "MISMATCH", "NOT_FOUND"]
+    register: str
+    period: str
+    reason: str | None = None
+
+
+@event(topics.IDENTITY_ACCOUNT)
+class CredentialsIssued(Event, frozen=True, kw_only=True):
+    account_id: UUID
+    username: str
+    jurisdiction: Jurisdiction
+    request_id: UUID
+    issued_at: datetime
+
+
+@event(topics.IDENTITY_ACCOUNT)
+class CredentialsRevoked(Event, frozen=True, kw_only=True):
+    account_id: UUID
+    username: str
+    jurisdiction: Jurisdiction
+    request_id: UUID
+    reason: str
+    revoked_at: datetime
+
+
+# documents --------------------------------------------------------------------
+
+
+@event(topics.DOCUMENTS_DOCUMENT)
+class DDCGenerated(Event, frozen=True, kw_only=True):
+    request_id: UUID
+    object_key: str
+    sha256: str
+    verification_code: str
+
+
+@event(topics.DOCUMENTS_DOCUMENT)
+class DDCUploaded(Event, frozen=True, kw_only=True):
+    request_id: UUID
+    kind: Literal["DDC_SIGNED", "DESIGNATION"]
+    object_key: str
+    sha256: str
+    size: int
+    digitally_signed: bool
+    signer: str | None = None
+    intact: bool | None = None
+
+
+@event(topics.DOCUMENTS_DOCUMENT)
+class DocumentIssued(Event, frozen=True, kw_only=True):
+    document_id: UUID
+    kind: str
+    object_key: str
+    sha256: str
+    verification_code: str
+    subject_id: str
+
+
+# padron -----------------------------------------------------------------------
+
+
+class DistrictCount(msgspec.Struct, frozen=True, kw_only=True):
+    ubigeo: str
+    category: Literal["CONTINUADOR", "NUEVO", "REINCORPORADO", "SUSPENDIDO", "DESAFILIADO"]
+    count: int
+
+
+@event(topics.PADRON_PADRON)
+class PadronPublished(Event, frozen=True, kw_only=True):
+    padron_id: UUID
+    period: str
+    resolution_number: str
+    resolution_date: date
+    counts: list[DistrictCount]
+
+
+@event(topics.PADRON_BENEFICIARY)
+class AlertRaised(Event, frozen=True, kw_only=True):
+    alert_id: UUID
+    beneficiary_id: UUID
+    alert_type: str
+    ubigeo: str
+    raised_by: str
+
+
+@event(topics.PADRON_BENEFICIARY)
+class FADSubmitted(Event, frozen=True, kw_only=True):
+    fad_id: UUID
+    beneficiary_id: UUID
+    ubigeo: str
+    submitted_by: str
+    fields: list[str]
+
+
+@event(topics.PADRON_BENEFICIARY)
+class FADApplied(Event, frozen=True, kw_only=True):
+    fad_id: UUID
+    beneficiary_id: UUID
+    ubigeo: str
+    decided_by: str
+    approved: bool
+
+
+# cases ------------------------------------------------------------------------
+
+
+@event(topics.CASES_CASE)
+class CaseOpened(Event, frozen=True, kw_only=True):
+    case_id: UUID
+    oficio: str
+    case_number: str
+    ubigeo: str
+
+
+@event(topics.CASES_CASE)
+class CaseResolved(Event, frozen=True, kw_only=True):
+    case_id: UUID
+    case_number: str
+    ubigeo: str
+    conclusion: Literal["FUNDADO", "INFUNDADO"]
+
+
+@event(topics.CASES_CASE)
+class CaseResponseIssued(Event, frozen=True, kw_only=True):
+    case_id: UUID
+    oficio: str
+    document_codes: list[str]

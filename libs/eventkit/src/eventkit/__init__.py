@@ -1,0 +1,1 @@
+"""Shared messaging kit: outbox, relay, inbox, dead letters, migrations, settings."""

@@ -1,0 +1,207 @@
+"""A service's connections and lifecycle: pool, migrations, outbox relay, broker, health.
+
+The host never gives up on a dependency that is down: it keeps retrying in the
+background, says in one line what is wrong, and ``health()`` reports it. The
+same code runs embedded (shared in-memory broker) and distributed (own Kafka
+connection): only ``own_broker`` differs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import structlog
+from faststream.kafka import KafkaBroker, KafkaRouter
+
+from contracts import Event
+from eventkit.consumer import Consumer, Handler
+from eventkit.migrations import migrate
+from eventkit.relay import OutboxRelay
+
+log = structlog.get_logger(__name__)
+
+Check = Callable[[], Awaitable[str | None]]
+"""A health check: ``None`` when fine, otherwise a one-line description of the problem."""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    topic: str
+    handlers: Mapping[type[Event], Handler]
+
+
+@dataclass
+class CheckResult:
+    ok: bool
+    detail: str
+
+
+@dataclass
+class ServiceHost:
+    name: str
+    database_url: str
+    broker: KafkaBroker
+    migrations: Path
+    subscriptions: Sequence[Subscription] = ()
+    own_broker: bool = True
+    bus_address: str = "the configured servers"
+    checks: dict[str, Check] = field(default_factory=dict)
+    pool: asyncpg.Pool | None = None
+    problems: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.schema = self.name
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._broker_started = False
+        self.relay: OutboxRelay | None = None
+        self.router = KafkaRouter()
+        self.consumers = [Consumer(s.topic, self.name, s.handlers, self, self.publish) for s in self.subscriptions]
+        for consumer in self.consumers:
+            consumer.attach(self.router)
+        self.broker.include_router(self.router)
+
+    async def publish(self, topic: str, key: str, body: bytes, headers: dict[str, str]) -> None:
+        """Publish and wait for the broker's acknowledgement (acks=all, idempotent producer)."""
+        await self.broker.publish(body, topic=topic, key=key.encode(), headers=headers)
+
+    async def start(self) -> None:
+        self.problems["postgres"] = "connecting"
+        if self.own_broker:
+            self.problems["kafka"] = "connecting"
+        self._tasks.append(asyncio.create_task(self._connect_database(), name=f"{self.name}-db"))
+        if self.own_broker:
+            self._tasks.append(asyncio.create_task(self._connect_broker(), name=f"{self.name}-kafka"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        if self.own_broker and self._broker_started:
+            await self.broker.stop()
+        if self.pool is not None:
+            await self.pool.close()
+            self.pool = None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: object = None) -> AsyncIterator[None]:
+        await self.start()
+        try:
+            yield
+        finally:
+            await self.stop()
+
+    async def wait_ready(self, timeout_s: float = 60.0) -> None:
+        """Wait until every dependency answers; raise with the problems if it takes too long."""
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while self.problems or self.pool is None:
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"{self.name} not ready: {self.problems}")
+            await asyncio.sleep(0.1)
+
+    async def health(self) -> dict[str, CheckResult]:
+        results: dict[str, CheckResult] = {}
+        results["postgres"] = await self._check_postgres()
+        if self.own_broker:
+            problem = self.problems.get("kafka")
+            if problem is None and not await self.broker.ping(timeout=2.0):
+                problem = "Kafka does not answer"
+            results["kafka"] = CheckResult(problem is None, problem or "connected")
+        for name, check in self.checks.items():
+            try:
+                problem = await check()
+            except Exception as exc:  # noqa: BLE001 - a failing check is a health answer, not a crash
+                problem = f"{type(exc).__name__}: {exc}"
+            results[name] = CheckResult(problem is None, problem or "ok")
+        return results
+
+    async def _check_postgres(self) -> CheckResult:
+        if self.pool is None:
+            return CheckResult(False, self.problems.get("postgres", "not connected"))
+        try:
+            async with asyncio.timeout(2.0):
+                pending = await self.pool.fetchval("select count(*) from outbox where published_at is null")
+        except Exception as exc:  # noqa: BLE001
+            return CheckResult(False, f"PostgreSQL does not answer: {type(exc).__name__}: {exc}")
+        relay_error = self.relay.last_error if self.relay else None
+        detail = f"connected, schema {self.schema}, {pending} event(s) waiting in the outbox"
+        if relay_error:
+            return CheckResult(False, f"{detail}; relay failing: {relay_error}")
+        return CheckResult(True, detail)
+
+    async def _connect_database(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                pool = await asyncpg.create_pool(
+                    self.database_url,
+                    min_size=1,
+                    max_size=10,
+                    timeout=5,
+                    server_settings={"search_path": self.schema, "application_name": self.name},
+                )
+                async with pool.acquire() as conn:
+                    applied = await migrate(conn, self.schema, self.migrations)
+                break
+            except Exception as exc:  # noqa: BLE001 - reported in health, retried
+                self.problems["postgres"] = f"cannot use PostgreSQL at {_redact(self.database_url)}: {_describe(exc)}"
+                log.error("postgres_unavailable", service=self.name, error=self.problems["postgres"])
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        self.pool = pool
+        self.problems.pop("postgres", None)
+        log.info("postgres_ready", service=self.name, migrations_applied=len(applied))
+        self.relay = OutboxRelay(pool, self.schema, self.publish)
+        self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
+
+    async def _connect_broker(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                await self.broker.start()
+                self._broker_started = True
+                break
+            except Exception as exc:  # noqa: BLE001 - reported in health, retried
+                self.problems["kafka"] = f"cannot reach Kafka at {self.bus_address}: {_describe(exc)}"
+                log.error("kafka_unavailable", service=self.name, error=self.problems["kafka"])
+                with contextlib.suppress(Exception):
+                    await self.broker.stop()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        self.problems.pop("kafka", None)
+        log.info("kafka_ready", service=self.name)
+
+
+def kafka_broker(bootstrap: str, *, client_id: str) -> KafkaBroker:
+    """A broker whose producer loses nothing: idempotent, ``acks=all``."""
+    return KafkaBroker(
+        bootstrap,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        request_timeout_ms=10_000,
+        logger=None,
+    )
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if text.startswith(type(exc).__name__) else f"{type(exc).__name__}: {text}"
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a connection URL before it reaches a log or a health page."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}@{host}"

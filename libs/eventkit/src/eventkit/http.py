@@ -1,0 +1,39 @@
+"""The HTTP pieces every service shares: ``/health`` and the app factory."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from litestar import Litestar, get
+from litestar.datastructures import State
+from litestar.openapi.config import OpenAPIConfig
+from litestar.response import Response
+
+from eventkit.host import ServiceHost
+
+
+def health_payload(service: str, results: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    ok = all(r.ok for r in results.values())
+    body = {
+        "service": service,
+        "status": "ok" if ok else "unavailable",
+        "checks": {name: {"ok": r.ok, "detail": r.detail} for name, r in results.items()},
+    }
+    return (200 if ok else 503), body
+
+
+def create_service_app(host: ServiceHost, route_handlers: Sequence[Any] = (), *, title: str) -> Litestar:
+    """A service's Litestar app: its routes, ``GET /health``, and the host's lifespan."""
+
+    @get("/health", include_in_schema=True, summary="Service and dependency health")
+    async def health() -> Response[dict[str, Any]]:
+        status, body = health_payload(host.name, await host.health())
+        return Response(body, status_code=status)
+
+    return Litestar(
+        route_handlers=[health, *route_handlers],
+        lifespan=[host.lifespan],
+        openapi_config=OpenAPIConfig(title=title, version="0.1.0", path="/schema"),
+        state=State({"host": host}),
+    )

@@ -1,0 +1,1 @@
+"""Composition root: the embedded run, the distributed run and operator commands."""

@@ -1,0 +1,104 @@
+"""``contigo``: run the system (embedded or distributed), one service, or an operator task."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from eventkit.settings import ConfigError, load_settings
+
+
+def _serve(name: str, host: str, port: int) -> None:
+    import uvicorn
+
+    from contigo.services import BY_NAME
+    from eventkit.host import kafka_broker
+    from eventkit.logs import configure_logging
+
+    configure_logging(os.environ.get("CONTIGO_LOG_LEVEL", "INFO"))
+    if name == "gateway":
+        import gateway.app
+        import gateway.config
+
+        app = gateway.app.create_app(load_settings(gateway.config.Settings))
+    else:
+        entry = BY_NAME[name]
+        settings = load_settings(entry.settings)
+        broker = kafka_broker(settings.kafka_bootstrap, client_id=f"contigo-{name}")
+        app = entry.create_app(settings, broker, own_broker=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _mail_catcher(port: int, folder: Path) -> None:
+    import threading
+
+    from contigo.mailcatcher import start_mail_catcher
+
+    controller = start_mail_catcher(folder, port=port)
+    print(f"mail catcher on 127.0.0.1:{port}, messages in {folder}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        controller.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="contigo", description="CONTIGO Aliados")
+    sub = parser.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="run the whole system (embedded by default)")
+    up.add_argument("--distributed", action="store_true", help="each service as its own process on Kafka/MinIO")
+    up.add_argument("--port", type=int, default=8000)
+    up.add_argument("--data-dir", type=Path, default=None)
+    serve = sub.add_parser("serve", help="run one service as its own process")
+    serve.add_argument("service", choices=["identity", "access", "documents", "padron", "cases", "gateway"])
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, required=True)
+    sub.add_parser("init", help="create topics and bucket, apply migrations (distributed)")
+    replay = sub.add_parser("replay-dlq", help="send a consumer group's dead letters back to their topic")
+    replay.add_argument("--topic", required=True)
+    replay.add_argument("--group", required=True)
+    replay.add_argument("--bootstrap", default=os.environ.get("CONTIGO_KAFKA_BOOTSTRAP", "127.0.0.1:59092"))
+    mail = sub.add_parser("mail-catcher", help="a local SMTP server keeping messages in a folder")
+    mail.add_argument("--port", type=int, default=2525)
+    mail.add_argument("--folder", type=Path, default=Path(".contigo/mail"))
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "up" and args.distributed:
+            from contigo.distributed import up as up_distributed
+
+            return up_distributed(Path(".contigo/distributed"))
+        if args.command == "up":
+            from contigo.embedded import default_data_dir
+            from contigo.embedded import serve as serve_embedded
+
+            asyncio.run(serve_embedded(args.data_dir or default_data_dir(), port=args.port))
+        elif args.command == "serve":
+            _serve(args.service, args.host, args.port)
+        elif args.command == "init":
+            from contigo.provision import init
+
+            asyncio.run(init())
+        elif args.command == "replay-dlq":
+            from eventkit.replay import replay_dead_letters
+
+            count = asyncio.run(replay_dead_letters(args.bootstrap, args.topic, args.group))
+            print(f"{count} dead letter(s) of {args.group} sent back to {args.topic}")
+        elif args.command == "mail-catcher":
+            _mail_catcher(args.port, args.folder)
+    except ConfigError as exc:
+        print(f"contigo: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        print(f"contigo: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

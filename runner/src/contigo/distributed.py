@@ -1,0 +1,80 @@
+"""The distributed run on one machine: local Kafka, PostgreSQL and MinIO from deploy/local,
+then each service as its own OS process, the gateway in front."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from contigo.services import GATEWAY_PORT, SERVICES
+
+REPO = Path(__file__).resolve().parents[3]
+SERVERS = REPO / "deploy" / "local" / "servers.sh"
+
+
+def _servers_env() -> dict[str, str]:
+    cache = Path(os.environ.get("CONTIGO_CACHE") or Path.home() / ".cache/contigo")
+    state = Path(os.environ.get("CONTIGO_STATE") or cache / "state")
+    env = {}
+    for line in (state / "servers.env").read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, value = line.removeprefix("export ").split("=", 1)
+            env[key] = value.strip().strip('"')
+    return env
+
+
+def _wait_health(url: str, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def up(log_dir: Path, smtp_port: int = 2525) -> int:
+    subprocess.run(["bash", str(SERVERS), "start"], check=True)
+    env = os.environ | _servers_env() | {"CONTIGO_SMTP_HOST": "127.0.0.1", "CONTIGO_SMTP_PORT": str(smtp_port)}
+    exe = [sys.executable, "-m", "contigo.cli"]
+    subprocess.run([*exe, "init"], env=env, check=True)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def spawn(args: list[str], log_name: str) -> None:
+        log = (log_dir / log_name).open("ab")
+        procs.append(subprocess.Popen([*exe, *args], env=env, stdout=log, stderr=subprocess.STDOUT))
+
+    spawn(["mail-catcher", "--port", str(smtp_port), "--folder", str(log_dir / "mail")], "mail-catcher.log")
+    for s in SERVICES:
+        spawn(["serve", s.name, "--port", str(s.port)], f"{s.name}.log")
+    spawn(["serve", "gateway", "--port", str(GATEWAY_PORT)], "gateway.log")
+    try:
+        url = f"http://127.0.0.1:{GATEWAY_PORT}"
+        if _wait_health(f"{url}/health", 60):
+            print(f"CONTIGO Aliados (distribuido) listo en {url} — salud en {url}/health; registros en {log_dir}")
+        else:
+            print(f"CONTIGO Aliados no respondió sano en 60 s; vea {url}/health y los registros en {log_dir}")
+        print("Ctrl-C para detener los servicios (los servidores siguen: deploy/local/servers.sh stop).", flush=True)
+        # Blocked only now: children spawned above must keep their default handlers.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    return 0

@@ -1,0 +1,1 @@
+"""USUARIO ALIADO access requests, drafts, evaluation queue and deadlines."""

@@ -1,0 +1,1 @@
+"""CTVC oficios and cases, evidence and response matrices."""

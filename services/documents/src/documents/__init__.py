@@ -1,0 +1,1 @@
+"""Generated and uploaded PDFs, validation, signatures, verification codes."""

@@ -1,0 +1,17 @@
+"""Settings of the documents service, read once from CONTIGO_* variables."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str
+    kafka_bootstrap: str = "127.0.0.1:59092"
+    # MinIO / S3. When no endpoint is set, objects live in ``storage_dir``.
+    s3_endpoint: str = ""
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_bucket: str = "contigo-documents"
+    s3_secure: bool = False
+    storage_dir: str = ""

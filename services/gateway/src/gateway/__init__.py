@@ -1,0 +1,1 @@
+"""The public HTTP API: authentication, routing to services, health."""

@@ -1,0 +1,1 @@
+"""Citizen look-up, register of authorities, accounts, credentials, tokens."""

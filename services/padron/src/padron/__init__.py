@@ -1,0 +1,1 @@
+"""Beneficiaries, padrón versions, collection authorizations, alerts and FAD."""
