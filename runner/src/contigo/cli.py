@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--distributed", action="store_true", help="each service as its own process on Kafka/MinIO")
     up.add_argument("--port", type=int, default=8000)
     up.add_argument("--data-dir", type=Path, default=None)
+    up.add_argument("--smtp-port", type=int, default=2525, help="port of the local mail catcher")
     serve = sub.add_parser("serve", help="run one service as its own process")
     serve.add_argument("service", choices=["identity", "access", "documents", "padron", "cases", "gateway"])
     serve.add_argument("--host", default="127.0.0.1")
@@ -70,12 +71,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "up" and args.distributed:
             from contigo.distributed import up as up_distributed
 
-            return up_distributed(Path(".contigo/distributed"))
+            return up_distributed(Path(".contigo/distributed"), smtp_port=args.smtp_port)
         if args.command == "up":
             from contigo.embedded import default_data_dir
             from contigo.embedded import serve as serve_embedded
 
-            asyncio.run(serve_embedded(args.data_dir or default_data_dir(), port=args.port))
+            asyncio.run(serve_embedded(args.data_dir or default_data_dir(), port=args.port, smtp_port=args.smtp_port))
         elif args.command == "serve":
             _serve(args.service, args.host, args.port)
         elif args.command == "init":

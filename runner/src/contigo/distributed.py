@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -41,7 +42,27 @@ def _wait_health(url: str, timeout_s: float) -> bool:
     return False
 
 
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def up(log_dir: Path, smtp_port: int = 2525) -> int:
+    # SIGTERM stops the run like Ctrl-C does; exec() gives the children back the default.
+    signal.signal(signal.SIGTERM, _interrupt)
+    busy = [p for p in [GATEWAY_PORT, smtp_port, *(s.port for s in SERVICES)] if not _port_free(p)]
+    if busy:
+        print(f"contigo: port(s) {', '.join(map(str, busy))} already in use on 127.0.0.1; stop what holds them first")
+        return 1
     subprocess.run(["bash", str(SERVERS), "start"], check=True)
     env = os.environ | _servers_env() | {"CONTIGO_SMTP_HOST": "127.0.0.1", "CONTIGO_SMTP_PORT": str(smtp_port)}
     exe = [sys.executable, "-m", "contigo.cli"]
@@ -64,9 +85,8 @@ def up(log_dir: Path, smtp_port: int = 2525) -> int:
         else:
             print(f"CONTIGO Aliados no respondió sano en 60 s; vea {url}/health y los registros en {log_dir}")
         print("Ctrl-C para detener los servicios (los servidores siguen: deploy/local/servers.sh stop).", flush=True)
-        # Blocked only now: children spawned above must keep their default handlers.
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        while True:
+            signal.pause()
     except KeyboardInterrupt:
         pass
     finally:

@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 import structlog
+from aiokafka.client import AIOKafkaClient
 from faststream.kafka import KafkaBroker, KafkaRouter
 
 from contracts import Event
@@ -166,6 +167,7 @@ class ServiceHost:
         delay = 0.5
         while True:
             try:
+                await _probe_kafka(self.bus_address)
                 await self.broker.start()
                 self._broker_started = True
                 break
@@ -190,6 +192,15 @@ def kafka_broker(bootstrap: str, *, client_id: str) -> KafkaBroker:
         request_timeout_ms=10_000,
         logger=None,
     )
+
+
+async def _probe_kafka(bootstrap: str) -> None:
+    """Bootstrap a throw-away client first: a broker that fails half-way through start leaks its producer."""
+    client = AIOKafkaClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    try:
+        await client.bootstrap()
+    finally:
+        await client.close()
 
 
 def _describe(exc: BaseException) -> str:

@@ -1,0 +1,111 @@
+"""On real PostgreSQL: migrations run once; the relay publishes only committed rows, once each."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from contracts.events import CaseOpened
+from eventkit import inbox, outbox
+from eventkit.messages import wrap
+from eventkit.migrations import migrate
+from eventkit.relay import OutboxRelay
+
+pytestmark = pytest.mark.integration
+
+
+def case() -> CaseOpened:
+    return CaseOpened(case_id=uuid.uuid4(), oficio="OF-7", case_number="0007-2022-CTVC/HVC", ubigeo="090101")
+
+
+async def schema_pool(database_url: str, tmp_path: Path) -> tuple[asyncpg.Pool, str]:
+    schema = f"kit_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(database_url)
+    try:
+        await migrate(conn, schema, tmp_path)
+    finally:
+        await conn.close()
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=3, server_settings={"search_path": schema})
+    return pool, schema
+
+
+async def test_migrations_apply_once_and_a_second_run_changes_nothing(database_url, tmp_path):
+    (tmp_path / "0001_things.sql").write_text("create table things (id int primary key);")
+    schema = f"kit_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(database_url)
+    try:
+        first = await migrate(conn, schema, tmp_path)
+        second = await migrate(conn, schema, tmp_path)
+        tables = await conn.fetchval("select count(*) from information_schema.tables where table_schema = $1", schema)
+    finally:
+        await conn.close()
+
+    assert first == ["eventkit:0001", f"{schema}:0001"]
+    assert second == []
+    assert tables == 4  # schema_migrations, outbox, inbox, things
+
+
+async def test_the_relay_publishes_committed_events_once_and_never_rolled_back_ones(database_url, tmp_path):
+    pool, schema = await schema_pool(database_url, tmp_path)
+    sent: list[tuple[str, str]] = []
+
+    async def publish(topic: str, key: str, body: bytes, headers: dict[str, str]) -> None:
+        sent.append((topic, key))
+
+    kept, dropped = wrap(case(), key="kept"), wrap(case(), key="dropped")
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            await outbox.add(conn, kept)
+        with pytest.raises(RuntimeError):
+            async with pool.acquire() as conn, conn.transaction():
+                await outbox.add(conn, dropped)
+                raise RuntimeError("the state change failed")
+        relay = OutboxRelay(pool, schema, publish)
+
+        first = await relay.publish_pending()
+        second = await relay.publish_pending()
+        published_at = await pool.fetchval("select published_at from outbox where event_id = $1", kept.event_id)
+    finally:
+        await pool.close()
+
+    assert (first, second) == (1, 0)
+    assert sent == [("cases.case", "kept")]
+    assert published_at is not None and published_at <= datetime.now(UTC)
+
+
+async def test_a_failed_publish_leaves_the_event_in_the_outbox_for_the_next_try(database_url, tmp_path):
+    pool, schema = await schema_pool(database_url, tmp_path)
+
+    async def broken(topic: str, key: str, body: bytes, headers: dict[str, str]) -> None:
+        raise ConnectionError("broker down")
+
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            await outbox.add(conn, wrap(case(), key="k"))
+        with pytest.raises(ConnectionError):
+            await OutboxRelay(pool, schema, broken).publish_pending()
+        waiting = await pool.fetchval("select count(*) from outbox where published_at is null")
+    finally:
+        await pool.close()
+
+    assert waiting == 1
+
+
+async def test_the_inbox_claims_an_event_once_per_consumer(database_url, tmp_path):
+    pool, _schema = await schema_pool(database_url, tmp_path)
+    event_id = uuid.uuid4()
+    try:
+        async with pool.acquire() as conn:
+            claims = [
+                await inbox.claim(conn, "cases", event_id),
+                await inbox.claim(conn, "cases", event_id),
+                await inbox.claim(conn, "documents", event_id),
+            ]
+    finally:
+        await pool.close()
+
+    assert claims == [True, False, True]
