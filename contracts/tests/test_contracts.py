@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from contracts import CATALOG, Envelope, decode, encode, topics
-from contracts.events import AccessRequested, Jurisdiction, Person, spec_of
+from contracts.events import AccessRequested, Jurisdiction, Person, Responsible, spec_of
 from contracts.schemas import SNAPSHOT_DIR, schema_text, snapshot_path
 
 pytestmark = pytest.mark.unit
@@ -47,10 +47,13 @@ def test_an_envelope_round_trips_with_its_payload_left_raw_until_read():
     payload = AccessRequested(
         request_id=uuid4(),
         code="SA-2026-000001",
+        attempt=1,
         jurisdiction=Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090101"),
         authority=Person(dni="12345678", names="ANA QUISPE"),
-        responsible_names="LUIS MAMANI",
-        responsible_email="omaped@example.pe",
+        authority_role="ALCALDE",
+        responsible=Responsible(
+            dni="87654321", names="LUIS MAMANI", office="OMAPED", position="Jefe", email="omaped@example.pe"
+        ),
     )
     spec = spec_of(payload)
     envelope = Envelope(

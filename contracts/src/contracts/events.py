@@ -70,26 +70,50 @@ class Person(msgspec.Struct, frozen=True, kw_only=True):
     names: str
 
 
+class Responsible(msgspec.Struct, frozen=True, kw_only=True):
+    """The person who will hold the account, as the DDC shows them."""
+
+    dni: str
+    names: str
+    office: str
+    position: str
+    email: str
+
+
+class Entity(msgspec.Struct, frozen=True, kw_only=True):
+    """What only an OTRO_ALIADO declares about itself."""
+
+    public: bool
+    rof_document: str | None = None
+    designation_document: str | None = None
+
+
 # access.request ---------------------------------------------------------------
 
 
 @event(topics.ACCESS_REQUEST)
 class AccessRequested(Event, frozen=True, kw_only=True):
+    """A request was sent (``attempt`` 1) or sent again after an observation (2, 3, ...)."""
+
     request_id: UUID
     code: str
+    attempt: int
     jurisdiction: Jurisdiction
     authority: Person
-    responsible_names: str
-    responsible_email: str
+    authority_role: str
+    responsible: Responsible
+    entity: Entity | None = None
 
 
 @event(topics.ACCESS_REQUEST)
 class AccessApproved(Event, frozen=True, kw_only=True):
     request_id: UUID
+    code: str
     evaluator_id: str
     jurisdiction: Jurisdiction
     responsible_names: str
     responsible_email: str
+    authority_names: str
     authority_email: str
 
 
@@ -115,6 +139,7 @@ class AccessRejected(Event, frozen=True, kw_only=True):
 @event(topics.IDENTITY_AUTHORITY)
 class AuthorityVerified(Event, frozen=True, kw_only=True):
     request_id: UUID
+    attempt: int
     result: Literal["MATCH", "MISMATCH", "NOT_FOUND"]
     register: str
     period: str
@@ -146,6 +171,7 @@ class CredentialsRevoked(Event, frozen=True, kw_only=True):
 @event(topics.DOCUMENTS_DOCUMENT)
 class DDCGenerated(Event, frozen=True, kw_only=True):
     request_id: UUID
+    attempt: int
     object_key: str
     sha256: str
     verification_code: str
