@@ -75,3 +75,14 @@ def test_an_envelope_round_trips_with_its_payload_left_raw_until_read():
 def test_a_payload_that_breaks_its_schema_is_refused():
     with pytest.raises(msgspec.ValidationError):
         msgspec.json.decode(b'{"request_id": "not-a-uuid"}', type=AccessRequested)
+
+
+def test_the_ubigeo_holds_every_region_and_district_of_the_inei_list():
+    from contracts import ubigeo
+
+    assert len(ubigeo.regions()) == 25
+    assert len(ubigeo.provinces()) == 196
+    assert len(ubigeo.districts()) == 1891
+    assert ubigeo.describe("09") == "Huancavelica"
+    assert ubigeo.describe("090101") == "Huancavelica, Huancavelica, Huancavelica"
+    assert not ubigeo.is_district("999999")

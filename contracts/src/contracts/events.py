@@ -180,6 +180,7 @@ class DDCGenerated(Event, frozen=True, kw_only=True):
 @event(topics.DOCUMENTS_DOCUMENT)
 class DDCUploaded(Event, frozen=True, kw_only=True):
     request_id: UUID
+    attempt: int
     kind: Literal["DDC_SIGNED", "DESIGNATION"]
     object_key: str
     sha256: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from litestar import Litestar, get
+from litestar import Litestar, Request, get
 from litestar.datastructures import State
 from litestar.openapi.config import OpenAPIConfig
 from litestar.response import Response
@@ -23,8 +23,33 @@ def health_payload(service: str, results: dict[str, Any]) -> tuple[int, dict[str
     return (200 if ok else 503), body
 
 
-def create_service_app(host: ServiceHost, route_handlers: Sequence[Any] = (), *, title: str) -> Litestar:
-    """A service's Litestar app: its routes, ``GET /health``, and the host's lifespan."""
+class UserError(Exception):
+    """A refusal a person reads: a Spanish message, an HTTP status, and per-field messages.
+
+    Rendered as ``{"detail": "...", "errors": {"field.path": "..."}}``.
+    """
+
+    def __init__(self, detail: str, status: int = 422, errors: dict[str, str] | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.status = status
+        self.errors = errors or {}
+
+
+def user_error_response(_request: Request, exc: UserError) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {"detail": exc.detail}
+    if exc.errors:
+        body["errors"] = exc.errors
+    return Response(body, status_code=exc.status)
+
+
+def create_service_app(
+    host: ServiceHost, route_handlers: Sequence[Any] = (), *, title: str, **options: Any
+) -> Litestar:
+    """A service's Litestar app: its routes, ``GET /health``, and the host's lifespan.
+
+    ``options`` go to ``Litestar`` (e.g. ``request_max_body_size``).
+    """
 
     @get("/health", include_in_schema=True, summary="Service and dependency health")
     async def health() -> Response[dict[str, Any]]:
@@ -36,4 +61,6 @@ def create_service_app(host: ServiceHost, route_handlers: Sequence[Any] = (), *,
         lifespan=[host.lifespan],
         openapi_config=OpenAPIConfig(title=title, version="0.1.0", path="/schema"),
         state=State({"host": host}),
+        exception_handlers={UserError: user_error_response},
+        **options,
     )
