@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
 
+from access.api import AccessApi
 from access.config import Settings
+from access.consumers import SUBSCRIPTIONS
+from authkit import Verifier, load_public_key
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
+from eventkit.settings import ConfigError
 
 NAME = "access"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -21,7 +26,15 @@ def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> 
         database_url=settings.database_url,
         broker=broker,
         migrations=MIGRATIONS,
+        subscriptions=SUBSCRIPTIONS,
         own_broker=own_broker,
         bus_address=settings.kafka_bootstrap,
     )
-    return create_service_app(host, title="CONTIGO Aliados - solicitudes de acceso")
+    verifier = None
+    if settings.token_public_key_file:
+        try:
+            verifier = Verifier(load_public_key(Path(settings.token_public_key_file)))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"CONTIGO_TOKEN_PUBLIC_KEY_FILE is invalid: {exc}") from None
+    api = AccessApi(host, verifier, settings.captcha_hmac_key or secrets.token_hex(32), settings.captcha_max_number)
+    return create_service_app(host, [api.router()], title="CONTIGO Aliados - solicitudes de acceso")

@@ -8,3 +8,8 @@ import msgspec
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str
     kafka_bootstrap: str = "127.0.0.1:59092"
+    # identity's public key (PEM) to check evaluators' tokens
+    token_public_key_file: str = ""
+    # HMAC key of the ALTCHA proof-of-work; empty: a random key for this process
+    captcha_hmac_key: str = ""
+    captcha_max_number: int = 100_000

@@ -1,0 +1,221 @@
+"""HTTP API of the access service: decode, call one handler, map refusals to Spanish answers."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from altcha import v1 as altcha
+from litestar import Request, Router, get, post, put
+from litestar.params import FromPath
+
+from access import handlers
+from access.domain import FormError, RequestForm, TransitionError
+from access.repo import PgUnitOfWork
+from access.views import RequestView, view
+from authkit import TokenError, Verifier, bearer
+from contracts import ubigeo
+from eventkit.host import ServiceHost
+from eventkit.http import UserError
+
+_FIELD = re.compile(r"at `\$\.?([^`]*)`")
+
+
+class SubmitBody(msgspec.Struct, kw_only=True):
+    altcha: str | None = None
+
+
+class ResumeBody(msgspec.Struct, kw_only=True):
+    code: str
+    authority_dni: str
+
+
+class DecisionBody(msgspec.Struct, kw_only=True):
+    decision: str
+    reason: str = ""
+    observations: list[str] = msgspec.field(default_factory=list)
+
+
+class Place(msgspec.Struct):
+    code: str
+    name: str
+
+
+def decode(body: bytes, kind: type[Any]) -> Any:
+    try:
+        return msgspec.json.decode(body or b"{}", type=kind)
+    except msgspec.ValidationError as exc:
+        match = _FIELD.search(str(exc))
+        path = (match.group(1) if match else "") or "body"
+        if "missing required field" in str(exc):
+            missing = re.search(r"`(\w+)`", str(exc))
+            path = ".".join(p for p in (match.group(1) if match else "", missing.group(1) if missing else "") if p)
+            raise UserError("Faltan datos en el formulario.", 422, {path: "Este dato es obligatorio."}) from None
+        raise UserError("Hay datos con un formato no válido.", 422, {path: "Valor no válido."}) from None
+    except msgspec.DecodeError:
+        raise UserError("El cuerpo de la solicitud no es JSON válido.", 400) from None
+
+
+class AccessApi:
+    """The routes, bound to their dependencies (the host's pool, the token verifier, the captcha key)."""
+
+    def __init__(self, host: ServiceHost, verifier: Verifier | None, captcha_key: str, captcha_max: int):
+        self.host = host
+        self.verifier = verifier
+        self.captcha_key = captcha_key
+        self.captcha_max = captcha_max
+
+    @contextlib.asynccontextmanager
+    async def uow(self) -> AsyncIterator[PgUnitOfWork]:
+        if self.host.pool is None:
+            raise UserError("El servicio está iniciando; intente nuevamente en unos segundos.", 503)
+        try:
+            async with self.host.pool.acquire() as conn, conn.transaction():
+                yield PgUnitOfWork(conn)
+        except FormError as exc:
+            raise UserError("Hay errores en el formulario.", 422, exc.errors) from None
+        except TransitionError as exc:
+            raise UserError(str(exc), 409) from None
+        except handlers.NotFoundError as exc:
+            raise UserError(str(exc), 404) from None
+        except handlers.CaptchaError as exc:
+            raise UserError(str(exc), 400) from None
+
+    def evaluator(self, request: Request) -> str:
+        if self.verifier is None:
+            raise UserError("La evaluación no está configurada (falta la clave pública de tokens).", 503)
+        try:
+            claims = self.verifier.verify(bearer(request.headers.get("authorization")))
+        except TokenError:
+            raise UserError("Inicie sesión como evaluador.", 401) from None
+        if claims.role not in ("EVALUATOR", "ADMIN"):
+            raise UserError("Solo el personal evaluador puede ver y decidir solicitudes.", 403)
+        return claims.username
+
+    def captcha_signature(self, payload: str | None) -> str:
+        if not payload:
+            raise UserError("Resuelva la verificación anti-robots antes de enviar.", 400)
+        try:
+            ok, _error = altcha.verify_solution(payload, self.captcha_key, True)
+            signature = msgspec.json.decode(base64.b64decode(payload))["signature"]
+        except Exception:  # noqa: BLE001 - any malformed payload is the same refusal
+            ok, signature = False, ""
+        if not ok:
+            raise UserError("La verificación anti-robots no es válida o expiró; resuélvala de nuevo.", 400)
+        return signature
+
+    def router(self) -> Router:
+        api = self
+
+        @get("/ubigeo/regions", summary="Regiones (departamentos) del INEI")
+        async def regions() -> list[Place]:
+            return [Place(c, n) for c, n in sorted(ubigeo.regions().items())]
+
+        @get("/ubigeo/regions/{code:str}/provinces", summary="Provincias de una región")
+        async def provinces(code: FromPath[str]) -> list[Place]:
+            found = [Place(c, n) for c, (r, n) in sorted(ubigeo.provinces().items()) if r == code]
+            if not found:
+                raise UserError("La región no existe en el ubigeo del INEI.", 404)
+            return found
+
+        @get("/ubigeo/provinces/{code:str}/districts", summary="Distritos de una provincia")
+        async def districts(code: FromPath[str]) -> list[Place]:
+            found = [Place(d.ubigeo, d.district) for d in ubigeo.districts().values() if d.province_code == code]
+            if not found:
+                raise UserError("La provincia no existe en el ubigeo del INEI.", 404)
+            return found
+
+        @get("/captcha", summary="Reto ALTCHA (prueba de trabajo) para el envío final")
+        async def captcha() -> dict[str, Any]:
+            challenge = altcha.create_challenge(
+                altcha.ChallengeOptions(
+                    hmac_key=api.captcha_key,
+                    max_number=api.captcha_max,
+                    expires=datetime.now(UTC) + timedelta(minutes=20),
+                )
+            )
+            return {
+                "algorithm": challenge.algorithm,
+                "challenge": challenge.challenge,
+                "maxnumber": challenge.max_number,
+                "salt": challenge.salt,
+                "signature": challenge.signature,
+            }
+
+        @post("/access-requests", summary="Crear una solicitud (borrador)", status_code=201)
+        async def create(request: Request) -> RequestView:
+            form = decode(await request.body(), RequestForm)
+            async with api.uow() as uow:
+                created = await handlers.create_draft(form, uow, datetime.now(UTC))
+            return view(created, date.today())
+
+        @put("/access-requests/{request_id:uuid}", summary="Guardar el borrador")
+        async def save(request_id: FromPath[UUID], request: Request) -> RequestView:
+            form = decode(await request.body(), RequestForm)
+            async with api.uow() as uow:
+                saved = await handlers.save_draft(request_id, form, uow)
+            return view(saved, date.today())
+
+        @get("/access-requests/{request_id:uuid}", summary="Estado de la solicitud")
+        async def status(request_id: FromPath[UUID]) -> RequestView:
+            async with api.uow() as uow:
+                found = await handlers._load(uow, request_id)
+            return view(found, date.today())
+
+        @post("/access-requests/resume", summary="Retomar con código y DNI de la autoridad", status_code=200)
+        async def resume(request: Request) -> RequestView:
+            body = decode(await request.body(), ResumeBody)
+            async with api.uow() as uow:
+                found = await handlers.resume(body.code, body.authority_dni, uow)
+            return view(found, date.today())
+
+        @post("/access-requests/{request_id:uuid}/submit", summary="Enviar la solicitud", status_code=202)
+        async def submit(request_id: FromPath[UUID], request: Request) -> RequestView:
+            body = decode(await request.body(), SubmitBody)
+            async with api.uow() as uow:
+                current = await handlers._load(uow, request_id)
+                signature = None
+                if current.state in ("DRAFT", "OBSERVED"):
+                    signature = api.captcha_signature(body.altcha)
+                sent = await handlers.submit(request_id, signature, uow, datetime.now(UTC))
+            return view(sent, date.today())
+
+        @get("/evaluation/queue", summary="Cola de evaluación (personal evaluador)")
+        async def queue(request: Request) -> list[RequestView]:
+            api.evaluator(request)
+            async with api.uow() as uow:
+                pending = await handlers.evaluation_queue(uow)
+            return [view(r, date.today()) for r in pending]
+
+        @post("/evaluation/{request_id:uuid}/decision", summary="Aprobar, observar o rechazar", status_code=200)
+        async def decision(request_id: FromPath[UUID], request: Request) -> RequestView:
+            evaluator = api.evaluator(request)
+            body = decode(await request.body(), DecisionBody)
+            async with api.uow() as uow:
+                decided = await handlers.decide(
+                    request_id, body.decision, evaluator, uow, reason=body.reason, observations=body.observations
+                )
+            return view(decided, date.today())
+
+        return Router(
+            path="/",
+            route_handlers=[
+                regions,
+                provinces,
+                districts,
+                captcha,
+                create,
+                save,
+                status,
+                resume,
+                submit,
+                queue,
+                decision,
+            ],
+        )

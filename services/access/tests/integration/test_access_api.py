@@ -1,0 +1,253 @@
+"""The access API on real PostgreSQL: drafts, resuming, the captcha-guarded send, evaluation."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from altcha import v1 as altcha
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+
+import access.app
+import access.config
+from access import consumers
+from authkit import Claims, Signer
+from contracts.events import AuthorityVerified, DDCGenerated, DDCUploaded
+from eventkit.messages import wrap
+
+pytestmark = pytest.mark.integration
+
+FORM = {
+    "ally_type": "GOBIERNO_LOCAL",
+    "ubigeo": "090101",
+    "authority": {
+        "dni": "40123456",
+        "names": "Ana Quispe Mamani",
+        "mobile": "987654321",
+        "personal_email": "ana@example.pe",
+        "institutional_email": "alcaldia@muni.gob.pe",
+    },
+    "responsible": {
+        "dni": "41234567",
+        "names": "Luis Huamán Rojas",
+        "landline": "067 451234",
+        "personal_email": "luis@example.pe",
+        "institutional_email": "omaped@muni.gob.pe",
+        "office": "OMAPED",
+        "position": "Jefe de la OMAPED",
+    },
+}
+
+
+@contextlib.asynccontextmanager
+async def access_client(database_url, tmp_path):
+    key = Ed25519PrivateKey.generate()
+    public = tmp_path / "token.pub.pem"
+    public.write_bytes(key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
+    settings = access.config.Settings(
+        database_url=database_url, token_public_key_file=str(public), captcha_max_number=5000
+    )
+    broker = KafkaBroker("test", logger=None)
+    app = access.app.create_app(settings, broker, own_broker=False)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        TestKafkaBroker(broker),
+        app.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url="http://a") as c,
+    ):
+        await app.state.host.wait_ready(30)
+        c.host = app.state.host
+        c.signer = Signer(key)
+        yield c
+
+
+async def solved_captcha(client) -> str:
+    challenge = (await client.get("/captcha")).json()
+    solution = altcha.solve_challenge(
+        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxnumber"], 0
+    )
+    payload = {k: challenge[k] for k in ("algorithm", "challenge", "salt", "signature")} | {"number": solution.number}
+    return base64.b64encode(json.dumps(payload).encode()).decode()
+
+
+async def outbox_types(client, request_id) -> list[str]:
+    rows = await client.host.pool.fetch("select type, key from outbox order by seq")
+    return [r["type"] for r in rows if r["key"] == str(request_id)]
+
+
+async def apply(client, handler, event) -> None:
+    async with client.host.pool.acquire() as conn, conn.transaction():
+        await handler(wrap(event, key=str(event.request_id)), event, conn)
+
+
+async def test_a_draft_is_saved_and_resumed_with_its_code_and_the_authoritys_dni(database_url, tmp_path):
+    async with access_client(database_url, tmp_path) as client:
+        created = (
+            await client.post(
+                "/access-requests", json={"ally_type": "GOBIERNO_LOCAL", "authority": {"dni": "40123456"}}
+            )
+        ).json()
+
+        resumed = await client.post(
+            "/access-requests/resume", json={"code": created["code"], "authority_dni": "40123456"}
+        )
+
+        assert resumed.status_code == 200
+        assert resumed.json()["id"] == created["id"]
+        assert resumed.json()["state_label"] == "Borrador"
+
+
+async def test_a_dni_alone_cannot_resume_a_request(database_url, tmp_path):
+    async with access_client(database_url, tmp_path) as client:
+        created = (await client.post("/access-requests", json=FORM)).json()
+
+        wrong_code = await client.post(
+            "/access-requests/resume", json={"code": "SA-2026-999999", "authority_dni": "40123456"}
+        )
+        wrong_dni = await client.post(
+            "/access-requests/resume", json={"code": created["code"], "authority_dni": "40123457"}
+        )
+
+        assert wrong_code.status_code == wrong_dni.status_code == 404
+        assert (
+            wrong_code.json()
+            == wrong_dni.json()
+            == {"detail": "No encontramos una solicitud con ese código y DNI de la autoridad."}
+        )
+
+
+async def test_every_field_error_is_answered_in_spanish_and_nothing_is_sent(database_url, tmp_path):
+    async with access_client(database_url, tmp_path) as client:
+        bad = json.loads(json.dumps(FORM))
+        bad["authority"]["dni"] = "4012"
+        bad["responsible"]["institutional_email"] = "omaped@"
+        created = (
+            await client.post("/access-requests", json=FORM | {"authority": bad["authority"] | {"dni": "40123456"}})
+        ).json()
+        await client.put(f"/access-requests/{created['id']}", json=bad | {"authority": FORM["authority"]})
+
+        sent = await client.post(
+            f"/access-requests/{created['id']}/submit", json={"altcha": await solved_captcha(client)}
+        )
+
+        assert sent.status_code == 422
+        assert sent.json()["errors"] == {"responsible.institutional_email": "El correo electrónico no es válido."}
+        assert await outbox_types(client, created["id"]) == []
+
+
+async def test_the_send_needs_a_solved_captcha(database_url, tmp_path):
+    async with access_client(database_url, tmp_path) as client:
+        created = (await client.post("/access-requests", json=FORM)).json()
+
+        unsolved = await client.post(f"/access-requests/{created['id']}/submit", json={})
+        forged = await client.post(f"/access-requests/{created['id']}/submit", json={"altcha": "bm90LWEtc29sdXRpb24="})
+
+        assert unsolved.status_code == forged.status_code == 400
+        assert "anti-robots" in unsolved.json()["detail"]
+        assert await outbox_types(client, created["id"]) == []
+
+
+async def test_a_second_send_changes_nothing(database_url, tmp_path):
+    async with access_client(database_url, tmp_path) as client:
+        created = (await client.post("/access-requests", json=FORM)).json()
+        url = f"/access-requests/{created['id']}/submit"
+
+        first = await client.post(url, json={"altcha": await solved_captcha(client)})
+        second = await client.post(url, json={"altcha": await solved_captcha(client)})
+
+        assert first.status_code == second.status_code == 202
+        assert second.json()["attempt"] == 1
+        assert await outbox_types(client, created["id"]) == ["AccessRequested"]
+
+
+async def test_a_solved_captcha_opens_one_send_only(database_url, tmp_path):
+    async with access_client(database_url, tmp_path) as client:
+        first = (await client.post("/access-requests", json=FORM)).json()
+        second = (await client.post("/access-requests", json=FORM)).json()
+        captcha = await solved_captcha(client)
+
+        await client.post(f"/access-requests/{first['id']}/submit", json={"altcha": captcha})
+        reused = await client.post(f"/access-requests/{second['id']}/submit", json={"altcha": captcha})
+
+        assert reused.status_code == 400
+        assert reused.json()["detail"] == "La verificación anti-robots ya fue usada; resuélvala de nuevo."
+
+
+async def test_a_request_with_its_signed_ddc_waits_for_an_evaluator_who_approves_it(database_url, tmp_path):
+    async with access_client(database_url, tmp_path) as client:
+        created = (await client.post("/access-requests", json=FORM)).json()
+        request_id = uuid.UUID(created["id"])
+        await client.post(f"/access-requests/{request_id}/submit", json={"altcha": await solved_captcha(client)})
+        await apply(
+            client,
+            consumers.on_ddc_uploaded,
+            DDCUploaded(
+                request_id=request_id,
+                attempt=1,
+                kind="DDC_SIGNED",
+                object_key="sha256/x.pdf",
+                sha256="ab" * 32,
+                size=1234,
+                digitally_signed=False,
+            ),
+        )
+        await apply(
+            client,
+            consumers.on_ddc_generated,
+            DDCGenerated(
+                request_id=request_id,
+                attempt=1,
+                object_key="sha256/y.pdf",
+                sha256="cd" * 32,
+                verification_code="K7QX-9M2P-4TZD",
+            ),
+        )
+        await apply(
+            client,
+            consumers.on_authority_verified,
+            AuthorityVerified(request_id=request_id, attempt=1, result="MATCH", register="JNE", period="2023-2026"),
+        )
+        evaluator = client.signer.sign(Claims(sub="s1", username="evaluador", role="EVALUATOR"))
+        ally = client.signer.sign(Claims(sub="a1", username="gl090101", role="ALLY", ally_type="GOBIERNO_LOCAL"))
+
+        queue = await client.get("/evaluation/queue", headers={"Authorization": f"Bearer {evaluator}"})
+        by_ally = await client.get("/evaluation/queue", headers={"Authorization": f"Bearer {ally}"})
+        approved = await client.post(
+            f"/evaluation/{request_id}/decision",
+            json={"decision": "APPROVE"},
+            headers={"Authorization": f"Bearer {evaluator}"},
+        )
+
+        assert [r["code"] for r in queue.json() if r["id"] == str(request_id)] == [created["code"]]
+        mine = next(r for r in queue.json() if r["id"] == str(request_id))
+        assert mine["due_date"] is not None and mine["overdue"] is False
+        assert by_ally.status_code == 403
+        assert approved.json()["state"] == "APPROVED"
+        assert await outbox_types(client, request_id) == ["AccessRequested", "AccessApproved"]
+
+
+async def test_the_ubigeo_lists_lead_from_region_to_district(database_url, tmp_path):
+    async with access_client(database_url, tmp_path) as client:
+        regions = (await client.get("/ubigeo/regions")).json()
+        provinces = (await client.get("/ubigeo/regions/09/provinces")).json()
+        districts = (await client.get("/ubigeo/provinces/0902/districts")).json()
+
+        assert len(regions) == 25 and {"code": "09", "name": "Huancavelica"} in regions
+        assert {"code": "0902", "name": "Acobamba"} in provinces
+        assert {"code": "090201", "name": "Acobamba"} in districts
+
+
+async def test_the_captcha_challenge_is_fresh_each_time(database_url, tmp_path):
+    async with access_client(database_url, tmp_path) as client:
+        first = (await client.get("/captcha")).json()
+        second = (await client.get("/captcha")).json()
+
+        assert first["salt"] != second["salt"]
+        assert datetime.now(UTC).year >= 2026
