@@ -4,6 +4,7 @@ then each service as its own OS process, the gateway in front."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from authkit import load_or_create_private_key, public_path
 from contigo.services import GATEWAY_PORT, SERVICES
 
 REPO = Path(__file__).resolve().parents[3]
@@ -64,10 +66,24 @@ def up(log_dir: Path, smtp_port: int = 2525) -> int:
         print(f"contigo: port(s) {', '.join(map(str, busy))} already in use on 127.0.0.1; stop what holds them first")
         return 1
     subprocess.run(["bash", str(SERVERS), "start"], check=True)
-    env = os.environ | _servers_env() | {"CONTIGO_SMTP_HOST": "127.0.0.1", "CONTIGO_SMTP_PORT": str(smtp_port)}
+    log_dir.mkdir(parents=True, exist_ok=True)
+    key_file = log_dir / "keys" / "token.pem"
+    load_or_create_private_key(key_file)
+    password = os.environ.get("CONTIGO_DEMO_STAFF_PASSWORD") or secrets.token_urlsafe(12)
+    env = (
+        os.environ
+        | _servers_env()
+        | {
+            "CONTIGO_SMTP_HOST": "127.0.0.1",
+            "CONTIGO_SMTP_PORT": str(smtp_port),
+            "CONTIGO_TOKEN_KEY_FILE": str(key_file),
+            "CONTIGO_TOKEN_PUBLIC_KEY_FILE": str(public_path(key_file)),
+            "CONTIGO_DEMO_STAFF_PASSWORD": password,
+            "CONTIGO_DEV_MAIL_DIR": str(log_dir / "mail"),
+        }
+    )
     exe = [sys.executable, "-m", "contigo.cli"]
     subprocess.run([*exe, "init"], env=env, check=True)
-    log_dir.mkdir(parents=True, exist_ok=True)
     procs: list[subprocess.Popen[bytes]] = []
 
     def spawn(args: list[str], log_name: str) -> None:
@@ -82,6 +98,7 @@ def up(log_dir: Path, smtp_port: int = 2525) -> int:
         url = f"http://127.0.0.1:{GATEWAY_PORT}"
         if _wait_health(f"{url}/health", 60):
             print(f"CONTIGO Aliados (distribuido) listo en {url} — salud en {url}/health; registros en {log_dir}")
+            print(f"Cuentas demo del personal: evaluador / {password}   admin / {password}")
         else:
             print(f"CONTIGO Aliados no respondió sano en 60 s; vea {url}/health y los registros en {log_dir}")
         print("Ctrl-C para detener los servicios (los servidores siguen: deploy/local/servers.sh stop).", flush=True)

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import os
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from litestar import Litestar
 
 import gateway.app
 import gateway.config
+from authkit import load_or_create_private_key, public_path
 from contigo.mailcatcher import start_mail_catcher
 from contigo.services import GATEWAY_PORT, SERVICES
 from eventkit.logs import configure_logging
@@ -59,16 +61,33 @@ def _dead_letter_sink(path: Path):
     return sink
 
 
+def demo_password(data_dir: Path) -> str:
+    """The demo staff accounts' password: made once per data folder, kept there, shown at start."""
+    path = data_dir / "demo-password.txt"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(12) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    return os.environ.get("CONTIGO_DEMO_STAFF_PASSWORD") or path.read_text(encoding="utf-8").strip()
+
+
 @contextlib.asynccontextmanager
-async def running(data_dir: Path, database_url: str, *, smtp_port: int) -> AsyncIterator[Embedded]:
+async def running(
+    data_dir: Path, database_url: str, *, smtp_port: int, public_url: str = "http://127.0.0.1:8000"
+) -> AsyncIterator[Embedded]:
     """Start every service in-process over one in-memory broker; stop them all on exit."""
     broker = KafkaBroker("embedded", logger=None)
+    key_file = data_dir / "keys" / "token.pem"
+    load_or_create_private_key(key_file)
     env = {
         "database_url": database_url,
         "kafka_bootstrap": "in-memory",
         "storage_dir": str(data_dir / "objects"),
         "smtp_host": "127.0.0.1",
         "smtp_port": smtp_port,
+        "token_key_file": str(key_file),
+        "token_public_key_file": str(public_path(key_file)),
+        "public_url": public_url,
+        "demo_staff_password": demo_password(data_dir),
     }
     (data_dir / "objects").mkdir(parents=True, exist_ok=True)
     apps: dict[str, Litestar] = {}
@@ -89,7 +108,8 @@ async def running(data_dir: Path, database_url: str, *, smtp_port: int) -> Async
             )
             for name, app in apps.items()
         }
-        gw = gateway.app.create_app(gateway.config.Settings(), clients=clients, mode="embedded")
+        settings = gateway.config.Settings(dev_mail_dir=str(data_dir / "mail"))
+        gw = gateway.app.create_app(settings, clients=clients, mode="embedded")
         yield Embedded(gw, apps, data_dir, database_url)
 
 
@@ -104,7 +124,8 @@ async def serve(data_dir: Path, host: str = "127.0.0.1", port: int = GATEWAY_POR
     _server, database_url = await asyncio.to_thread(start_postgres, data_dir)
     mail = start_mail_catcher(data_dir / "mail", port=smtp_port)
     try:
-        async with running(data_dir, database_url, smtp_port=smtp_port) as system:
+        public_url = f"http://{host}:{port}"
+        async with running(data_dir, database_url, smtp_port=smtp_port, public_url=public_url) as system:
             for app in system.services.values():
                 await app.state.host.wait_ready(60)
             config = uvicorn.Config(system.gateway, host=host, port=port, log_level="warning", lifespan="on")
@@ -125,7 +146,9 @@ async def _announce(server: uvicorn.Server, host: str, port: int, data_dir: Path
         f"  Salud del sistema:   http://{host}:{port}/health\n"
         f"  API (OpenAPI):       http://{host}:{port}/schema\n"
         f"  Correo (SMTP local): 127.0.0.1:{smtp_port}, mensajes en {data_dir / 'mail'}\n"
-        "  Cuentas demo:        aún no hay; las cuentas del personal llegan con el flujo de acceso (issue 3)\n"
+        f"  Correos recibidos:   http://{host}:{port}/dev/mail\n"
+        f"  Verificar documento: http://{host}:{port}/verificar\n"
+        f"  Cuentas demo del personal: evaluador / {demo_password(data_dir)}   admin / {demo_password(data_dir)}\n"
         "Ctrl-C para detener.\n",
         flush=True,
     )

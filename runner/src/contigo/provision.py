@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from minio import Minio
 
+from authkit import load_or_create_private_key, public_path
 from contigo.services import SERVICES
 from contracts import topics
 from eventkit.migrations import migrate
@@ -77,6 +79,10 @@ async def init(timeout_s: float = 120.0) -> None:
     access_key = _require("CONTIGO_S3_ACCESS_KEY")
     secret_key = _require("CONTIGO_S3_SECRET_KEY")
 
+    key_file = os.environ.get("CONTIGO_TOKEN_KEY_FILE")
+    if key_file:
+        load_or_create_private_key(Path(key_file))
+        print(f"token key: {key_file} (public half {public_path(Path(key_file))})")
     applied = await _retry(f"PostgreSQL at {database_url.split('@')[-1]}", lambda: migrate_all(database_url), timeout_s)
     for service, versions in applied.items():
         print(f"migrations {service}: {', '.join(versions) or 'up to date'}")

@@ -1,4 +1,4 @@
-"""The gateway: the only HTTP surface clients see. Today: the system's health."""
+"""The gateway: the only HTTP surface clients see."""
 
 from __future__ import annotations
 
@@ -8,34 +8,56 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import httpx
-from litestar import Litestar, get
+from litestar import Litestar, Request, get
 from litestar.datastructures import State
+from litestar.exceptions import HTTPException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.response import Response
+from litestar.stores.memory import MemoryStore
 
 from gateway.config import Settings
+from gateway.pages import dev_mail, verification_page
+from gateway.proxy import GatewayError, Services
+from gateway.routes import api_router
 
-TIMEOUT = httpx.Timeout(5.0)
+TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+_SPANISH = {
+    400: "La solicitud no es válida.",
+    401: "Inicie sesión para continuar.",
+    404: "No encontrado.",
+    405: "Método no permitido.",
+    413: "El archivo supera el límite de 10 MB.",
+    429: "Demasiadas solicitudes; espere un minuto e intente nuevamente.",
+}
 
 
 async def service_health(name: str, client: httpx.AsyncClient) -> dict[str, Any]:
     try:
-        response = await client.get("/health")
+        response = await client.get("/health", timeout=5.0)
         body = response.json()
     except (httpx.HTTPError, ValueError) as exc:
         return {"status": "unavailable", "checks": {"http": {"ok": False, "detail": f"{name} does not answer: {exc}"}}}
     return {"status": body.get("status", "unavailable"), "checks": body.get("checks", {})}
 
 
-@get("/health", summary="Health of every service and its dependencies")
+@get("/health", summary="Health of every service and its dependencies", tags=["Operación"])
 async def health(state: State) -> Response[dict[str, Any]]:
-    clients: Mapping[str, httpx.AsyncClient] = state.clients
+    clients: Mapping[str, httpx.AsyncClient] = state.services.clients
     names = list(clients)
     answers = await asyncio.gather(*(service_health(n, clients[n]) for n in names))
     services = dict(zip(names, answers, strict=True))
     ok = all(s["status"] == "ok" for s in services.values())
     body = {"status": "ok" if ok else "unavailable", "mode": state.mode, "services": services}
     return Response(body, status_code=200 if ok else 503)
+
+
+def http_error(_request: Request, exc: HTTPException) -> Response[dict[str, Any]]:
+    """Every refusal in Spanish: the gateway's own carry their message; the framework's get one by status."""
+    if isinstance(exc, GatewayError):
+        detail = exc.detail
+    else:
+        detail = _SPANISH.get(exc.status_code, "No se pudo atender la solicitud.")
+    return Response({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
 
 def create_app(
@@ -49,19 +71,22 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if clients is not None:
-            app.state.clients = clients
+            app.state.services = Services(clients, settings.max_upload_bytes)
             yield
             return
         async with contextlib.AsyncExitStack() as stack:
-            app.state.clients = {
+            own = {
                 name: await stack.enter_async_context(httpx.AsyncClient(base_url=url, timeout=TIMEOUT))
                 for name, url in settings.service_urls().items()
             }
+            app.state.services = Services(own, settings.max_upload_bytes)
             yield
 
     return Litestar(
-        route_handlers=[health],
+        route_handlers=[health, api_router(settings.rate_limit_per_minute), verification_page, dev_mail],
         lifespan=[lifespan],
-        state=State({"mode": mode}),
+        state=State({"mode": mode, "dev_mail_dir": settings.dev_mail_dir}),
+        stores={"rate_limit": MemoryStore()},
+        exception_handlers={HTTPException: http_error},
         openapi_config=OpenAPIConfig(title="CONTIGO Aliados - USUARIO ALIADO", version="0.1.0", path="/schema"),
     )

@@ -11,6 +11,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     documents_url: str = "http://127.0.0.1:8003"
     padron_url: str = "http://127.0.0.1:8004"
     cases_url: str = "http://127.0.0.1:8005"
+    # Folder of the local mail catcher, shown at /dev/mail; empty in production.
+    dev_mail_dir: str = ""
+    # Requests per minute per client address on the public look-ups and the login.
+    rate_limit_per_minute: int = 120
+    max_upload_bytes: int = 10 * 1024 * 1024
 
     def service_urls(self) -> dict[str, str]:
         return {

@@ -1,0 +1,78 @@
+"""Forwarding to the services, and who the caller is (asked of identity on every request)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import httpx
+from litestar import Request
+from litestar.exceptions import HTTPException
+from litestar.response import Response
+
+_PASSED_HEADERS = ("content-type", "content-disposition", "cache-control")
+
+
+class GatewayError(HTTPException):
+    """A refusal of the gateway itself, with a Spanish ``detail``."""
+
+
+class Services:
+    """The HTTP clients of the services (network, or ASGI transports when embedded)."""
+
+    def __init__(self, clients: Mapping[str, httpx.AsyncClient], max_upload_bytes: int):
+        self.clients = clients
+        self.max_upload_bytes = max_upload_bytes
+
+    async def forward(
+        self,
+        service: str,
+        request: Request,
+        path: str,
+        *,
+        body: bytes | AsyncIterator[bytes] | None = None,
+        authorization: str | None = None,
+    ) -> Response[Any]:
+        headers = {"content-type": request.headers.get("content-type", "application/json")}
+        if authorization:
+            headers["authorization"] = authorization
+        if body is None and request.method in ("POST", "PUT", "PATCH"):
+            body = await request.body()
+        try:
+            answer = await self.clients[service].request(
+                request.method, path, params=dict(request.query_params), content=body, headers=headers
+            )
+        except httpx.HTTPError:
+            raise GatewayError(
+                status_code=503, detail=f"El servicio {service} no responde; intente nuevamente en unos minutos."
+            ) from None
+        passed = {k: v for k, v in answer.headers.items() if k.lower() in _PASSED_HEADERS}
+        return Response(answer.content, status_code=answer.status_code, headers=passed, media_type=None)
+
+    async def caller(self, request: Request, roles: tuple[str, ...] | None = None) -> tuple[dict[str, Any], str]:
+        """The verified claims of the bearer token; revoked accounts are refused at once."""
+        authorization = request.headers.get("authorization", "")
+        if not authorization.lower().startswith("bearer "):
+            raise GatewayError(status_code=401, detail="Inicie sesión para continuar.")
+        try:
+            answer = await self.clients["identity"].post("/auth/introspect", json={"token": authorization[7:].strip()})
+            verdict = answer.json()
+        except (httpx.HTTPError, ValueError):
+            raise GatewayError(status_code=503, detail="No se pudo verificar la sesión; intente nuevamente.") from None
+        if not verdict.get("active"):
+            raise GatewayError(
+                status_code=401, detail="Sesión no válida, vencida o revocada; inicie sesión nuevamente."
+            )
+        claims = verdict.get("claims", {})
+        if roles and claims.get("role") not in roles:
+            raise GatewayError(status_code=403, detail="Su cuenta no tiene permiso para esta acción.")
+        return claims, authorization
+
+    async def limited_stream(self, request: Request) -> AsyncIterator[bytes]:
+        """The request body as it arrives, refused once it passes the upload limit."""
+        seen = 0
+        async for chunk in request.stream():
+            seen += len(chunk)
+            if seen > self.max_upload_bytes + 64 * 1024:  # room for the multipart envelope
+                raise GatewayError(status_code=413, detail="El archivo supera el límite de 10 MB.")
+            yield chunk
