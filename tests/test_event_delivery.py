@@ -7,6 +7,7 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -26,9 +27,11 @@ pytestmark = pytest.mark.integration
 
 
 @contextlib.asynccontextmanager
-async def running_services(database_url: str, bootstrap: str) -> AsyncIterator[tuple]:
+async def running_services(database_url: str, bootstrap: str, key_dir: Path) -> AsyncIterator[tuple]:
     identity_app = identity.app.create_app(
-        identity.config.Settings(database_url=database_url, kafka_bootstrap=bootstrap),
+        identity.config.Settings(
+            database_url=database_url, kafka_bootstrap=bootstrap, token_key_file=str(key_dir / "token.pem")
+        ),
         kafka_broker(bootstrap, client_id="test-identity"),
         own_broker=True,
     )
@@ -99,12 +102,12 @@ async def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
         await consumer.stop()
 
 
-async def test_an_event_from_the_outbox_is_handled_once_even_when_delivered_twice(database_url, servers):
+async def test_an_event_from_the_outbox_is_handled_once_even_when_delivered_twice(database_url, servers, tmp_path):
     bootstrap = servers.kafka_bootstrap
     account_id = uuid.uuid4()
     first = wrap(issued(account_id), key=str(account_id))
 
-    async with running_services(database_url, bootstrap) as (identity_host, cases_host):
+    async with running_services(database_url, bootstrap, tmp_path) as (identity_host, cases_host):
         async with identity_host.pool.acquire() as conn, conn.transaction():
             await outbox.add(conn, first)
         await eventually(
@@ -146,12 +149,14 @@ async def test_an_event_from_the_outbox_is_handled_once_even_when_delivered_twic
     assert unpublished == 0
 
 
-async def test_a_poison_message_is_dead_lettered_with_its_error_and_replay_brings_it_back(database_url, servers):
+async def test_a_poison_message_is_dead_lettered_with_its_error_and_replay_brings_it_back(
+    database_url, servers, tmp_path
+):
     bootstrap = servers.kafka_bootstrap
     dlq = topics.dead_letter_topic(topics.IDENTITY_ACCOUNT, "cases")
     marker = f"poison-{uuid.uuid4()}".encode()
 
-    async with running_services(database_url, bootstrap):
+    async with running_services(database_url, bootstrap, tmp_path):
         dlq_start = await end_offsets(bootstrap, dlq)
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
         await producer.start()

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
 
+from documents.api import ROUTES
 from documents.config import Settings
+from documents.consumers import subscriptions
+from documents.handlers import Tools
+from documents.pdfcheck import inspect_pdf
+from documents.render import render_ddc
 from documents.storage import store_from
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
 
 NAME = "documents"
 MIGRATIONS = Path(__file__).with_name("migrations")
+# Multipart framing around the file; bodies past limit + this are refused before they are read.
+BODY_OVERHEAD = 256 * 1024
 
 
 def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> Litestar:
@@ -25,15 +33,32 @@ def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> 
         settings.s3_secure,
         settings.storage_dir,
     )
+    tools = Tools(store=store, render_ddc=render_ddc, inspect_pdf=inspect_pdf, public_url=settings.public_url)
     host = ServiceHost(
         name=NAME,
         database_url=settings.database_url,
         broker=broker,
         migrations=MIGRATIONS,
+        subscriptions=subscriptions(tools),
         own_broker=own_broker,
         bus_address=settings.kafka_bootstrap,
         checks={"object_store": store.check},
     )
-    app = create_service_app(host, title="CONTIGO Aliados - documentos")
+    _quiet_pdf_libraries()
+    app = create_service_app(
+        host,
+        ROUTES,
+        title="CONTIGO Aliados - documentos",
+        request_max_body_size=settings.max_upload_bytes + BODY_OVERHEAD,
+    )
     app.state.store = store
+    app.state.tools = tools
+    app.state.max_upload_bytes = settings.max_upload_bytes
     return app
+
+
+def _quiet_pdf_libraries() -> None:
+    """pypdf and pyHanko narrate every oddity of an uploaded file, with the signer's name and a traceback;
+    the service logs its own one-line decision instead."""
+    for name in ("pypdf", "pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)

@@ -15,3 +15,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     s3_bucket: str = "contigo-documents"
     s3_secure: bool = False
     storage_dir: str = ""
+    # Where people open the system: printed on each DDC as the address that checks its code.
+    public_url: str = "http://127.0.0.1:8000"
+    max_upload_bytes: int = 10 * 1024 * 1024

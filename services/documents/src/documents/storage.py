@@ -1,4 +1,4 @@
-"""The object-store port and its two adapters: MinIO, and a folder on disk for the embedded run.
+"""The two adapters of the object-store port: MinIO, and a folder on disk for the embedded run.
 
 Objects are written once: a key that exists is never overwritten, and nothing here deletes.
 """
@@ -9,23 +9,13 @@ import asyncio
 import io
 import os
 from pathlib import Path
-from typing import Protocol
 
 from minio import Minio
 from minio.error import S3Error
 
+from documents.ports import ObjectExistsError, ObjectStore
 
-class ObjectExistsError(Exception):
-    """An object is never overwritten."""
-
-
-class ObjectStore(Protocol):
-    location: str
-
-    async def put(self, key: str, data: bytes, content_type: str) -> None: ...
-    async def get(self, key: str) -> bytes: ...
-    async def exists(self, key: str) -> bool: ...
-    async def check(self) -> str | None: ...
+__all__ = ["FolderStore", "MinioStore", "ObjectExistsError", "ObjectStore", "store_from"]
 
 
 class MinioStore:

@@ -10,3 +10,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     kafka_bootstrap: str = "127.0.0.1:59092"
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
+    # Identity's Ed25519 private key (PEM); created with its public half beside it when missing.
+    token_key_file: str = ""
+    token_ttl_s: int = 28800
+    mail_from: str = "Programa CONTIGO <no-responder@contigo.gob.pe>"
+    # Where allies log in; named in the credentials e-mail.
+    public_url: str = "http://127.0.0.1:8000"
+    # When set, the demo staff accounts 'evaluador' and 'admin' exist with this password.
+    demo_staff_password: str = ""

@@ -1,0 +1,143 @@
+"""HTTP routes of the documents service: decode -> handler -> response; errors in Peruvian Spanish."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+import structlog
+from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Response
+
+from documents import handlers
+from documents.domain import (
+    DDC_TITLE,
+    UPLOAD_KINDS,
+    DDCNotReadyError,
+    PdfRefusedError,
+    UnknownCodeError,
+    UnknownRequestError,
+    UploadNotAllowedError,
+    UploadTooLargeError,
+)
+from documents.handlers import Tools, UnitOfWork
+from documents.repo import unit_of_work
+from eventkit.http import UserError
+
+log = structlog.get_logger(__name__)
+
+NOT_READY = "El servicio de documentos se está iniciando; intente nuevamente en unos segundos."
+GENERATING = "El DDC de esta solicitud aún se está generando; intente nuevamente en unos segundos."
+NOT_FOUND = "Solicitud no encontrada."
+BAD_KIND = "Indique el tipo de documento: DDC_SIGNED (DDC firmado) o DESIGNATION (documento de designación)."
+NO_FILE = "Adjunte el archivo PDF en el campo «file»."
+_CHUNK = 64 * 1024
+
+
+def too_large(limit: int) -> str:
+    return f"El archivo supera el límite de {limit / (1024 * 1024):g} MB."
+
+
+def _uow(request: Request[Any, Any, Any]) -> UnitOfWork:
+    pool = request.app.state.host.pool
+    if pool is None:
+        raise UserError(NOT_READY, 503)
+    return unit_of_work(pool)
+
+
+def _tools(request: Request[Any, Any, Any]) -> Tools:
+    return request.app.state.tools
+
+
+@get("/requests/{request_id:uuid}/ddc", summary="Descargar el DDC prellenado del intento vigente")
+async def get_ddc(request: Request[Any, Any, Any], request_id: FromPath[UUID]) -> Response[bytes]:
+    try:
+        ddc = await handlers.download_ddc(request_id, _uow(request), _tools(request).store)
+    except DDCNotReadyError:
+        raise UserError(GENERATING, 404) from None
+    return Response(
+        ddc.content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{ddc.filename}"'},
+    )
+
+
+@post("/requests/{request_id:uuid}/documents", status_code=201, summary="Subir el DDC firmado o la designación")
+async def post_document(
+    request: Request[Any, Any, Any],
+    request_id: FromPath[UUID],
+    kind: Annotated[str | None, QueryParameter(description="DDC_SIGNED o DESIGNATION")] = None,
+) -> dict[str, Any]:
+    if kind not in UPLOAD_KINDS:
+        raise UserError(BAD_KIND, 422, errors={"kind": BAD_KIND})
+    limit = request.app.state.max_upload_bytes
+    command = handlers.UploadDocument(request_id, kind, lambda: _read_upload(request, limit))  # type: ignore[arg-type]
+    try:
+        upload = await handlers.upload_document(command, _uow(request), _tools(request))
+    except UnknownRequestError:
+        raise UserError(NOT_FOUND, 404) from None
+    except UploadTooLargeError:
+        log.info("upload_refused", request_id=str(request_id), kind=kind, reason="too_large")
+        message = too_large(limit)
+        raise UserError(message, 413, errors={"file": message}) from None
+    except UploadNotAllowedError as exc:
+        log.info("upload_refused", request_id=str(request_id), kind=kind, reason="kind_not_allowed")
+        raise UserError(str(exc), 422, errors={"kind": str(exc)}) from None
+    except PdfRefusedError as exc:
+        log.info("upload_refused", request_id=str(request_id), kind=kind, reason="invalid_pdf")
+        raise UserError(exc.reason, 422, errors={"file": exc.reason}) from None
+    return {
+        "upload_id": str(upload.upload_id),
+        "kind": upload.kind,
+        "sha256": upload.sha256,
+        "size": upload.size,
+        "digitally_signed": upload.digitally_signed,
+        "signer": upload.signer,
+        "intact": upload.intact,
+    }
+
+
+async def _read_upload(request: Request[Any, Any, Any], limit: int) -> bytes:
+    """The ``file`` part, read in chunks; past ``limit`` bytes reading stops and the upload is refused.
+
+    The app's ``request_max_body_size`` (a little above ``limit``) refuses larger bodies before
+    they are read; this check holds the file itself to the exact limit.
+    """
+    try:
+        form = await request.form()
+    except RequestEntityTooLarge:
+        raise UploadTooLargeError from None
+    try:
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            raise UserError(NO_FILE, 422, errors={"file": NO_FILE})
+        chunks, total = [], 0
+        while chunk := await file.read(_CHUNK):
+            total += len(chunk)
+            if total > limit:
+                raise UploadTooLargeError
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        await form.close()
+
+
+@get("/verify/{code:str}", summary="Verificar un documento por su código")
+async def verify(request: Request[Any, Any, Any], code: FromPath[str]) -> dict[str, Any]:
+    try:
+        document = await handlers.verify_code(code, _uow(request))
+    except UnknownCodeError:
+        raise UserError(f"No existe un documento con el código {code.strip()}.", 404) from None
+    return {
+        "code": document.verification_code,
+        "document": DDC_TITLE,
+        "request_code": document.request_code,
+        "issued_at": document.issued_at.isoformat(),
+        "sha256": document.sha256,
+    }
+
+
+ROUTES = (get_ddc, post_document, verify)

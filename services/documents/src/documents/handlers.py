@@ -1,0 +1,187 @@
+"""Use cases of the documents service; they speak to a repository and ports, never to a driver."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+from uuid import UUID, uuid4
+
+import structlog
+
+from contracts import Envelope, Event
+from contracts.events import AccessRequested, DDCGenerated, DDCUploaded
+from documents.domain import (
+    DDCNotReadyError,
+    DDCSheet,
+    IssuedDocument,
+    KnownRequest,
+    PdfReport,
+    UnknownCodeError,
+    UnknownRequestError,
+    Upload,
+    UploadKind,
+    ddc_filename,
+    ddc_sheet,
+    ensure_upload_allowed,
+    new_verification_code,
+    normalize_code,
+    object_key,
+    sha256_hex,
+)
+from documents.ports import ObjectExistsError, ObjectStore
+
+log = structlog.get_logger(__name__)
+
+
+class DocumentsRepo(Protocol):
+    async def remember_request(self, request: KnownRequest) -> None: ...
+    async def get_request(self, request_id: UUID) -> KnownRequest | None: ...
+    async def find_ddc(self, request_id: UUID, attempt: int) -> IssuedDocument | None: ...
+    async def add_document(self, document: IssuedDocument) -> bool: ...
+    async def find_by_code(self, code: str) -> IssuedDocument | None: ...
+    async def add_upload(self, upload: Upload) -> None: ...
+    async def emit(self, payload: Event, *, key: str, cause: Envelope | None) -> None: ...
+
+
+UnitOfWork = Callable[[], AbstractAsyncContextManager[DocumentsRepo]]
+"""Opens one transaction and hands out the repository bound to it; commits on a clean exit."""
+
+
+@dataclass(frozen=True)
+class Tools:
+    """The adapters the use cases need besides the repository."""
+
+    store: ObjectStore
+    render_ddc: Callable[[DDCSheet], bytes]
+    inspect_pdf: Callable[[bytes], PdfReport]
+    public_url: str
+
+
+async def keep_once(store: ObjectStore, data: bytes) -> tuple[str, str]:
+    """Store ``data`` under its content address; an object already there is reused, never rewritten."""
+    sha = sha256_hex(data)
+    key = object_key(sha)
+    if not await store.exists(key):
+        try:
+            await store.put(key, data, "application/pdf")
+        except ObjectExistsError:
+            pass  # a concurrent writer stored the very same bytes
+    return key, sha
+
+
+async def generate_ddc(envelope: Envelope, event: AccessRequested, repo: DocumentsRepo, tools: Tools) -> bool:
+    """Render the DDC of this attempt once; False when it already exists."""
+    await repo.remember_request(KnownRequest(event.request_id, event.code, event.jurisdiction.ally_type, event.attempt))
+    if await repo.find_ddc(event.request_id, event.attempt) is not None:
+        return False
+    issued_at = datetime.now(UTC)
+    code = new_verification_code()
+    pdf = await asyncio.to_thread(tools.render_ddc, ddc_sheet(event, code, issued_at, tools.public_url))
+    key, sha = await keep_once(tools.store, pdf)
+    document = IssuedDocument(
+        uuid4(), event.request_id, event.attempt, "DDC", key, sha, len(pdf), code, event.code, issued_at
+    )
+    if not await repo.add_document(document):
+        return False
+    generated = DDCGenerated(
+        request_id=event.request_id, attempt=event.attempt, object_key=key, sha256=sha, verification_code=code
+    )
+    await repo.emit(generated, key=str(event.request_id), cause=envelope)
+    log.info("ddc_generated", request_id=str(event.request_id), attempt=event.attempt, sha256=sha)
+    return True
+
+
+@dataclass(frozen=True)
+class DDCFile:
+    filename: str
+    content: bytes
+
+
+async def download_ddc(request_id: UUID, uow: UnitOfWork, store: ObjectStore) -> DDCFile:
+    """The DDC of the request's current attempt."""
+    async with uow() as repo:
+        request = await repo.get_request(request_id)
+        document = await repo.find_ddc(request_id, request.attempt) if request else None
+    if document is None:
+        # Documents hears of a request through an event: an id it does not know yet may be on its way.
+        raise DDCNotReadyError(str(request_id))
+    return DDCFile(ddc_filename(document.request_code), await store.get(document.object_key))
+
+
+@dataclass(frozen=True)
+class UploadDocument:
+    """``read`` fetches the file's bytes (bounded by the caller); it runs only once the request is known."""
+
+    request_id: UUID
+    kind: UploadKind
+    read: Callable[[], Awaitable[bytes]]
+
+
+async def upload_document(cmd: UploadDocument, uow: UnitOfWork, tools: Tools) -> Upload:
+    """Validate, keep and announce one uploaded PDF; a refused file leaves nothing behind."""
+    async with uow() as repo:
+        request = await repo.get_request(cmd.request_id)
+    if request is None:
+        raise UnknownRequestError(str(cmd.request_id))
+    ensure_upload_allowed(request.ally_type, cmd.kind)
+    data = await cmd.read()
+    report = await asyncio.to_thread(tools.inspect_pdf, data)
+    key, sha = await keep_once(tools.store, data)
+    async with uow() as repo:
+        current = await repo.get_request(cmd.request_id) or request
+        upload = Upload(
+            uuid4(),
+            cmd.request_id,
+            current.attempt,
+            cmd.kind,
+            key,
+            sha,
+            len(data),
+            report.digitally_signed,
+            report.signer,
+            report.intact,
+            datetime.now(UTC),
+        )
+        await repo.add_upload(upload)
+        await repo.emit(_uploaded(upload), key=str(cmd.request_id), cause=None)
+    log.info(
+        "document_uploaded",
+        request_id=str(cmd.request_id),
+        attempt=upload.attempt,
+        kind=cmd.kind,
+        sha256=sha,
+        size=upload.size,
+        digitally_signed=upload.digitally_signed,
+        intact=upload.intact,
+    )
+    return upload
+
+
+def _uploaded(upload: Upload) -> DDCUploaded:
+    return DDCUploaded(
+        request_id=upload.request_id,
+        attempt=upload.attempt,
+        kind=upload.kind,
+        object_key=upload.object_key,
+        sha256=upload.sha256,
+        size=upload.size,
+        digitally_signed=upload.digitally_signed,
+        signer=upload.signer,
+        intact=upload.intact,
+    )
+
+
+async def verify_code(typed: str, uow: UnitOfWork) -> IssuedDocument:
+    """The document a verification code names, however a person typed it."""
+    code = normalize_code(typed)
+    if code is None:
+        raise UnknownCodeError(typed)
+    async with uow() as repo:
+        document = await repo.find_by_code(code)
+    if document is None:
+        raise UnknownCodeError(typed)
+    return document

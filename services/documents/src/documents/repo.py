@@ -1,0 +1,117 @@
+"""asyncpg repository of the documents service: plain SQL, rows in and out, events into the outbox."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from uuid import UUID
+
+import asyncpg
+
+from contracts import Envelope, Event
+from documents.domain import IssuedDocument, KnownRequest, Upload
+from eventkit import outbox
+from eventkit.messages import wrap
+
+_DOCUMENT_COLUMNS = (
+    "document_id, request_id, attempt, kind, object_key, sha256, size, verification_code, request_code, issued_at"
+)
+
+
+class DocumentsPgRepo:
+    def __init__(self, conn: asyncpg.Connection):
+        self._conn = conn
+
+    async def remember_request(self, request: KnownRequest) -> None:
+        # A late redelivery of an older attempt never moves the request back.
+        await self._conn.execute(
+            "insert into requests (request_id, code, ally_type, attempt) values ($1, $2, $3, $4)"
+            " on conflict (request_id) do update set code = excluded.code, ally_type = excluded.ally_type,"
+            " attempt = greatest(requests.attempt, excluded.attempt), updated_at = now()",
+            request.request_id,
+            request.code,
+            request.ally_type,
+            request.attempt,
+        )
+
+    async def get_request(self, request_id: UUID) -> KnownRequest | None:
+        row = await self._conn.fetchrow(
+            "select request_id, code, ally_type, attempt from requests where request_id = $1", request_id
+        )
+        return KnownRequest(row["request_id"], row["code"], row["ally_type"], row["attempt"]) if row else None
+
+    async def find_ddc(self, request_id: UUID, attempt: int) -> IssuedDocument | None:
+        row = await self._conn.fetchrow(
+            f"select {_DOCUMENT_COLUMNS} from documents where request_id = $1 and attempt = $2 and kind = 'DDC'",
+            request_id,
+            attempt,
+        )
+        return _document(row) if row else None
+
+    async def add_document(self, document: IssuedDocument) -> bool:
+        """False when this request's attempt already has its document (a concurrent delivery won)."""
+        inserted = await self._conn.fetchval(
+            f"insert into documents ({_DOCUMENT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            " on conflict (request_id, attempt, kind) do nothing returning true",
+            document.document_id,
+            document.request_id,
+            document.attempt,
+            document.kind,
+            document.object_key,
+            document.sha256,
+            document.size,
+            document.verification_code,
+            document.request_code,
+            document.issued_at,
+        )
+        return bool(inserted)
+
+    async def find_by_code(self, code: str) -> IssuedDocument | None:
+        row = await self._conn.fetchrow(f"select {_DOCUMENT_COLUMNS} from documents where verification_code = $1", code)
+        return _document(row) if row else None
+
+    async def add_upload(self, upload: Upload) -> None:
+        await self._conn.execute(
+            "insert into uploads (upload_id, request_id, attempt, kind, object_key, sha256, size,"
+            " digitally_signed, signer, intact, uploaded_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            upload.upload_id,
+            upload.request_id,
+            upload.attempt,
+            upload.kind,
+            upload.object_key,
+            upload.sha256,
+            upload.size,
+            upload.digitally_signed,
+            upload.signer,
+            upload.intact,
+            upload.uploaded_at,
+        )
+
+    async def emit(self, payload: Event, *, key: str, cause: Envelope | None) -> None:
+        await outbox.add(self._conn, wrap(payload, key=key, cause=cause))
+
+
+def _document(row: asyncpg.Record) -> IssuedDocument:
+    return IssuedDocument(
+        row["document_id"],
+        row["request_id"],
+        row["attempt"],
+        row["kind"],
+        row["object_key"],
+        row["sha256"],
+        row["size"],
+        row["verification_code"],
+        row["request_code"],
+        row["issued_at"],
+    )
+
+
+def unit_of_work(pool: asyncpg.Pool):
+    """A factory of transactions on ``pool``, each handing out a ``DocumentsPgRepo``."""
+
+    @contextlib.asynccontextmanager
+    async def open_one() -> AsyncIterator[DocumentsPgRepo]:
+        async with pool.acquire() as conn, conn.transaction():
+            yield DocumentsPgRepo(conn)
+
+    return open_one

@@ -1,0 +1,42 @@
+"""The documents HTTP API answers in Spanish before it needs its database."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from faststream.kafka import KafkaBroker
+
+from documents.app import create_app
+from documents.config import Settings
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture
+def client(tmp_path):
+    # Lifespan not started: the database is never connected, as in the first seconds after start.
+    settings = Settings(database_url="postgresql://nobody@127.0.0.1:1/none", storage_dir=str(tmp_path))
+    app = create_app(settings, KafkaBroker("unit", logger=None), own_broker=False)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://documents")
+
+
+async def test_a_service_still_starting_says_so_instead_of_failing(client):
+    async with client:
+        response = await client.get("/verify/K7QX-9M2P-4TZD")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "El servicio de documentos se está iniciando; intente nuevamente en unos segundos."
+    }
+
+
+async def test_an_upload_must_say_which_document_it_is(client):
+    async with client:
+        response = await client.post(
+            f"/requests/{uuid.uuid4()}/documents", files={"file": ("a.pdf", b"%PDF-1.7", "application/pdf")}
+        )
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("Indique el tipo de documento")

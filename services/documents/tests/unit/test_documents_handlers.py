@@ -1,0 +1,234 @@
+"""Use cases of documents with a fake repository and a folder store: one DDC per attempt, checked uploads."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from uuid import UUID
+
+import pytest
+
+from contracts import Envelope, Event
+from contracts.events import AccessRequested, DDCGenerated, DDCUploaded, Jurisdiction, Person, Responsible
+from documents import handlers
+from documents.domain import (
+    DDCNotReadyError,
+    IssuedDocument,
+    KnownRequest,
+    PdfRefusedError,
+    UnknownCodeError,
+    UnknownRequestError,
+    Upload,
+    UploadNotAllowedError,
+)
+from documents.handlers import Tools, UploadDocument
+from documents.pdfcheck import inspect_pdf
+from documents.render import render_ddc
+from documents.storage import FolderStore
+from eventkit.messages import wrap
+
+pytestmark = pytest.mark.unit
+
+
+class FakeRepo:
+    def __init__(self):
+        self.requests: dict[UUID, KnownRequest] = {}
+        self.documents: list[IssuedDocument] = []
+        self.uploads: list[Upload] = []
+        self.events: list[Event] = []
+
+    async def remember_request(self, request: KnownRequest) -> None:
+        known = self.requests.get(request.request_id)
+        if known is None or known.attempt < request.attempt:
+            self.requests[request.request_id] = request
+
+    async def get_request(self, request_id: UUID) -> KnownRequest | None:
+        return self.requests.get(request_id)
+
+    async def find_ddc(self, request_id: UUID, attempt: int) -> IssuedDocument | None:
+        return next((d for d in self.documents if (d.request_id, d.attempt) == (request_id, attempt)), None)
+
+    async def add_document(self, document: IssuedDocument) -> bool:
+        if await self.find_ddc(document.request_id, document.attempt):
+            return False
+        self.documents.append(document)
+        return True
+
+    async def find_by_code(self, code: str) -> IssuedDocument | None:
+        return next((d for d in self.documents if d.verification_code == code), None)
+
+    async def add_upload(self, upload: Upload) -> None:
+        self.uploads.append(upload)
+
+    async def emit(self, payload: Event, *, key: str, cause: Envelope | None) -> None:
+        self.events.append(payload)
+
+
+@pytest.fixture
+def repo() -> FakeRepo:
+    return FakeRepo()
+
+
+@pytest.fixture
+def uow(repo):
+    @contextlib.asynccontextmanager
+    async def open_one() -> AsyncIterator[FakeRepo]:
+        yield repo
+
+    return open_one
+
+
+@pytest.fixture
+def tools(tmp_path) -> Tools:
+    return Tools(FolderStore(tmp_path), render_ddc, inspect_pdf, "http://127.0.0.1:8000")
+
+
+def requested(ally_type: str = "GOBIERNO_LOCAL", attempt: int = 1, request_id: UUID | None = None) -> AccessRequested:
+    return AccessRequested(
+        request_id=request_id or uuid.uuid4(),
+        code="SA-2026-000777",
+        attempt=attempt,
+        jurisdiction=Jurisdiction(ally_type=ally_type, ubigeo="090101")
+        if ally_type != "OTRO_ALIADO"
+        else Jurisdiction(ally_type=ally_type, entity_name="CONADIS", entity_ruc="20433270461"),
+        authority=Person(dni="40123456", names="Juan Ñahui Pérez"),
+        authority_role="Alcalde",
+        responsible=Responsible(dni="45678912", names="María Quispe", office="OMAPED", position="Jefa", email="m@x.pe"),
+    )
+
+
+def stored(tmp_path) -> list[str]:
+    return sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+
+
+async def generated(event: AccessRequested, repo: FakeRepo, tools: Tools) -> bool:
+    return await handlers.generate_ddc(wrap(event, key=str(event.request_id)), event, repo, tools)
+
+
+async def test_a_request_gets_one_ddc_per_attempt_however_often_it_is_announced(repo, tools, tmp_path):
+    event = requested()
+
+    first = await generated(event, repo, tools)
+    again = await generated(event, repo, tools)
+
+    assert (first, again) == (True, False)
+    assert len(repo.documents) == 1
+    assert [type(e) for e in repo.events] == [DDCGenerated]
+    assert stored(tmp_path) == [repo.documents[0].object_key]
+    assert repo.documents[0].object_key == f"sha256/{repo.documents[0].sha256}.pdf"
+
+
+async def test_a_resubmission_gets_a_new_ddc_and_the_download_follows_the_latest_attempt(repo, uow, tools):
+    first = requested()
+    second = requested(attempt=2, request_id=first.request_id)
+    await generated(first, repo, tools)
+    await generated(second, repo, tools)
+
+    ddc = await handlers.download_ddc(first.request_id, uow, tools.store)
+
+    latest = await repo.find_ddc(first.request_id, 2)
+    assert latest is not None
+    assert ddc.content == await tools.store.get(latest.object_key)
+    assert ddc.filename == "DDC-SA-2026-000777.pdf"
+    assert [e.attempt for e in repo.events] == [1, 2]
+
+
+async def test_a_late_copy_of_an_older_attempt_does_not_move_the_request_back(repo, tools):
+    first = requested()
+    second = requested(attempt=2, request_id=first.request_id)
+    await generated(second, repo, tools)
+
+    await generated(first, repo, tools)
+
+    assert repo.requests[first.request_id].attempt == 2
+
+
+async def test_a_ddc_not_rendered_yet_is_reported_as_still_being_generated(uow, tools):
+    with pytest.raises(DDCNotReadyError):
+        await handlers.download_ddc(uuid.uuid4(), uow, tools.store)
+
+
+async def test_a_good_upload_is_stored_once_and_announced(repo, uow, tools, samples, tmp_path):
+    event = requested()
+    await generated(event, repo, tools)
+    data = samples.signed()
+
+    async def read() -> bytes:
+        return data
+
+    upload = await handlers.upload_document(UploadDocument(event.request_id, "DDC_SIGNED", read), uow, tools)
+    again = await handlers.upload_document(UploadDocument(event.request_id, "DDC_SIGNED", read), uow, tools)
+
+    assert upload.digitally_signed and upload.intact and upload.signer == samples.signer_name
+    assert again.object_key == upload.object_key
+    assert stored(tmp_path).count(upload.object_key) == 1
+    uploaded = [e for e in repo.events if isinstance(e, DDCUploaded)]
+    assert len(uploaded) == 2
+    assert uploaded[0].kind == "DDC_SIGNED" and uploaded[0].attempt == 1 and uploaded[0].size == len(data)
+
+
+async def test_a_refused_upload_leaves_nothing_behind(repo, uow, tools, samples, tmp_path):
+    event = requested()
+    await generated(event, repo, tools)
+    before = stored(tmp_path)
+
+    async def read() -> bytes:
+        return samples.javascript_on_open()
+
+    with pytest.raises(PdfRefusedError):
+        await handlers.upload_document(UploadDocument(event.request_id, "DDC_SIGNED", read), uow, tools)
+
+    assert stored(tmp_path) == before
+    assert repo.uploads == []
+    assert not any(isinstance(e, DDCUploaded) for e in repo.events)
+
+
+async def test_only_other_allies_upload_a_designation_document(repo, uow, tools, samples):
+    event = requested("GOBIERNO_LOCAL")
+    await generated(event, repo, tools)
+    read_calls = []
+
+    async def read() -> bytes:
+        read_calls.append(1)
+        return samples.plain()
+
+    with pytest.raises(UploadNotAllowedError, match="Solo los otros aliados"):
+        await handlers.upload_document(UploadDocument(event.request_id, "DESIGNATION", read), uow, tools)
+
+    assert read_calls == []
+    assert repo.uploads == []
+
+
+async def test_another_ally_uploads_its_designation_document(repo, uow, tools, samples):
+    event = requested("OTRO_ALIADO")
+    await generated(event, repo, tools)
+
+    async def read() -> bytes:
+        return samples.plain("Resolución de designación")
+
+    upload = await handlers.upload_document(UploadDocument(event.request_id, "DESIGNATION", read), uow, tools)
+
+    assert upload.kind == "DESIGNATION"
+    assert upload.digitally_signed is False
+
+
+async def test_an_upload_for_a_request_documents_never_heard_of_is_refused(uow, tools, samples):
+    async def read() -> bytes:
+        return samples.plain()
+
+    with pytest.raises(UnknownRequestError):
+        await handlers.upload_document(UploadDocument(uuid.uuid4(), "DDC_SIGNED", read), uow, tools)
+
+
+async def test_a_verification_code_is_found_however_it_was_typed(repo, uow, tools):
+    await generated(requested(), repo, tools)
+    code = repo.documents[0].verification_code
+
+    found = await handlers.verify_code(f"  {code.lower().replace('-', ' ')} ", uow)
+
+    assert found.verification_code == code
+    with pytest.raises(UnknownCodeError):
+        await handlers.verify_code("AAAA-BBBB-CCCC", uow)
+    with pytest.raises(UnknownCodeError):
+        await handlers.verify_code("no es un código", uow)

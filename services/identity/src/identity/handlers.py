@@ -1,0 +1,267 @@
+"""Use cases of identity; they speak to registries, repositories, a hasher and a mailer, never to a driver."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+import msgspec
+import structlog
+
+from authkit import Claims, TokenError
+from contracts import Event
+from contracts.events import (
+    AccessApproved,
+    AccessRequested,
+    AuthorityVerified,
+    CredentialsIssued,
+    CredentialsRevoked,
+    Jurisdiction,
+)
+from identity import domain
+from identity.domain import (
+    REGISTER_NAME,
+    REVOKED_BY_NEW_REQUEST,
+    Account,
+    Authority,
+    AuthorityKind,
+    InvalidJurisdictionError,
+    LoginAccount,
+    RegisteredEntity,
+    StaffRole,
+    Verdict,
+)
+from identity.letters import Mail, credentials_letter
+
+log = structlog.get_logger(__name__)
+
+
+# Ports ------------------------------------------------------------------------
+
+
+class CitizenRegistry(Protocol):
+    def find(self, dni: str) -> str | None: ...
+
+
+class AuthorityRegister(Protocol):
+    def current(self, kind: AuthorityKind, jurisdiction: str, on_date: date) -> Authority | None: ...
+    def entities(self) -> list[RegisteredEntity]: ...
+
+
+class Outbox(Protocol):
+    async def emit(self, payload: Event, key: str) -> None:
+        """Add ``payload`` to the outbox, in the open transaction."""
+
+
+class ChecksRepo(Outbox, Protocol):
+    async def record_check(self, request_id: uuid.UUID, attempt: int, verdict: Verdict) -> bool:
+        """False when this attempt of the request was already checked."""
+
+
+class CredentialsRepo(Outbox, Protocol):
+    async def lock_jurisdiction(self, code: str) -> None: ...
+    async def account_of_request(self, request_id: uuid.UUID) -> uuid.UUID | None: ...
+    async def active_accounts(self, jurisdiction: Jurisdiction) -> list[Account]: ...
+    async def count_usernames(self, base: str) -> int: ...
+    async def add_account(self, account: Account, password_hash: str, issued_at: datetime) -> None: ...
+    async def add_revocation(self, account_id: uuid.UUID, reason: str, cause: uuid.UUID, at: datetime) -> None: ...
+
+
+class LoginRepo(Protocol):
+    async def find_login(self, username: str) -> LoginAccount | None: ...
+    async def is_active(self, sub: uuid.UUID, role: str) -> bool: ...
+
+
+class StaffRepo(Protocol):
+    async def find_login(self, username: str) -> LoginAccount | None: ...
+    async def put_staff(self, username: str, role: StaffRole, password_hash: str) -> None: ...
+
+
+class PasswordHasher(Protocol):
+    async def hash(self, password: str) -> str: ...
+    async def verify(self, password_hash: str, password: str) -> bool: ...
+    async def verify_dummy(self, password: str) -> None: ...
+
+
+class Mailer(Protocol):
+    async def send(self, mail: Mail) -> None: ...
+
+
+class TokenSigner(Protocol):
+    def sign(self, claims: Claims) -> str: ...
+
+
+class TokenVerifier(Protocol):
+    def verify(self, token: str) -> Claims: ...
+
+
+# Authority check --------------------------------------------------------------
+
+
+def check_authority(event: AccessRequested, register: AuthorityRegister, today: date) -> Verdict:
+    """Does the DNI the request declares belong to the authority in office today?"""
+    try:
+        target = domain.authority_target(event.jurisdiction)
+    except InvalidJurisdictionError as exc:
+        return domain.invalid_jurisdiction_verdict(exc, today)
+    authority = register.current(target.kind, target.code, today)
+    if authority is not None and authority.entity_name:
+        target = domain.authority_target(event.jurisdiction, authority.entity_name)
+    return domain.judge(target, authority, event.authority.dni, today)
+
+
+async def verify_authority(
+    event: AccessRequested, register: AuthorityRegister, repo: ChecksRepo, today: date
+) -> Verdict | None:
+    """Check the authority of one attempt of a request and say so on the bus; None if already checked."""
+    verdict = check_authority(event, register, today)
+    if not await repo.record_check(event.request_id, event.attempt, verdict):
+        log.info("authority_already_checked", request_id=str(event.request_id), attempt=event.attempt)
+        return None
+    await repo.emit(
+        AuthorityVerified(
+            request_id=event.request_id,
+            attempt=event.attempt,
+            result=verdict.result,
+            register=REGISTER_NAME,
+            period=verdict.period,
+            reason=verdict.reason,
+        ),
+        key=str(event.request_id),
+    )
+    log.info("authority_checked", request_id=str(event.request_id), attempt=event.attempt, result=verdict.result)
+    return verdict
+
+
+# Credentials ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Issued:
+    account: Account
+    revoked: list[Account]
+
+
+async def issue_credentials(
+    event: AccessApproved,
+    repo: CredentialsRepo,
+    register: AuthorityRegister,
+    hasher: PasswordHasher,
+    mailer: Mailer,
+    *,
+    public_url: str,
+    now: datetime,
+) -> Issued | None:
+    """One account per approved request, mailed to its responsible; the jurisdiction's previous one is revoked.
+
+    Returns None when the request already has its account (a second approval event of the same request).
+    """
+    jurisdiction = _with_entity_name(event.jurisdiction, register)
+    base = domain.username_base(jurisdiction)
+    # Serialises approvals of one jurisdiction: one active account, and usernames counted once.
+    await repo.lock_jurisdiction(base)
+    if await repo.account_of_request(event.request_id) is not None:
+        log.info("credentials_already_issued", request_id=str(event.request_id))
+        return None
+    previous = await repo.active_accounts(jurisdiction)
+    username = domain.username_for(jurisdiction, await repo.count_usernames(base))
+    password = domain.new_password()
+    account = Account(uuid.uuid4(), username, jurisdiction, event.request_id)
+    await repo.add_account(account, await hasher.hash(password), now)
+    for old in previous:
+        await repo.add_revocation(old.account_id, REVOKED_BY_NEW_REQUEST, event.request_id, now)
+        await repo.emit(
+            CredentialsRevoked(
+                account_id=old.account_id,
+                username=old.username,
+                jurisdiction=old.jurisdiction,
+                request_id=old.request_id,
+                reason=REVOKED_BY_NEW_REQUEST,
+                revoked_at=now,
+            ),
+            key=str(old.account_id),
+        )
+        log.info("credentials_revoked", account_id=str(old.account_id), cause_request_id=str(event.request_id))
+    await repo.emit(
+        CredentialsIssued(
+            account_id=account.account_id,
+            username=username,
+            jurisdiction=jurisdiction,
+            request_id=event.request_id,
+            issued_at=now,
+        ),
+        key=str(account.account_id),
+    )
+    # Sent inside the transaction, after the rows are written: an SMTP failure rolls everything back
+    # and the event is retried. What remains is the window after a sent mail in which the commit
+    # fails: the retry mails new credentials and the first ones never existed (their mail is void).
+    await mailer.send(credentials_letter(event, jurisdiction, username, password, public_url))
+    log.info("credentials_issued", account_id=str(account.account_id), request_id=str(event.request_id))
+    return Issued(account, previous)
+
+
+def _with_entity_name(j: Jurisdiction, register: AuthorityRegister) -> Jurisdiction:
+    if j.ally_type != "OTRO_ALIADO" or j.entity_name:
+        return j
+    names = {e.ruc: e.name for e in register.entities()}
+    return msgspec.structs.replace(j, entity_name=names.get(j.entity_ruc or ""))
+
+
+# Login and tokens -------------------------------------------------------------
+
+
+class LoginRefusedError(Exception):
+    """Unknown user, wrong password or revoked account: the caller never learns which."""
+
+    def __init__(self) -> None:
+        super().__init__(domain.LOGIN_REFUSED)
+
+
+async def log_in(username: str, password: str, repo: LoginRepo, hasher: PasswordHasher, signer: TokenSigner) -> str:
+    """A signed token for a live account whose password matches; otherwise LoginRefusedError."""
+    account = await repo.find_login(username)
+    if account is None:
+        await hasher.verify_dummy(password)
+        log.info("login_refused", reason="unknown_user")
+        raise LoginRefusedError
+    if not await hasher.verify(account.password_hash, password):
+        log.info("login_refused", reason="wrong_password", sub=account.sub)
+        raise LoginRefusedError
+    if account.revoked:
+        log.info("login_refused", reason="revoked", sub=account.sub)
+        raise LoginRefusedError
+    j = account.jurisdiction
+    claims = Claims(
+        sub=account.sub,
+        username=account.username,
+        role=account.role,
+        ally_type=j.ally_type if j else None,
+        ubigeo=j.ubigeo if j else None,
+        entity_ruc=j.entity_ruc if j else None,
+    )
+    log.info("login_accepted", sub=account.sub, role=account.role)
+    return signer.sign(claims)
+
+
+async def introspect(token: str, verifier: TokenVerifier, repo: LoginRepo) -> Claims | None:
+    """The token's claims while it is genuine, unexpired and its account still live; otherwise None."""
+    try:
+        claims = verifier.verify(token)
+        sub = uuid.UUID(claims.sub)
+    except (TokenError, ValueError):
+        return None
+    if not await repo.is_active(sub, claims.role):
+        return None
+    return claims
+
+
+async def ensure_demo_staff(password: str, repo: StaffRepo, hasher: PasswordHasher) -> None:
+    """The demo evaluator and administrator exist and take ``password`` (idempotent)."""
+    for username, role in domain.DEMO_STAFF:
+        existing = await repo.find_login(username)
+        if existing and existing.role == role and await hasher.verify(existing.password_hash, password):
+            continue
+        await repo.put_staff(username, role, await hasher.hash(password))
+        log.info("demo_staff_ready", username=username, role=role)

@@ -1,0 +1,66 @@
+"""The e-mail that hands an ally its credentials, in Peruvian Spanish (text only, no driver)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from contracts.events import AccessApproved, Jurisdiction
+from identity.domain import describe_jurisdiction
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    cc: str | None
+    subject: str
+    body: str
+
+
+def credentials_subject(code: str) -> str:
+    return f"Credenciales de acceso a USUARIO ALIADO - solicitud {code}"
+
+
+def credentials_letter(
+    event: AccessApproved, jurisdiction: Jurisdiction, username: str, password: str, public_url: str
+) -> Mail:
+    body = f"""Estimado(a) {event.responsible_names}:
+
+Su solicitud de acceso {event.code} al aplicativo USUARIO ALIADO del Programa CONTIGO ha sido
+aprobada. Usted es el/la responsable del acceso para:
+
+    {describe_jurisdiction(jurisdiction)}
+
+Sus credenciales de acceso son:
+
+    Usuario:     {username}
+    Contraseña:  {password}
+
+Ingrese al aplicativo en: {public_url.rstrip("/")}
+
+Tenga en cuenta:
+
+- Estas credenciales son personales e intransferibles: no las comparta ni las anote en lugares
+  visibles.
+- Estas credenciales no pueden ser modificadas. Si se necesita cambiar a la persona responsable del
+  acceso, la autoridad debe presentar una nueva solicitud; cuando esta se apruebe, las presentes
+  credenciales quedarán revocadas.
+- Conforme a la Ley N.° 29733, Ley de Protección de Datos Personales, y al Documento de
+  Declaración de Confidencialidad suscrito, usted está obligado(a) a guardar confidencialidad
+  sobre los datos personales a los que acceda y a usarlos solo para los fines del Programa,
+  aun después de concluido su acceso.
+
+Este mensaje se envía con copia a {event.authority_names}, autoridad que propuso el acceso.
+
+Atentamente,
+
+Programa Nacional de Entrega de la Pensión No Contributiva a Personas con Discapacidad Severa
+en Situación de Pobreza - CONTIGO
+
+Este es un mensaje automático; por favor, no responda a este correo.
+"""
+    return Mail(
+        to=event.responsible_email,
+        cc=event.authority_email or None,
+        subject=credentials_subject(event.code),
+        body=body,
+    )

@@ -1,0 +1,152 @@
+"""asyncpg repositories of identity: plain SQL, rows in and out, events into the outbox."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import asyncpg
+
+from contracts import Envelope, Event
+from contracts.events import Jurisdiction
+from eventkit import outbox
+from eventkit.messages import wrap
+from identity.domain import Account, LoginAccount, StaffRole, Verdict
+
+Db = asyncpg.Connection | asyncpg.Pool
+
+
+class _Outbox:
+    def __init__(self, conn: asyncpg.Connection, cause: Envelope | None = None):
+        self._conn = conn
+        self._cause = cause
+
+    async def emit(self, payload: Event, key: str) -> None:
+        await outbox.add(self._conn, wrap(payload, key=key, cause=self._cause))
+
+
+class ChecksPgRepo(_Outbox):
+    async def record_check(self, request_id: uuid.UUID, attempt: int, verdict: Verdict) -> bool:
+        inserted = await self._conn.fetchval(
+            "insert into authority_checks (request_id, attempt, result, reason) values ($1, $2, $3, $4)"
+            " on conflict do nothing returning true",
+            request_id,
+            attempt,
+            verdict.result,
+            verdict.reason,
+        )
+        return bool(inserted)
+
+
+_ACCOUNT_COLUMNS = "c.account_id, c.username, c.ally_type, c.ubigeo, c.entity_ruc, c.entity_name, c.request_id"
+
+
+def _jurisdiction(row: asyncpg.Record) -> Jurisdiction:
+    return Jurisdiction(
+        ally_type=row["ally_type"], ubigeo=row["ubigeo"], entity_ruc=row["entity_ruc"], entity_name=row["entity_name"]
+    )
+
+
+class CredentialsPgRepo(_Outbox):
+    async def lock_jurisdiction(self, code: str) -> None:
+        await self._conn.execute("select pg_advisory_xact_lock(hashtext('identity.credentials:' || $1))", code)
+
+    async def account_of_request(self, request_id: uuid.UUID) -> uuid.UUID | None:
+        return await self._conn.fetchval("select account_id from credentials where request_id = $1", request_id)
+
+    async def active_accounts(self, jurisdiction: Jurisdiction) -> list[Account]:
+        column = "entity_ruc" if jurisdiction.ally_type == "OTRO_ALIADO" else "ubigeo"
+        rows = await self._conn.fetch(
+            f"select {_ACCOUNT_COLUMNS} from credentials c where c.ally_type = $1 and c.{column} = $2"
+            " and not exists (select 1 from credential_revocations r where r.account_id = c.account_id)"
+            " order by c.issued_at",
+            jurisdiction.ally_type,
+            getattr(jurisdiction, column),
+        )
+        return [Account(r["account_id"], r["username"], _jurisdiction(r), r["request_id"]) for r in rows]
+
+    async def count_usernames(self, base: str) -> int:
+        return await self._conn.fetchval(
+            "select count(*) from credentials where username = $1 or username like $1 || '-%'", base
+        )
+
+    async def add_account(self, account: Account, password_hash: str, issued_at: datetime) -> None:
+        j = account.jurisdiction
+        await self._conn.execute(
+            "insert into credentials (account_id, username, password_hash, ally_type, ubigeo, entity_ruc,"
+            " entity_name, request_id, issued_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            account.account_id,
+            account.username,
+            password_hash,
+            j.ally_type,
+            j.ubigeo if j.ally_type != "OTRO_ALIADO" else None,
+            j.entity_ruc if j.ally_type == "OTRO_ALIADO" else None,
+            j.entity_name if j.ally_type == "OTRO_ALIADO" else None,
+            account.request_id,
+            issued_at,
+        )
+
+    async def add_revocation(self, account_id: uuid.UUID, reason: str, cause: uuid.UUID, at: datetime) -> None:
+        await self._conn.execute(
+            "insert into credential_revocations (account_id, reason, revoked_at, cause_request_id)"
+            " values ($1, $2, $3, $4)",
+            account_id,
+            reason,
+            at,
+            cause,
+        )
+
+
+class LoginPgRepo:
+    """Reads accounts for login and introspection; works on a pool or a connection."""
+
+    def __init__(self, db: Db):
+        self._db = db
+
+    async def find_login(self, username: str) -> LoginAccount | None:
+        row = await self._db.fetchrow(
+            f"select {_ACCOUNT_COLUMNS}, c.password_hash,"
+            " exists (select 1 from credential_revocations r where r.account_id = c.account_id) as revoked"
+            " from credentials c where c.username = $1",
+            username,
+        )
+        if row is not None:
+            return LoginAccount(
+                sub=str(row["account_id"]),
+                username=row["username"],
+                role="ALLY",
+                password_hash=row["password_hash"],
+                jurisdiction=_jurisdiction(row),
+                revoked=row["revoked"],
+            )
+        row = await self._db.fetchrow(
+            "select staff_id, username, role, password_hash from staff_accounts where username = $1", username
+        )
+        if row is None:
+            return None
+        return LoginAccount(
+            sub=str(row["staff_id"]), username=row["username"], role=row["role"], password_hash=row["password_hash"]
+        )
+
+    async def is_active(self, sub: uuid.UUID, role: str) -> bool:
+        if role == "ALLY":
+            sql = (
+                "select exists (select 1 from credentials c where c.account_id = $1 and not exists"
+                " (select 1 from credential_revocations r where r.account_id = c.account_id))"
+            )
+            return await self._db.fetchval(sql, sub)
+        return await self._db.fetchval(
+            "select exists (select 1 from staff_accounts where staff_id = $1 and role = $2)", sub, role
+        )
+
+
+class StaffPgRepo(LoginPgRepo):
+    async def put_staff(self, username: str, role: StaffRole, password_hash: str) -> None:
+        await self._db.execute(
+            "insert into staff_accounts (staff_id, username, role, password_hash) values ($1, $2, $3, $4)"
+            " on conflict (username) do update set role = excluded.role, password_hash = excluded.password_hash",
+            uuid.uuid4(),
+            username,
+            role,
+            password_hash,
+        )

@@ -1,0 +1,422 @@
+"""Identity's part of the access flow: it checks the authority of each request, mails credentials once per
+approved request, logs them in, and revokes them when a newer approval replaces them.
+
+Real PostgreSQL and a real SMTP server (aiosmtpd); events go through the kit's Consumer as Kafka would
+deliver them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import email
+import email.policy
+import json
+import re
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import date
+from email.message import EmailMessage
+
+import asyncpg
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+from litestar import Litestar
+
+from authkit import Verifier
+from contracts import encode
+from contracts.events import AccessApproved, AccessRequested, AuthorityVerified, Jurisdiction, Person, Responsible
+from eventkit.messages import read, wrap
+from identity.app import create_app
+from identity.config import Settings
+from identity.registries import FileAuthorityRegister
+
+pytestmark = pytest.mark.integration
+
+TODAY = date(2025, 6, 1)
+DEMO_PASSWORD = "Demo-Clave-2025#"
+REFUSED = {"detail": "Usuario o contraseña incorrectos."}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Inbox:
+    """An aiosmtpd handler that keeps every accepted message."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    recipients: list[list[str]] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        self.recipients.append(list(envelope.rcpt_tos))
+        return "250 OK"
+
+
+class MailServer:
+    """A real SMTP server on a free port that can be stopped and started again on that port."""
+
+    def __init__(self) -> None:
+        self.inbox = Inbox()
+        self.port = free_port()
+        self._controller: Controller | None = None
+
+    def start(self) -> None:
+        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@dataclass
+class Identity:
+    app: Litestar
+    client: httpx.AsyncClient
+    smtp: MailServer
+
+    @property
+    def mail(self) -> Inbox:
+        return self.smtp.inbox
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self.app.state.host.pool
+
+    async def deliver(self, envelope) -> str:
+        (consumer,) = self.app.state.host.consumers
+        return await consumer.process(encode(envelope), key=envelope.key, headers={})
+
+
+@pytest.fixture
+async def identity(database_url, tmp_path) -> AsyncIterator[Identity]:
+    smtp = MailServer()
+    smtp.start()
+    settings = Settings(
+        database_url=database_url,
+        smtp_port=smtp.port,
+        token_key_file=str(tmp_path / "identity-token.pem"),
+        public_url="https://aliados.contigo.example",
+        demo_staff_password=DEMO_PASSWORD,
+    )
+    broker = KafkaBroker("in-memory")
+    app = create_app(settings, broker, own_broker=False, today=lambda: TODAY)
+    try:
+        async with running(app, broker) as client:
+            yield Identity(app, client, smtp)
+    finally:
+        smtp.stop()
+
+
+@contextlib.asynccontextmanager
+async def running(app: Litestar, broker: KafkaBroker) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan in a task of its own: pytest enters and leaves fixtures in different tasks."""
+    ready: asyncio.Future[httpx.AsyncClient] = asyncio.get_running_loop().create_future()
+    stop = asyncio.Event()
+
+    async def serve() -> None:
+        async with (
+            TestKafkaBroker(broker),
+            app.lifespan(),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://identity") as client,
+        ):
+            await app.state.host.wait_ready(60)
+            while await app.state.host.checks["demo_staff"]() is not None:
+                await asyncio.sleep(0.1)
+            ready.set_result(client)
+            await stop.wait()
+
+    task = asyncio.create_task(serve())
+    try:
+        done, _ = await asyncio.wait({ready, task}, timeout=90, return_when=asyncio.FIRST_COMPLETED)
+        if task in done:
+            task.result()
+        if ready not in done:
+            raise TimeoutError("identity did not become ready within 90 s")
+        yield ready.result()
+    finally:
+        stop.set()
+        await task
+
+
+def approval(jurisdiction: Jurisdiction, code: str = "SOL-2025-000042") -> AccessApproved:
+    return AccessApproved(
+        request_id=uuid.uuid4(),
+        code=code,
+        evaluator_id="evaluador",
+        jurisdiction=jurisdiction,
+        responsible_names="ROJAS HUAMÁN, ROSA",
+        responsible_email="rosa.rojas@example.pe",
+        authority_names="QUISPE MAMANI, JUAN",
+        authority_email="alcaldia@example.pe",
+    )
+
+
+def credentials_in(message: EmailMessage) -> tuple[str, str]:
+    body = message.get_content()
+    username = re.search(r"Usuario:\s+(\S+)", body).group(1)
+    password = re.search(r"Contraseña:\s+(\S+)", body).group(1)
+    return username, password
+
+
+async def log_in(identity: Identity, username: str, password: str):
+    return await identity.client.post("/auth/login", json={"username": username, "password": password})
+
+
+async def jwks_verifier(identity: Identity) -> Verifier:
+    (key,) = (await identity.client.get("/.well-known/jwks.json")).json()["keys"]
+    raw = base64.urlsafe_b64decode(key["x"] + "=" * (-len(key["x"]) % 4))
+    return Verifier(Ed25519PublicKey.from_public_bytes(raw))
+
+
+async def test_an_approval_mails_credentials_that_log_in_with_a_token_the_jwks_verifies(identity):
+    event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090201"), code="SOL-2025-000101")
+
+    outcome = await identity.deliver(wrap(event, key=str(event.request_id)))
+    (message,) = identity.mail.messages
+    username, password = credentials_in(message)
+    response = await log_in(identity, username, password)
+    claims = (await jwks_verifier(identity)).verify(response.json()["access_token"])
+
+    assert outcome == "handled"
+    assert message["Subject"] == "Credenciales de acceso a USUARIO ALIADO - solicitud SOL-2025-000101"
+    assert message["To"] == "rosa.rojas@example.pe" and message["Cc"] == "alcaldia@example.pe"
+    assert message["From"] == "Programa CONTIGO <no-responder@contigo.gob.pe>"
+    assert sorted(identity.mail.recipients[0]) == ["alcaldia@example.pe", "rosa.rojas@example.pe"]
+    body = message.get_content()
+    assert "ROJAS HUAMÁN, ROSA" in body and "Acobamba, Acobamba, Huancavelica" in body
+    assert "no pueden ser modificadas" in body and "29733" in body and "https://aliados.contigo.example" in body
+    assert username == "gl090201" and len(password) >= 14
+    assert response.status_code == 200
+    assert response.json()["token_type"] == "Bearer" and response.json()["expires_in"] == 28800
+    assert (claims.role, claims.ally_type, claims.ubigeo, claims.username) == (
+        "ALLY",
+        "GOBIERNO_LOCAL",
+        "090201",
+        "gl090201",
+    )
+
+
+async def test_the_password_is_stored_only_as_an_argon2id_hash_and_never_put_on_the_bus(identity):
+    event = approval(Jurisdiction(ally_type="GOBIERNO_REGIONAL", ubigeo="05"))
+
+    await identity.deliver(wrap(event, key=str(event.request_id)))
+    _, password = credentials_in(identity.mail.messages[0])
+    stored = await identity.pool.fetchrow(
+        "select account_id, username, password_hash from credentials where request_id = $1", event.request_id
+    )
+    bodies = await identity.pool.fetch("select body from outbox where key = $1", str(stored["account_id"]))
+
+    assert stored["username"] == "gr05"
+    assert stored["password_hash"].startswith("$argon2id$") and password not in stored["password_hash"]
+    assert [read(r["body"])[0].type for r in bodies] == ["CredentialsIssued"]
+    assert all(password.encode() not in r["body"] for r in bodies)
+
+
+async def test_the_same_approval_delivered_again_issues_no_second_account_and_no_second_mail(identity):
+    event = approval(Jurisdiction(ally_type="OTRO_ALIADO", entity_ruc="20000802256"))
+    envelope = wrap(event, key=str(event.request_id))
+
+    first = await identity.deliver(envelope)
+    again = await identity.deliver(envelope)
+    another_event_same_request = await identity.deliver(wrap(event, key=str(event.request_id)))
+    accounts = await identity.pool.fetch(
+        "select username, entity_name from credentials where request_id = $1", event.request_id
+    )
+
+    assert (first, again, another_event_same_request) == ("handled", "duplicate", "handled")
+    assert [(a["username"], a["entity_name"]) for a in accounts] == [
+        ("oa20000802256", "CENTRO DE SALUD MENTAL COMUNITARIO DE HUAMANGA")
+    ]
+    assert len(identity.mail.messages) == 1
+
+
+async def test_a_newer_approval_for_the_same_district_revokes_the_earlier_account_at_once(identity):
+    district = Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="100101")
+    first_event, second_event = approval(district), approval(district)
+    await identity.deliver(wrap(first_event, key=str(first_event.request_id)))
+    first_username, first_password = credentials_in(identity.mail.messages[0])
+    first_token = (await log_in(identity, first_username, first_password)).json()["access_token"]
+
+    await identity.deliver(wrap(second_event, key=str(second_event.request_id)))
+    second_username, second_password = credentials_in(identity.mail.messages[1])
+    old_login = await log_in(identity, first_username, first_password)
+    new_login = await log_in(identity, second_username, second_password)
+    old_token = await identity.client.post("/auth/introspect", json={"token": first_token})
+    new_token = await identity.client.post("/auth/introspect", json={"token": new_login.json()["access_token"]})
+    first_account = await identity.pool.fetchval(
+        "select account_id from credentials where request_id = $1", first_event.request_id
+    )
+    revocations = [
+        read(r["body"])[1]
+        for r in await identity.pool.fetch(
+            "select body from outbox where key = $1 and type = 'CredentialsRevoked'", str(first_account)
+        )
+    ]
+
+    assert (first_username, second_username) == ("gl100101", "gl100101-2")
+    assert (old_login.status_code, old_login.json()) == (401, REFUSED)
+    assert new_login.status_code == 200
+    assert old_token.json() == {"active": False}
+    assert new_token.json()["active"] is True and new_token.json()["claims"]["username"] == "gl100101-2"
+    assert [r.reason for r in revocations] == ["Se aprobó una nueva solicitud para la misma jurisdicción."]
+
+
+async def test_when_the_mail_cannot_be_sent_no_account_is_kept_and_the_event_comes_back(identity):
+    event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="130101"))
+    envelope = wrap(event, key=str(event.request_id))
+    identity.smtp.stop()
+
+    with pytest.raises(OSError):
+        await identity.deliver(envelope)
+    kept = await identity.pool.fetchval("select count(*) from credentials where request_id = $1", event.request_id)
+    identity.smtp.start()
+    retried = await identity.deliver(envelope)
+    (message,) = identity.mail.messages
+
+    assert kept == 0
+    assert retried == "handled"
+    assert credentials_in(message)[0] == "gl130101"
+
+
+async def test_credentials_and_revocations_cannot_be_changed_or_deleted_even_in_sql(identity):
+    district = Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="110101")
+    for event in (approval(district), approval(district)):
+        await identity.deliver(wrap(event, key=str(event.request_id)))
+
+    refused = []
+    for sql in (
+        "update credentials set password_hash = 'x' where ubigeo = '110101'",
+        "delete from credentials where ubigeo = '110101'",
+        "truncate credentials cascade",
+        "update credential_revocations set reason = 'x'",
+        "delete from credential_revocations",
+    ):
+        with pytest.raises(asyncpg.RaiseError) as error:
+            await identity.pool.execute(sql)
+        refused.append(error.value.message)
+    count = await identity.pool.fetchval("select count(*) from credentials where ubigeo = '110101'")
+
+    assert refused[0] == "credentials are immutable: UPDATE refused"
+    assert refused[1] == "credentials are immutable: DELETE refused"
+    assert refused[2].startswith("credential") and refused[2].endswith("TRUNCATE refused")
+    assert refused[3:] == [
+        "credential revocations are immutable: UPDATE refused",
+        "credential revocations are immutable: DELETE refused",
+    ]
+    assert count == 2
+
+
+async def test_an_unknown_user_and_a_wrong_password_get_the_same_answer_in_similar_time(identity):
+    event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="120101"))
+    await identity.deliver(wrap(event, key=str(event.request_id)))
+    username, _ = credentials_in(identity.mail.messages[0])
+
+    async def timed(name: str) -> tuple[float, object]:
+        started = time.perf_counter()
+        response = await log_in(identity, name, "Clave-equivocada-99")
+        return time.perf_counter() - started, (response.status_code, response.content)
+
+    unknown = [await timed("gl999999") for _ in range(3)]
+    wrong = [await timed(username) for _ in range(3)]
+
+    answers = {answer for _, answer in unknown + wrong}
+    assert len(answers) == 1
+    ((status, body),) = answers
+    assert (status, json.loads(body)) == (401, REFUSED)
+    fastest_unknown, fastest_wrong = min(t for t, _ in unknown), min(t for t, _ in wrong)
+    assert 0.5 < fastest_unknown / fastest_wrong < 2.0
+
+
+async def test_the_demo_evaluator_logs_in_with_a_staff_role_and_no_jurisdiction(identity):
+    response = await log_in(identity, "evaluador", DEMO_PASSWORD)
+    token = response.json()["access_token"]
+    introspection = (await identity.client.post("/auth/introspect", json={"token": token})).json()
+    admin = await log_in(identity, "admin", DEMO_PASSWORD)
+
+    assert response.status_code == 200 and admin.status_code == 200
+    assert introspection["active"] is True
+    assert introspection["claims"]["role"] == "EVALUATOR"
+    assert "ubigeo" not in introspection["claims"] and "ally_type" not in introspection["claims"]
+
+
+async def test_a_forged_or_garbled_token_is_inactive(identity):
+    response = await identity.client.post("/auth/introspect", json={"token": "not.a.token"})
+
+    assert response.json() == {"active": False}
+
+
+def access_request(jurisdiction: Jurisdiction, authority_dni: str, attempt: int = 1) -> AccessRequested:
+    return AccessRequested(
+        request_id=uuid.uuid4(),
+        code="SOL-2025-000077",
+        attempt=attempt,
+        jurisdiction=jurisdiction,
+        authority=Person(dni=authority_dni, names="QUISPE MAMANI, JUAN"),
+        authority_role="ALCALDE",
+        responsible=Responsible(
+            dni="10055184", names="APAZA YAURI, EDGAR ALEX", office="OMAPED", position="Jefe", email="e@example.pe"
+        ),
+    )
+
+
+async def verified(identity: Identity, request: AccessRequested) -> AuthorityVerified:
+    await identity.deliver(wrap(request, key=str(request.request_id)))
+    (row,) = await identity.pool.fetch(
+        "select body from outbox where key = $1 and type = 'AuthorityVerified'", str(request.request_id)
+    )
+    return read(row["body"])[1]
+
+
+async def test_a_request_proposed_by_the_mayor_in_office_is_verified_as_a_match(identity):
+    mayor = FileAuthorityRegister().current("ALCALDE", "090201", TODAY)
+    request = access_request(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090201"), mayor.dni, attempt=2)
+
+    event = await verified(identity, request)
+    stored = await identity.pool.fetchrow(
+        "select attempt, result, reason from authority_checks where request_id = $1", request.request_id
+    )
+
+    assert (event.result, event.attempt, event.register, event.period) == (
+        "MATCH",
+        2,
+        "JNE (registro sintético)",
+        "2023-2026",
+    )
+    assert (stored["attempt"], stored["result"], stored["reason"]) == (2, "MATCH", event.reason)
+
+
+async def test_a_request_naming_the_previous_governor_is_a_mismatch_whose_reason_shows_no_dni(identity):
+    register = FileAuthorityRegister()
+    previous = register.current("GOBERNADOR_REGIONAL", "06", date(2021, 6, 1))
+    request = access_request(Jurisdiction(ally_type="GOBIERNO_REGIONAL", ubigeo="06"), previous.dni)
+
+    event = await verified(identity, request)
+
+    assert event.result == "MISMATCH"
+    assert event.reason == (
+        "El DNI registrado no corresponde al gobernador regional vigente de Cajamarca (periodo 2023-2026)."
+    )
+    assert previous.dni not in event.reason
+
+
+async def test_a_request_for_an_entity_missing_from_the_register_is_not_found(identity):
+    request = access_request(Jurisdiction(ally_type="OTRO_ALIADO", entity_ruc="20131312955"), "12345678")
+
+    event = await verified(identity, request)
+
+    assert event.result == "NOT_FOUND"
+    assert event.reason == "No hay una autoridad registrada para la entidad con RUC 20131312955 (periodo 2023-2026)."

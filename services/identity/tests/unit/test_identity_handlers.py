@@ -1,0 +1,167 @@
+"""Issuing credentials and logging in, with fake repositories, hasher and mailer (no servers)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from authkit import Signer, Verifier
+from contracts import Event
+from contracts.events import AccessApproved, CredentialsIssued, CredentialsRevoked, Jurisdiction
+from identity import domain, handlers
+from identity.letters import Mail
+from identity.registries import FileAuthorityRegister
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime(2025, 6, 1, 15, 0, tzinfo=UTC)
+
+
+class FakeHasher:
+    async def hash(self, password: str) -> str:
+        return f"hashed:{password}"
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == f"hashed:{password}"
+
+    async def verify_dummy(self, password: str) -> None:
+        await self.verify("hashed:dummy", password)
+
+
+class FakeMailer:
+    def __init__(self) -> None:
+        self.sent: list[Mail] = []
+
+    async def send(self, mail: Mail) -> None:
+        self.sent.append(mail)
+
+
+class FakeAccounts:
+    """Credentials, revocations and outbox in memory: one repository serving every handler."""
+
+    def __init__(self) -> None:
+        self.accounts: dict[uuid.UUID, tuple[domain.Account, str]] = {}
+        self.revoked: set[uuid.UUID] = set()
+        self.events: list[Event] = []
+
+    async def emit(self, payload: Event, key: str) -> None:
+        self.events.append(payload)
+
+    async def lock_jurisdiction(self, code: str) -> None:
+        return None
+
+    async def account_of_request(self, request_id: uuid.UUID) -> uuid.UUID | None:
+        return next((a.account_id for a, _ in self.accounts.values() if a.request_id == request_id), None)
+
+    async def active_accounts(self, jurisdiction: Jurisdiction) -> list[domain.Account]:
+        code = domain.jurisdiction_code(jurisdiction)
+        return [
+            a
+            for a, _ in self.accounts.values()
+            if domain.jurisdiction_code(a.jurisdiction) == code and a.account_id not in self.revoked
+        ]
+
+    async def count_usernames(self, base: str) -> int:
+        return sum(1 for a, _ in self.accounts.values() if a.username == base or a.username.startswith(base + "-"))
+
+    async def add_account(self, account: domain.Account, password_hash: str, issued_at: datetime) -> None:
+        self.accounts[account.account_id] = (account, password_hash)
+
+    async def add_revocation(self, account_id: uuid.UUID, reason: str, cause: uuid.UUID, at: datetime) -> None:
+        self.revoked.add(account_id)
+
+    async def find_login(self, username: str) -> domain.LoginAccount | None:
+        for account, password_hash in self.accounts.values():
+            if account.username == username:
+                return domain.LoginAccount(
+                    sub=str(account.account_id),
+                    username=username,
+                    role="ALLY",
+                    password_hash=password_hash,
+                    jurisdiction=account.jurisdiction,
+                    revoked=account.account_id in self.revoked,
+                )
+        return None
+
+    async def is_active(self, sub: uuid.UUID, role: str) -> bool:
+        return sub in self.accounts and sub not in self.revoked
+
+
+def approved(jurisdiction: Jurisdiction) -> AccessApproved:
+    return AccessApproved(
+        request_id=uuid.uuid4(),
+        code="SOL-2025-000900",
+        evaluator_id="evaluador",
+        jurisdiction=jurisdiction,
+        responsible_names="ROJAS HUAMÁN, ROSA",
+        responsible_email="rosa@example.pe",
+        authority_names="QUISPE MAMANI, JUAN",
+        authority_email="alcalde@example.pe",
+    )
+
+
+async def issue(repo: FakeAccounts, mailer: FakeMailer, event: AccessApproved) -> handlers.Issued | None:
+    return await handlers.issue_credentials(
+        event, repo, FileAuthorityRegister(), FakeHasher(), mailer, public_url="http://x", now=NOW
+    )
+
+
+def password_in(mail: Mail) -> str:
+    return mail.body.split("Contraseña:", 1)[1].split()[0]
+
+
+async def test_an_entity_account_takes_its_name_from_the_register_when_the_approval_lacks_it():
+    repo, mailer = FakeAccounts(), FakeMailer()
+
+    issued = await issue(repo, mailer, approved(Jurisdiction(ally_type="OTRO_ALIADO", entity_ruc="20000802256")))
+
+    assert issued.account.username == "oa20000802256"
+    assert issued.account.jurisdiction.entity_name == "CENTRO DE SALUD MENTAL COMUNITARIO DE HUAMANGA"
+    assert "CENTRO DE SALUD MENTAL COMUNITARIO DE HUAMANGA (RUC 20000802256)" in mailer.sent[0].body
+    assert [type(e) for e in repo.events] == [CredentialsIssued]
+
+
+async def test_a_second_approval_of_the_same_request_issues_nothing():
+    repo, mailer = FakeAccounts(), FakeMailer()
+    event = approved(Jurisdiction(ally_type="GOBIERNO_REGIONAL", ubigeo="09"))
+
+    first = await issue(repo, mailer, event)
+    second = await issue(repo, mailer, event)
+
+    assert first is not None and second is None
+    assert len(repo.accounts) == 1 and len(mailer.sent) == 1
+
+
+async def test_a_third_account_of_a_district_revokes_the_second_and_gets_the_suffix_3():
+    repo, mailer = FakeAccounts(), FakeMailer()
+    district = Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090101")
+
+    issued = [await issue(repo, mailer, approved(district)) for _ in range(3)]
+
+    assert [i.account.username for i in issued] == ["gl090101", "gl090101-2", "gl090101-3"]
+    assert [a.username for a in issued[2].revoked] == ["gl090101-2"]
+    revocations = [e for e in repo.events if isinstance(e, CredentialsRevoked)]
+    assert [(r.username, r.reason) for r in revocations] == [
+        ("gl090101", domain.REVOKED_BY_NEW_REQUEST),
+        ("gl090101-2", domain.REVOKED_BY_NEW_REQUEST),
+    ]
+
+
+async def test_the_mailed_password_logs_in_and_a_revoked_account_does_not():
+    repo, mailer, hasher = FakeAccounts(), FakeMailer(), FakeHasher()
+    signer = Signer(Ed25519PrivateKey.generate())
+    district = Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090102")
+    await issue(repo, mailer, approved(district))
+    first_password = password_in(mailer.sent[0])
+    token = await handlers.log_in("gl090102", first_password, repo, hasher, signer)
+
+    await issue(repo, mailer, approved(district))
+
+    assert Verifier(signer.public_key).verify(token).ubigeo == "090102"
+    with pytest.raises(handlers.LoginRefusedError):
+        await handlers.log_in("gl090102", first_password, repo, hasher, signer)
+    assert await handlers.introspect(token, Verifier(signer.public_key), repo) is None
+    assert await handlers.log_in("gl090102-2", password_in(mailer.sent[1]), repo, hasher, signer)

@@ -1,0 +1,332 @@
+"""The USUARIO ALIADO access request end to end, driven through the gateway like a browser:
+from an empty form to a login with the e-mailed password, for each ally type, in the
+distributed run (real Kafka, PostgreSQL, MinIO and SMTP) and in the embedded run."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from altcha import v1 as altcha
+from pypdf import PdfWriter
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "Demo-Evaluador-2026"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class System:
+    url: str
+    mode: str
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"the system exited with {proc.returncode} before it was healthy")
+        try:
+            if httpx.get(f"{url}/health", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url}/health not 200 within {timeout_s}s")
+
+
+def _start(args: list[str], url: str, tmp: Path, env: dict[str, str]) -> Iterator[System]:
+    log = (tmp / "system.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "contigo.cli", "up", *args],
+        cwd=tmp,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        _wait_healthy(url, proc)
+        yield System(url, "distributed" if "--distributed" in args else "embedded")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module", params=["distributed", "embedded"])
+def system(request, servers, tmp_path_factory) -> Iterator[System]:
+    tmp = tmp_path_factory.mktemp(request.param)
+    env = os.environ | {"CONTIGO_DEMO_STAFF_PASSWORD": PASSWORD, "CONTIGO_LOG_LEVEL": "INFO"}
+    if request.param == "distributed":
+        yield from _start(["--distributed", "--smtp-port", "12530"], "http://127.0.0.1:8000", tmp, env)
+    else:
+        args = ["--port", "18100", "--smtp-port", "12531", "--data-dir", str(tmp / "data")]
+        yield from _start(args, "http://127.0.0.1:18100", tmp, env)
+
+
+# -- a person's steps ---------------------------------------------------------------------
+
+
+def eventually(probe, what: str, timeout_s: float = 60.0):
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while time.monotonic() < deadline:
+        last = probe()
+        if last:
+            return last
+        time.sleep(0.3)
+    raise AssertionError(f"{what}: not within {timeout_s}s (last: {last})")
+
+
+def solved_captcha(c: httpx.Client) -> str:
+    ch = c.get("/api/captcha").json()
+    solution = altcha.solve_challenge(ch["challenge"], ch["salt"], ch["algorithm"], ch["maxnumber"], 0)
+    payload = {k: ch[k] for k in ("algorithm", "challenge", "salt", "signature")} | {"number": solution.number}
+    return base64.b64encode(json.dumps(payload).encode()).decode()
+
+
+def person(dni: str, names: str, tag: str, **extra) -> dict:
+    return {
+        "dni": dni,
+        "names": names,
+        "mobile": "987654321",
+        "personal_email": f"{tag}.personal@example.pe",
+        "institutional_email": f"{tag}@entidad.gob.pe",
+    } | extra
+
+
+def status(c: httpx.Client, request_id: str) -> dict:
+    return c.get(f"/api/access-requests/{request_id}").json()
+
+
+def designation_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def upload(c: httpx.Client, request_id: str, kind: str, data: bytes, name: str = "documento.pdf") -> httpx.Response:
+    return c.post(
+        f"/api/access-requests/{request_id}/documents",
+        params={"kind": kind},
+        files={"file": (name, data, "application/pdf")},
+    )
+
+
+def evaluator_token(c: httpx.Client) -> str:
+    answer = c.post("/api/auth/login", json={"username": "evaluador", "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["access_token"]
+
+
+def mail_for(c: httpx.Client, code: str) -> dict:
+    def find():
+        return next((m for m in c.get("/dev/mail").json() if code in (m["subject"] or "")), None)
+
+    return eventually(find, f"credentials e-mail of {code}")
+
+
+def credentials_in(mail: dict) -> tuple[str, str]:
+    username = re.search(r"Usuario:\s*(\S+)", mail["text"]).group(1)
+    password = re.search(r"Contraseña:\s*(\S+)", mail["text"]).group(1)
+    return username, password
+
+
+def send(c: httpx.Client, request_id: str) -> dict:
+    answer = c.post(f"/api/access-requests/{request_id}/submit", json={"altcha": solved_captcha(c)})
+    assert answer.status_code == 202, answer.text
+    return answer.json()
+
+
+def fill_and_send(c: httpx.Client, form: dict) -> dict:
+    draft = c.post(
+        "/api/access-requests", json={"ally_type": form["ally_type"], "authority": {"dni": form["authority"]["dni"]}}
+    )
+    assert draft.status_code == 201, draft.text
+    request_id = draft.json()["id"]
+    saved = c.put(f"/api/access-requests/{request_id}", json=form)
+    assert saved.status_code == 200, saved.text
+    send(c, request_id)
+    return draft.json()
+
+
+def documents_in_and_approved(c: httpx.Client, request_id: str, ally_type: str) -> dict:
+    ready = eventually(lambda: (s := status(c, request_id))["ddc"]["ready"] and s, "the DDC is ready")
+    ddc = c.get(f"/api/access-requests/{request_id}/ddc")
+    assert ddc.status_code == 200 and ddc.content.startswith(b"%PDF")
+    assert ready["authority_check"] is None or ready["authority_check"]["result"] == "MATCH"
+    assert upload(c, request_id, "DDC_SIGNED", ddc.content, "ddc-firmado.pdf").status_code == 201
+    if ally_type == "OTRO_ALIADO":
+        assert upload(c, request_id, "DESIGNATION", designation_pdf(), "designacion.pdf").status_code == 201
+    pending = eventually(
+        lambda: (s := status(c, request_id))["state"] == "PENDING_EVALUATION" and s, "the request enters the queue"
+    )
+    token = evaluator_token(c)
+    queue = c.get("/api/evaluation/queue", headers={"Authorization": f"Bearer {token}"}).json()
+    assert request_id in [r["id"] for r in queue]
+    decided = c.post(
+        f"/api/evaluation/{request_id}/decision",
+        json={"decision": "APPROVE"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert decided.status_code == 200, decided.text
+    eventually(lambda: status(c, request_id)["state"] == "CREDENTIALS_ISSUED", "credentials issued")
+    return pending
+
+
+def authority_form(c: httpx.Client, ally_type: str, where: str, tag: str) -> dict:
+    query = {"ruc": where} if ally_type == "OTRO_ALIADO" else {"ubigeo": where}
+    authority = c.get("/api/authorities", params=query).json()
+    names = c.get(f"/api/dni/{authority['dni']}").json()["names"]
+    form = {
+        "ally_type": ally_type,
+        "authority": person(authority["dni"], names, f"autoridad-{tag}"),
+        "responsible": person(
+            "45678912",
+            "Rosa Huamán Ccori",
+            f"responsable-{tag}",
+            landline="067 452311",
+            office="OMAPED",
+            position="Responsable de la OMAPED",
+        ),
+    }
+    if ally_type == "OTRO_ALIADO":
+        entity = next(e for e in c.get("/api/entities").json() if e["ruc"] == where)
+        form["entity"] = {
+            "name": entity["name"],
+            "ruc": where,
+            "public": entity["public"],
+            "rof_document": "R.M. N.° 123-2024-MIMP",
+            "designation_document": "R.S. N.° 045-2025",
+        }
+    else:
+        form["ubigeo"] = where
+    return form
+
+
+def pick_jurisdiction(c: httpx.Client, ally_type: str, index: int) -> str:
+    if ally_type == "GOBIERNO_REGIONAL":
+        return [r["code"] for r in c.get("/api/ubigeo/regions").json()][index]
+    if ally_type == "GOBIERNO_LOCAL":
+        return [d["code"] for d in c.get("/api/ubigeo/provinces/0902/districts").json()][index]
+    return [e["ruc"] for e in c.get("/api/entities").json()][index]
+
+
+# -- the journeys -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ally_type", ["GOBIERNO_REGIONAL", "GOBIERNO_LOCAL", "OTRO_ALIADO"])
+def test_an_ally_goes_from_an_empty_form_to_a_login_with_the_e_mailed_password(system, ally_type):
+    index = {"distributed": 0, "embedded": 1}[system.mode]
+    with httpx.Client(base_url=system.url, timeout=30) as c:
+        where = pick_jurisdiction(c, ally_type, index)
+        form = authority_form(c, ally_type, where, f"{ally_type.lower()}-{system.mode}")
+
+        draft = fill_and_send(c, form)
+        documents_in_and_approved(c, draft["id"], ally_type)
+        mail = mail_for(c, draft["code"])
+        username, password = credentials_in(mail)
+        login = c.post("/api/auth/login", json={"username": username, "password": password})
+        me = c.get("/api/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"})
+
+    assert form["responsible"]["institutional_email"] in mail["to"]
+    assert form["authority"]["institutional_email"] in (mail["cc"] or "")
+    assert "no pueden ser modificadas" in mail["text"] or "no puede ser modificada" in mail["text"]
+    assert login.status_code == 200
+    assert me.json()["role"] == "ALLY" and me.json()["ally_type"] == ally_type
+    if ally_type == "OTRO_ALIADO":
+        assert me.json()["entity_ruc"] == where
+    else:
+        assert me.json()["ubigeo"] == where
+
+
+def test_a_mismatched_authority_is_observed_with_its_reason_then_corrected_and_approved(system):
+    index = {"distributed": 2, "embedded": 3}[system.mode]
+    with httpx.Client(base_url=system.url, timeout=30) as c:
+        where = pick_jurisdiction(c, "GOBIERNO_LOCAL", index)
+        form = authority_form(c, "GOBIERNO_LOCAL", where, f"mismatch-{system.mode}")
+        right_dni = form["authority"]["dni"]
+        wrong = json.loads(json.dumps(form))
+        wrong["authority"]["dni"] = "10000001" if right_dni != "10000001" else "10000002"
+
+        draft = fill_and_send(c, wrong)
+        observed = eventually(
+            lambda: (s := status(c, draft["id"]))["state"] == "OBSERVED" and s, "the request is observed"
+        )
+        resumed = c.post(
+            "/api/access-requests/resume", json={"code": draft["code"], "authority_dni": wrong["authority"]["dni"]}
+        )
+        c.put(f"/api/access-requests/{draft['id']}", json=form)
+        again = send(c, draft["id"])
+        documents_in_and_approved(c, draft["id"], "GOBIERNO_LOCAL")
+
+    assert observed["authority_check"]["result"] in ("MISMATCH", "NOT_FOUND")
+    assert observed["observations"] == [observed["authority_check"]["reason"]]
+    assert "no corresponde" in observed["authority_check"]["reason"]
+    assert resumed.status_code == 200
+    assert again["attempt"] == 2
+
+
+def test_bad_files_are_refused_with_their_reason_through_the_gateway(system):
+    index = {"distributed": 4, "embedded": 5}[system.mode]
+    with httpx.Client(base_url=system.url, timeout=30) as c:
+        where = pick_jurisdiction(c, "GOBIERNO_LOCAL", index)
+        draft = fill_and_send(c, authority_form(c, "GOBIERNO_LOCAL", where, f"files-{system.mode}"))
+        ready = eventually(lambda: (s := status(c, draft["id"]))["ddc"]["ready"] and s, "the DDC is ready")
+        verified = c.get(f"/api/verify/{ready['ddc']['verification_code']}")
+        page = c.get("/verificar", params={"codigo": ready["ddc"]["verification_code"].lower()})
+
+        text = upload(c, draft["id"], "DDC_SIGNED", b"esto no es un PDF\n", "ddc.pdf")
+        huge = upload(c, draft["id"], "DDC_SIGNED", b"%PDF-1.7\n" + b"0" * (11 * 1024 * 1024), "ddc.pdf")
+        after = status(c, draft["id"])
+
+    assert text.status_code == 422 and text.json()["detail"] == "El archivo no es un PDF válido."
+    assert huge.status_code == 413 and huge.json()["detail"] == "El archivo supera el límite de 10 MB."
+    assert after["documents"] == {}
+    assert verified.status_code == 200 and len(verified.json()["sha256"]) == 64
+    assert verified.json()["request_code"] == draft["code"]
+    assert "Documento auténtico" in page.text
+
+
+def test_a_dni_alone_cannot_resume_a_request_through_the_gateway(system):
+    with httpx.Client(base_url=system.url, timeout=30) as c:
+        draft = c.post(
+            "/api/access-requests", json={"ally_type": "GOBIERNO_LOCAL", "authority": {"dni": "40404040"}}
+        ).json()
+
+        guessed = c.post("/api/access-requests/resume", json={"code": "SA-2000-000001", "authority_dni": "40404040"})
+        right = c.post("/api/access-requests/resume", json={"code": draft["code"], "authority_dni": "40404040"})
+
+    assert guessed.status_code == 404
+    assert right.status_code == 200 and right.json()["id"] == draft["id"]
+
+
+def test_a_failed_login_says_nothing_about_which_part_was_wrong_and_a_forged_token_is_refused(system):
+    with httpx.Client(base_url=system.url, timeout=30) as c:
+        bad_login = c.post("/api/auth/login", json={"username": "evaluador", "password": "incorrecta"})
+        unknown = c.post("/api/auth/login", json={"username": "nadie", "password": "incorrecta"})
+        forged = c.get("/api/evaluation/queue", headers={"Authorization": "Bearer eyJhbGciOiJFZERTQSJ9.e30.x"})
+        jwks = c.get("/.well-known/jwks.json").json()
+
+    assert bad_login.status_code == unknown.status_code == 401
+    assert bad_login.json() == unknown.json()
+    assert forged.status_code == 401
+    assert jwks["keys"][0]["crv"] == "Ed25519"
