@@ -10,6 +10,8 @@ from litestar import Request
 from litestar.exceptions import HTTPException
 from litestar.response import Response
 
+# Room for the multipart envelope around a file of the maximum size (documents allows the same).
+MULTIPART_FRAMING = 256 * 1024
 _PASSED_HEADERS = ("content-type", "content-disposition", "cache-control")
 
 
@@ -73,6 +75,6 @@ class Services:
         seen = 0
         async for chunk in request.stream():
             seen += len(chunk)
-            if seen > self.max_upload_bytes + 64 * 1024:  # room for the multipart envelope
+            if seen > self.max_upload_bytes + MULTIPART_FRAMING:
                 raise GatewayError(status_code=413, detail="El archivo supera el límite de 10 MB.")
             yield chunk

@@ -11,7 +11,7 @@ from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath
 from litestar.response import Response
 
-from gateway.proxy import GatewayError, Services
+from gateway.proxy import MULTIPART_FRAMING, GatewayError, Services
 
 EVALUATORS = ("EVALUATOR", "ADMIN")
 
@@ -113,7 +113,7 @@ async def download_ddc(request_id: FromPath[UUID], request: Request, state: Stat
 async def upload_document(request_id: FromPath[UUID], request: Request, state: State) -> Response[Any]:
     svc = services(state)
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > svc.max_upload_bytes + 64 * 1024:
+    if declared and declared.isdigit() and int(declared) > svc.max_upload_bytes + MULTIPART_FRAMING:
         raise GatewayError(status_code=413, detail="El archivo supera el límite de 10 MB.")
     return await svc.forward(
         "documents", request, f"/requests/{request_id}/documents", body=svc.limited_stream(request)
