@@ -1,4 +1,4 @@
-"""Wiring of the padron service: the one place its dependencies are built."""
+"""Wiring of the padrón service: the one place its dependencies are built."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ from pathlib import Path
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
 
+from authkit import Verifier, load_public_key
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
+from eventkit.settings import ConfigError
+from padron import imports_api, registry_api, views_api
 from padron.config import Settings
+from padron.deps import PadronDeps
 
 NAME = "padron"
 MIGRATIONS = Path(__file__).with_name("migrations")
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
 
 def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> Litestar:
@@ -24,4 +29,12 @@ def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> 
         own_broker=own_broker,
         bus_address=settings.kafka_bootstrap,
     )
-    return create_service_app(host, title="CONTIGO Aliados - padrón")
+    verifier = None
+    if settings.token_public_key_file:
+        try:
+            verifier = Verifier(load_public_key(Path(settings.token_public_key_file)))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"CONTIGO_TOKEN_PUBLIC_KEY_FILE is invalid: {exc}") from None
+    deps = PadronDeps(host, verifier)
+    handlers = [*registry_api.routes(deps), *views_api.routes(deps), *imports_api.routes(deps)]
+    return create_service_app(host, handlers, title="CONTIGO Aliados - padrón", request_max_body_size=MAX_IMPORT_BYTES)

@@ -1,4 +1,4 @@
-"""Settings of the padron service, read once from CONTIGO_* variables."""
+"""Settings of the padrón service, read once from CONTIGO_* variables."""
 
 from __future__ import annotations
 
@@ -8,3 +8,5 @@ import msgspec
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str
     kafka_bootstrap: str = "127.0.0.1:59092"
+    # identity's public key (PEM): every request's scope comes from a token checked with it
+    token_public_key_file: str = ""
