@@ -49,6 +49,36 @@ def _date(value: str) -> date | None:
         return None
 
 
+CHOICES = {
+    "sex": (("F", "M"), "Use F o M."),
+    "certificate_severity": (SEVERITIES, "Use LEVE, MODERADA o SEVERA."),
+    "sisfoh_classification": (SISFOH, "Use POBRE_EXTREMO, POBRE o NO_POBRE."),
+    "status": (STATUSES, "Use VIGENTE, SUSPENDIDO o DESAFILIADO."),
+}
+DATES = ("birth_date", "certificate_date", "sisfoh_expires_on", "affiliated_on")
+
+
+def _dates(v: dict[str, Any], errors: dict[str, str], today: date) -> None:
+    for field in DATES:
+        if v[field] is not None:
+            parsed = _date(v[field])
+            if parsed is None:
+                errors[field] = "Fecha no válida; use AAAA-MM-DD."
+            v[field] = parsed
+    if isinstance(v["birth_date"], date) and v["birth_date"] > today:
+        errors["birth_date"] = "La fecha de nacimiento no puede ser futura."
+
+
+def _other_pension(raw: str | None, v: dict[str, Any], errors: dict[str, str]) -> None:
+    other = (raw or "").strip().lower()
+    if other in ("", "no", "false", "0"):
+        v["other_pension"] = False
+    elif other in ("si", "sí", "true", "1"):
+        v["other_pension"] = True
+    else:
+        errors["other_pension"] = "Use SI o NO."
+
+
 def validate(row: dict[str, str], today: date) -> tuple[dict[str, Any], dict[str, str]]:
     """Typed values and, per field, what is wrong (in Spanish). No errors: the row can be stored."""
     errors: dict[str, str] = {}
@@ -62,33 +92,15 @@ def validate(row: dict[str, str], today: date) -> tuple[dict[str, Any], dict[str
         errors["dni"] = "El DNI debe tener 8 dígitos."
     if v["names"] and (len(v["names"]) > 150 or "," not in v["names"]):
         errors["names"] = "Escriba 'APELLIDOS, NOMBRES' (máximo 150 caracteres)."
-    for field in ("birth_date", "certificate_date", "sisfoh_expires_on", "affiliated_on"):
-        if v[field] is not None:
-            parsed = _date(v[field])
-            if parsed is None:
-                errors[field] = "Fecha no válida; use AAAA-MM-DD."
-            v[field] = parsed
-    if isinstance(v["birth_date"], date) and v["birth_date"] > today:
-        errors["birth_date"] = "La fecha de nacimiento no puede ser futura."
-    if v["sex"] and v["sex"] not in ("F", "M"):
-        errors["sex"] = "Use F o M."
+    _dates(v, errors, today)
     if v["ubigeo"] and not ubigeo.is_district(v["ubigeo"]):
         errors["ubigeo"] = "El distrito no existe en el ubigeo del INEI."
-    if v["certificate_severity"] and v["certificate_severity"] not in SEVERITIES:
-        errors["certificate_severity"] = "Use LEVE, MODERADA o SEVERA."
-    if v["sisfoh_classification"] and v["sisfoh_classification"] not in SISFOH:
-        errors["sisfoh_classification"] = "Use POBRE_EXTREMO, POBRE o NO_POBRE."
-    if v["status"] and v["status"] not in STATUSES:
-        errors["status"] = "Use VIGENTE, SUSPENDIDO o DESAFILIADO."
+    for field, (allowed, message) in CHOICES.items():
+        if v[field] and v[field] not in allowed:
+            errors[field] = message
     if v["status"] in ("SUSPENDIDO", "DESAFILIADO") and not v["status_reason"]:
         errors["status_reason"] = "Indique el motivo de la suspensión o desafiliación."
-    other = (row.get("other_pension") or "").strip().lower()
-    if other in ("", "no", "false", "0"):
-        v["other_pension"] = False
-    elif other in ("si", "sí", "true", "1"):
-        v["other_pension"] = True
-    else:
-        errors["other_pension"] = "Use SI o NO."
+    _other_pension(row.get("other_pension"), v, errors)
     for field in ("phone", "contact_phone"):
         if v[field] and not re.fullmatch(r"9\d{8}|0\d{8}", re.sub(r"[\s-]", "", v[field])):
             errors[field] = "Teléfono no válido (celular de 9 dígitos o fijo con código de ciudad)."
