@@ -11,7 +11,7 @@ from authkit import Verifier, load_public_key
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
 from eventkit.settings import ConfigError
-from padron import imports_api, registry_api, views_api
+from padron import changes_api, imports_api, registry_api, views_api
 from padron.config import Settings
 from padron.deps import PadronDeps
 
@@ -36,5 +36,10 @@ def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> 
         except (OSError, ValueError) as exc:
             raise ConfigError(f"CONTIGO_TOKEN_PUBLIC_KEY_FILE is invalid: {exc}") from None
     deps = PadronDeps(host, verifier)
-    handlers = [*registry_api.routes(deps), *views_api.routes(deps), *imports_api.routes(deps)]
+    handlers = [
+        *registry_api.routes(deps),
+        *views_api.routes(deps),
+        *changes_api.routes(deps),
+        *imports_api.routes(deps),
+    ]
     return create_service_app(host, handlers, title="CONTIGO Aliados - padrón", request_max_body_size=MAX_IMPORT_BYTES)
