@@ -12,6 +12,7 @@ from litestar import Request
 from authkit import TokenError, Verifier, bearer
 from eventkit.host import ServiceHost
 from eventkit.http import UserError
+from padron import accesslog
 from padron.scope import Scope, ScopeError, scope_of
 
 
@@ -30,6 +31,13 @@ class PadronDeps:
                 yield conn
         except ScopeError as exc:
             raise UserError(str(exc), exc.status) from None
+
+    async def deny(self, scope: Scope, resource: str, message: str, status: int = 403) -> None:
+        """Log a refused attempt (in a transaction of its own, so it survives) and refuse in Spanish."""
+        if self.host.pool is not None:
+            async with self.host.pool.acquire() as conn, conn.transaction():
+                await accesslog.denied(conn, scope, resource)
+        raise UserError(message, status)
 
     def scope(self, request: Request) -> Scope:
         """The caller's scope, from the token only; no token: 401."""
