@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from litestar import Request, Router, get, post, put
+from litestar import HttpMethod, Request, Router, get, post, put, route
 from litestar.datastructures import State
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath
@@ -141,6 +141,26 @@ async def evaluation_decision(request_id: FromPath[UUID], request: Request, stat
     )
 
 
+# -- the padrón (any logged-in account; the padrón service scopes every answer by the token) ----
+
+PADRON_METHODS = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT]
+PADRON_MAX_BODY = 512 * 1024 * 1024  # a whole padrón as CSV for the bulk import
+
+
+@route(
+    "/api/padron/{path:path}",
+    http_method=PADRON_METHODS,
+    summary="Padrón: resúmenes, listas, autorizaciones, alertas, FAD, versiones e importación (según la cuenta)",
+    tags=["Padrón"],
+    request_max_body_size=PADRON_MAX_BODY,
+)
+async def padron(path: FromPath[str], request: Request, state: State) -> Response[Any]:
+    svc = services(state)
+    _claims, authorization = await svc.caller(request)
+    body = request.stream() if request.method != "GET" else None
+    return await svc.forward("padron", request, f"/padron/{path.lstrip('/')}", body=body, authorization=authorization)
+
+
 @get("/api/me", summary="Quién soy: la cuenta de la sesión", tags=["Sesión"])
 async def me(request: Request, state: State) -> dict[str, Any]:
     claims, _ = await services(state).caller(request)
@@ -180,6 +200,7 @@ def api_router(rate_limit_per_minute: int) -> Router:
             evaluation_queue,
             evaluation_decision,
             me,
+            padron,
             verify,
             jwks,
         ],

@@ -105,3 +105,14 @@ async def test_the_health_page_names_every_service():
 
     assert body["status"] == "ok"
     assert set(body["services"]) == {"identity", "access", "documents", "padron", "cases"}
+
+
+async def test_the_padron_needs_a_session_and_receives_the_path_and_the_token():
+    seen: list = []
+    async with AsyncTestClient(app_with(seen)) as client:
+        anonymous = await client.get("/api/padron/summary")
+        summary = await client.get("/api/padron/districts/090101/summary", headers={"Authorization": "Bearer t"})
+
+    assert anonymous.status_code == 401
+    assert ("padron", "GET", "/padron/districts/090101/summary") in seen
+    assert summary.json() == {"service": "padron", "auth": "Bearer t"}
