@@ -165,7 +165,7 @@ class AccessApi:
         @get("/access-requests/{request_id:uuid}", summary="Estado de la solicitud")
         async def status(request_id: FromPath[UUID]) -> RequestView:
             async with api.uow() as uow:
-                found = await handlers._load(uow, request_id)
+                found = await handlers.load(uow, request_id)
             return view(found, date.today())
 
         @post("/access-requests/resume", summary="Retomar con código y DNI de la autoridad", status_code=200)
@@ -179,7 +179,7 @@ class AccessApi:
         async def submit(request_id: FromPath[UUID], request: Request) -> RequestView:
             body = decode(await request.body(), SubmitBody)
             async with api.uow() as uow:
-                current = await handlers._load(uow, request_id)
+                current = await handlers.load(uow, request_id)
                 signature = None
                 if current.state in ("DRAFT", "OBSERVED"):
                     signature = api.captcha_signature(body.altcha)

@@ -39,7 +39,7 @@ class UnitOfWork(Protocol):
     async def publish(self, event: Event, cause: Envelope | None = None) -> None: ...
 
 
-async def _load(uow: UnitOfWork, request_id: UUID) -> AccessRequest:
+async def load(uow: UnitOfWork, request_id: UUID) -> AccessRequest:
     request = await uow.requests.get(request_id)
     if request is None:
         raise NotFoundError("Solicitud no encontrada.")
@@ -64,7 +64,7 @@ async def create_draft(form: RequestForm, uow: UnitOfWork, now: datetime) -> Acc
 
 
 async def save_draft(request_id: UUID, form: RequestForm, uow: UnitOfWork) -> AccessRequest:
-    request = await _load(uow, request_id)
+    request = await load(uow, request_id)
     form = normalize(form)
     if problem := dni_error(form.authority.dni):
         raise FormError({"authority.dni": problem})
@@ -82,7 +82,7 @@ async def resume(code: str, authority_dni: str, uow: UnitOfWork) -> AccessReques
 
 
 async def submit(request_id: UUID, captcha_signature: str | None, uow: UnitOfWork, now: datetime) -> AccessRequest:
-    request = await _load(uow, request_id)
+    request = await load(uow, request_id)
     if request.state not in ("DRAFT", "OBSERVED"):
         return request  # already sent: the same answer, nothing new
     if not captcha_signature or not await uow.requests.claim_captcha(captcha_signature):
@@ -98,7 +98,7 @@ def _advance(request: AccessRequest, today: date) -> None:
 
 
 async def authority_verified(envelope: Envelope, event: AuthorityVerified, uow: UnitOfWork, today: date) -> None:
-    request = await _load(uow, event.request_id)
+    request = await load(uow, event.request_id)
     events = request.authority_checked(event.attempt, event.result, event.reason)
     _advance(request, today)
     await uow.requests.save(request)
@@ -106,13 +106,13 @@ async def authority_verified(envelope: Envelope, event: AuthorityVerified, uow: 
 
 
 async def ddc_generated(event: DDCGenerated, uow: UnitOfWork) -> None:
-    request = await _load(uow, event.request_id)
+    request = await load(uow, event.request_id)
     request.ddc_generated(event.attempt, event.verification_code)
     await uow.requests.save(request)
 
 
 async def ddc_uploaded(event: DDCUploaded, uow: UnitOfWork, today: date) -> None:
-    request = await _load(uow, event.request_id)
+    request = await load(uow, event.request_id)
     doc = UploadedDocument(event.kind, event.sha256, event.size, event.digitally_signed, event.signer, event.intact)
     request.document_uploaded(event.attempt, doc)
     _advance(request, today)
@@ -120,7 +120,7 @@ async def ddc_uploaded(event: DDCUploaded, uow: UnitOfWork, today: date) -> None
 
 
 async def credentials_issued(event: CredentialsIssued, uow: UnitOfWork) -> None:
-    request = await _load(uow, event.request_id)
+    request = await load(uow, event.request_id)
     request.credentials_issued(event.username)
     await uow.requests.save(request)
 
@@ -128,7 +128,7 @@ async def credentials_issued(event: CredentialsIssued, uow: UnitOfWork) -> None:
 async def decide(
     request_id: UUID, decision: str, evaluator_id: str, uow: UnitOfWork, *, reason: str = "", observations=()
 ) -> AccessRequest:
-    request = await _load(uow, request_id)
+    request = await load(uow, request_id)
     if decision == "APPROVE":
         events = request.approve(evaluator_id)
         detail: dict = {}
