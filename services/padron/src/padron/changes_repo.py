@@ -1,0 +1,234 @@
+"""asyncpg repository of alerts and FAD: plain SQL on one connection inside the caller's transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from contracts import Event
+from eventkit import messages, outbox
+from padron import accesslog
+from padron.changes import CONTACT_FIELDS, Alert, AlertInput, AuthorizedPerson, Fad, HistoryEntry
+from padron.changes_handlers import Authorization, ListQuery
+from padron.scope import Scope
+
+ALERT_COLUMNS = (
+    "a.alert_id, a.beneficiary_id, a.ubigeo, a.alert_type, a.detail, a.state, a.raised_by, a.raised_at, b.dni, b.names"
+)
+FAD_COLUMNS = (
+    "f.fad_id, f.beneficiary_id, f.ubigeo, f.changes, f.state, f.submitted_by, f.submitted_at, f.decided_by,"
+    " f.decided_at, f.decision_note, b.dni, b.names"
+)
+
+
+def _jurisdiction(scope: Scope, alias: str, params: list[Any]) -> str:
+    """The SQL condition of the caller's jurisdiction; staff see every district."""
+    if scope.kind == "DISTRICT":
+        params.append(scope.ubigeo)
+        return f"{alias}.ubigeo = ${len(params)}"
+    if scope.kind == "REGION":
+        params.append(scope.ubigeo)
+        return f"left({alias}.ubigeo, 2) = ${len(params)}"
+    if scope.kind == "STAFF":
+        return "true"
+    return "false"
+
+
+def _page_sql(table: str, columns: str, alias: str, at: str, record_id: str, scope: Scope, query: ListQuery) -> tuple:
+    """Newest first, keyset over (at, id); one row more than the page tells whether another page follows."""
+    params: list[Any] = []
+    where = [_jurisdiction(scope, alias, params)]
+    if query.state:
+        params.append(query.state)
+        where.append(f"{alias}.state = ${len(params)}")
+    if query.after:
+        params.extend(query.after)
+        where.append(f"({alias}.{at}, {alias}.{record_id}) < (${len(params) - 1}, ${len(params)})")
+    params.append(query.limit + 1)
+    sql = (
+        f"select {columns} from {table} {alias} join beneficiaries b using (beneficiary_id)"
+        f" where {' and '.join(where)} order by {alias}.{at} desc, {alias}.{record_id} desc limit ${len(params)}"
+    )
+    return sql, params
+
+
+def _alert(row: asyncpg.Record) -> Alert:
+    return Alert(**dict(row))
+
+
+def _fad(row: asyncpg.Record) -> Fad:
+    return Fad(**(dict(row) | {"changes": json.loads(row["changes"])}))
+
+
+class ChangesPgRepo:
+    def __init__(self, conn: asyncpg.Connection):
+        self._conn = conn
+
+    async def beneficiary_ubigeo(self, beneficiary_id: UUID) -> str | None:
+        return await self._conn.fetchval("select ubigeo from beneficiaries where beneficiary_id = $1", beneficiary_id)
+
+    async def add_alert(
+        self, alert_id: UUID, beneficiary_id: UUID, ubigeo: str, data: AlertInput, raised_by: str
+    ) -> Alert:
+        row = await self._conn.fetchrow(
+            "insert into alerts (alert_id, beneficiary_id, ubigeo, alert_type, detail, raised_by)"
+            " values ($1, $2, $3, $4, $5, $6)"
+            " returning alert_id, beneficiary_id, ubigeo, alert_type, detail, state, raised_by, raised_at",
+            alert_id,
+            beneficiary_id,
+            ubigeo,
+            data.alert_type,
+            data.detail,
+            raised_by,
+        )
+        return _alert(row)
+
+    async def alerts(self, scope: Scope, query: ListQuery) -> list[Alert]:
+        sql, params = _page_sql("alerts", ALERT_COLUMNS, "a", "raised_at", "alert_id", scope, query)
+        return [_alert(r) for r in await self._conn.fetch(sql, *params)]
+
+    async def alert_for_update(self, alert_id: UUID) -> Alert | None:
+        row = await self._conn.fetchrow(
+            "select alert_id, beneficiary_id, ubigeo, alert_type, detail, state, raised_by, raised_at"
+            " from alerts where alert_id = $1 for update",
+            alert_id,
+        )
+        return _alert(row) if row else None
+
+    async def set_alert_state(self, alert_id: UUID, state: str) -> None:
+        await self._conn.execute("update alerts set state = $2 where alert_id = $1", alert_id, state)
+
+    async def add_fad(
+        self, fad_id: UUID, beneficiary_id: UUID, ubigeo: str, proposed: dict[str, Any], submitted_by: str
+    ) -> Fad:
+        row = await self._conn.fetchrow(
+            "insert into fads (fad_id, beneficiary_id, ubigeo, changes, submitted_by)"
+            " values ($1, $2, $3, $4::jsonb, $5)"
+            " returning fad_id, beneficiary_id, ubigeo, changes, state, submitted_by, submitted_at",
+            fad_id,
+            beneficiary_id,
+            ubigeo,
+            json.dumps(proposed, ensure_ascii=False),
+            submitted_by,
+        )
+        return _fad(row)
+
+    async def fads(self, scope: Scope, query: ListQuery) -> list[Fad]:
+        sql, params = _page_sql("fads", FAD_COLUMNS, "f", "submitted_at", "fad_id", scope, query)
+        return [_fad(r) for r in await self._conn.fetch(sql, *params)]
+
+    async def fad(self, fad_id: UUID, *, for_update: bool = False) -> Fad | None:
+        lock = " for update of f" if for_update else ""
+        row = await self._conn.fetchrow(
+            f"select {FAD_COLUMNS} from fads f join beneficiaries b using (beneficiary_id) where f.fad_id = $1{lock}",
+            fad_id,
+        )
+        return _fad(row) if row else None
+
+    async def fad_history(self, fad_id: UUID) -> list[HistoryEntry]:
+        rows = await self._conn.fetch(
+            "select field, before_value, after_value, applied_at, applied_by from fad_history"
+            " where fad_id = $1 order by applied_at, field",
+            fad_id,
+        )
+        return [HistoryEntry(**dict(r)) for r in rows]
+
+    async def contact_for_update(self, beneficiary_id: UUID) -> dict[str, str | None]:
+        row = await self._conn.fetchrow(
+            f"select {', '.join(CONTACT_FIELDS)} from beneficiaries where beneficiary_id = $1 for update",
+            beneficiary_id,
+        )
+        return dict(row)
+
+    async def update_contact(self, beneficiary_id: UUID, values: dict[str, str]) -> None:
+        names = [name for name in CONTACT_FIELDS if name in values]  # column names from our own list only
+        sets = ", ".join(f"{name} = ${i}" for i, name in enumerate(names, start=2))
+        await self._conn.execute(
+            f"update beneficiaries set {sets}, updated_at = now() where beneficiary_id = $1",
+            beneficiary_id,
+            *(values[name] for name in names),
+        )
+
+    async def current_authorization(self, beneficiary_id: UUID) -> Authorization | None:
+        row = await self._conn.fetchrow(
+            "select authorization_id, collector_dni, collector_names, relationship from collection_authorizations"
+            " where beneficiary_id = $1 and state = 'VIGENTE' order by valid_from desc limit 1 for update",
+            beneficiary_id,
+        )
+        if row is None:
+            return None
+        person = AuthorizedPerson(row["collector_dni"], row["collector_names"], row["relationship"])
+        return Authorization(row["authorization_id"], person)
+
+    async def revoke_authorization(self, authorization_id: UUID, by: str, reason: str) -> None:
+        # clock_timestamp(): the revocation sorts before the new authorization made in the same transaction.
+        await self._conn.execute(
+            "with revoked as (update collection_authorizations set state = 'REVOCADA', updated_at = now()"
+            " where authorization_id = $1 returning authorization_id, valid_until)"
+            " insert into authorization_history (authorization_id, action, valid_until, reason, at, by_user)"
+            " select authorization_id, 'REVOCADA', valid_until, $2, clock_timestamp(), $3 from revoked",
+            authorization_id,
+            reason,
+            by,
+        )
+
+    async def authorize(
+        self,
+        beneficiary_id: UUID,
+        ubigeo: str,
+        person: AuthorizedPerson,
+        valid_from: date,
+        valid_until: date,
+        by: str,
+        reason: str,
+    ) -> UUID:
+        authorization_id = messages.new_id()
+        await self._conn.execute(
+            "insert into collection_authorizations (authorization_id, beneficiary_id, ubigeo, collector_dni,"
+            " collector_names, relationship, state, valid_from, valid_until)"
+            " values ($1, $2, $3, $4, $5, $6, 'VIGENTE', $7, $8)",
+            authorization_id,
+            beneficiary_id,
+            ubigeo,
+            person.dni,
+            person.names,
+            person.relationship,
+            valid_from,
+            valid_until,
+        )
+        await self._conn.execute(
+            "insert into authorization_history (authorization_id, action, valid_until, reason, at, by_user)"
+            " values ($1, 'AUTORIZADA', $2, $3, clock_timestamp(), $4)",
+            authorization_id,
+            valid_until,
+            reason,
+            by,
+        )
+        return authorization_id
+
+    async def add_history(self, fad_id: UUID, beneficiary_id: UUID, entries: Sequence[HistoryEntry], by: str) -> None:
+        await self._conn.executemany(
+            "insert into fad_history (fad_id, beneficiary_id, field, before_value, after_value, applied_by)"
+            " values ($1, $2, $3, $4, $5, $6)",
+            [(fad_id, beneficiary_id, e.field, e.before_value, e.after_value, by) for e in entries],
+        )
+
+    async def decide_fad(self, fad_id: UUID, state: str, by: str, note: str | None) -> None:
+        await self._conn.execute(
+            "update fads set state = $2, decided_by = $3, decided_at = now(), decision_note = $4 where fad_id = $1",
+            fad_id,
+            state,
+            by,
+            note,
+        )
+
+    async def publish(self, payload: Event, key: str) -> None:
+        await outbox.add(self._conn, messages.wrap(payload, key=key))
+
+    async def log_read(self, scope: Scope, action: str, resource: str, beneficiary_ids: Sequence[UUID]) -> None:
+        await accesslog.record(self._conn, scope, action, resource, beneficiary_ids=beneficiary_ids)

@@ -1,0 +1,497 @@
+"""Alerts and FAD through the padrón API on real PostgreSQL: what is stored, what waits in the outbox, who may."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+
+import padron.app
+import padron.config
+from authkit import Claims, Signer
+from contracts.events import AlertRaised, FADApplied, FADSubmitted
+from eventkit.messages import read
+from padron import changes
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass(frozen=True)
+class Caller:
+    username: str
+    headers: dict[str, str]
+
+
+class Padron:
+    """The padrón app in memory, its pool, and tokens signed with a key of this test."""
+
+    def __init__(self, client: httpx.AsyncClient, host, signer: Signer):
+        self.http = client
+        self.pool = host.pool
+        self.signer = signer
+
+    def caller(self, prefix: str, **claims) -> Caller:
+        username = f"{prefix}-{uuid.uuid4().hex[:8]}"
+        token = self.signer.sign(Claims(sub=str(uuid.uuid4()), username=username, **claims))
+        return Caller(username, {"Authorization": f"Bearer {token}"})
+
+    def local(self, ubigeo: str) -> Caller:
+        return self.caller(f"gl-{ubigeo}", role="ALLY", ally_type="GOBIERNO_LOCAL", ubigeo=ubigeo)
+
+    def regional(self, region: str) -> Caller:
+        return self.caller(f"gr-{region}", role="ALLY", ally_type="GOBIERNO_REGIONAL", ubigeo=region)
+
+    def other_ally(self) -> Caller:
+        return self.caller("oa", role="ALLY", ally_type="OTRO_ALIADO", entity_ruc="20100000001")
+
+    def staff(self) -> Caller:
+        return self.caller("evaluador", role="EVALUATOR")
+
+    async def beneficiary(self, ubigeo: str, **values) -> uuid.UUID:
+        """A beneficiary inserted with plain SQL, with a DNI nobody else in this database has."""
+        beneficiary_id = uuid.uuid4()
+        row = {
+            "address": "Jr. Lima 123",
+            "phone": "987654321",
+            "contact_name": None,
+            "contact_phone": None,
+        } | values
+        while True:
+            inserted = await self.pool.fetchval(
+                "insert into beneficiaries (beneficiary_id, dni, names, birth_date, sex, ubigeo, address, phone,"
+                " contact_name, contact_phone, certificate_number, certificate_severity, certificate_issuer,"
+                " certificate_date, sisfoh_classification, sisfoh_expires_on, status, affiliated_on)"
+                " values ($1, $2, 'QUISPE MAMANI, ANA', '1950-03-01', 'F', $3, $4, $5, $6, $7, 'CD-1', 'SEVERA',"
+                " 'MINSA', '2020-01-01', 'POBRE_EXTREMO', '2030-01-01', 'VIGENTE', '2021-01-01')"
+                " on conflict (dni) do nothing returning beneficiary_id",
+                beneficiary_id,
+                f"{random.randrange(10**8):08d}",
+                ubigeo,
+                row["address"],
+                row["phone"],
+                row["contact_name"],
+                row["contact_phone"],
+            )
+            if inserted:
+                return beneficiary_id
+
+    async def events(self, beneficiary_id: uuid.UUID) -> list:
+        rows = await self.pool.fetch("select body from outbox where key = $1 order by seq", str(beneficiary_id))
+        return [read(bytes(r["body"]))[1] for r in rows]
+
+    async def access_log(self, username: str) -> list[dict]:
+        rows = await self.pool.fetch(
+            "select action, resource, allowed, records, beneficiary_ids from access_log where username = $1"
+            " order by entry_id",
+            username,
+        )
+        return [dict(r) for r in rows]
+
+
+@contextlib.asynccontextmanager
+async def padron_client(database_url, tmp_path):
+    key = Ed25519PrivateKey.generate()
+    public = tmp_path / "token.pub.pem"
+    public.write_bytes(key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
+    settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
+    broker = KafkaBroker("test", logger=None)
+    app = padron.app.create_app(settings, broker, own_broker=False)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        TestKafkaBroker(broker),
+        app.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url="http://padron") as client,
+    ):
+        await app.state.host.wait_ready(30)
+        yield Padron(client, app.state.host, Signer(key))
+
+
+def fresh_district() -> str:
+    """A district code of a made-up region (26-99): no other test's data is listed beside this test's."""
+    return f"{random.randint(26, 99):02d}{random.randrange(10**4):04d}"
+
+
+ALERT = {"alert_type": "FALLECIMIENTO", "detail": "La familia informa que falleció el 2 de mayo."}
+NEW_PERSON = {"dni": "42345678", "names": "QUISPE ROJAS, JUAN", "relationship": "HIJO"}
+
+
+async def test_an_alert_is_stored_and_alert_raised_waits_in_the_outbox_keyed_by_the_beneficiary(database_url, tmp_path):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        beneficiary_id = await p.beneficiary(district)
+        local = p.local(district)
+
+        answer = await p.http.post(f"/padron/beneficiaries/{beneficiary_id}/alerts", json=ALERT, headers=local.headers)
+
+        assert answer.status_code == 201
+        alert_id = uuid.UUID(answer.json()["alert_id"])
+        stored = await p.pool.fetchrow("select * from alerts where alert_id = $1", alert_id)
+        assert (stored["alert_type"], stored["state"], stored["ubigeo"], stored["raised_by"]) == (
+            "FALLECIMIENTO",
+            "ABIERTA",
+            district,
+            local.username,
+        )
+        assert stored["detail"] == ALERT["detail"]
+        assert await p.events(beneficiary_id) == [
+            AlertRaised(
+                alert_id=alert_id,
+                beneficiary_id=beneficiary_id,
+                alert_type="FALLECIMIENTO",
+                ubigeo=district,
+                raised_by=local.username,
+            )
+        ]
+
+
+async def test_an_alert_about_another_districts_beneficiary_is_not_found_and_the_attempt_is_logged(
+    database_url, tmp_path
+):
+    async with padron_client(database_url, tmp_path) as p:
+        beneficiary_id = await p.beneficiary(fresh_district())
+        neighbour = p.local(fresh_district())
+
+        answer = await p.http.post(
+            f"/padron/beneficiaries/{beneficiary_id}/alerts", json=ALERT, headers=neighbour.headers
+        )
+
+        assert answer.status_code == 404
+        assert answer.json() == {"detail": "No encontramos a ese usuario en su distrito."}
+        assert await p.pool.fetchval("select count(*) from alerts where beneficiary_id = $1", beneficiary_id) == 0
+        assert await p.events(beneficiary_id) == []
+        assert [(e["action"], e["allowed"]) for e in await p.access_log(neighbour.username)] == [("DENIED", False)]
+
+
+async def test_an_invalid_alert_is_refused_field_by_field_in_spanish(database_url, tmp_path):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        beneficiary_id = await p.beneficiary(district)
+
+        answer = await p.http.post(
+            f"/padron/beneficiaries/{beneficiary_id}/alerts",
+            json={"alert_type": "MUDANZA", "detail": "x" * 1001},
+            headers=p.local(district).headers,
+        )
+
+        assert answer.status_code == 422
+        assert answer.json()["errors"] == {
+            "alert_type": "Use FALLECIMIENTO, CAMBIO_DE_DOMICILIO, NO_COBRA, EN_RIESGO u OTRO.",
+            "detail": "Describa la alerta en máximo 1000 caracteres.",
+        }
+
+
+async def test_regional_governments_and_other_allies_may_not_raise_alerts_nor_submit_fads(database_url, tmp_path):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        beneficiary_id = await p.beneficiary(district)
+        regional, other = p.regional(district[:2]), p.other_ally()
+        fad = {"changes": {"phone": "912345678"}}
+
+        statuses = [
+            (
+                await p.http.post(f"/padron/beneficiaries/{beneficiary_id}/{path}", json=body, headers=c.headers)
+            ).status_code
+            for c in (regional, other)
+            for path, body in (("alerts", ALERT), ("fad", fad))
+        ]
+
+        assert statuses == [403, 403, 403, 403]
+        assert await p.pool.fetchval("select count(*) from fads where beneficiary_id = $1", beneficiary_id) == 0
+        assert [e["allowed"] for e in await p.access_log(regional.username)] == [False, False]
+        assert [e["allowed"] for e in await p.access_log(other.username)] == [False, False]
+
+
+async def test_without_a_token_no_alert_or_fad_route_answers(database_url, tmp_path):
+    async with padron_client(database_url, tmp_path) as p:
+        some = uuid.uuid4()
+
+        answers = [
+            await p.http.post(f"/padron/beneficiaries/{some}/alerts", json=ALERT),
+            await p.http.get("/padron/alerts"),
+            await p.http.post(f"/padron/alerts/{some}/attend"),
+            await p.http.post(f"/padron/beneficiaries/{some}/fad", json={"changes": {"phone": "912345678"}}),
+            await p.http.get("/padron/fad"),
+            await p.http.get(f"/padron/fad/{some}"),
+            await p.http.post(f"/padron/fad/{some}/decision", json={"approve": True}),
+        ]
+
+        assert [a.status_code for a in answers] == [401] * 7
+        assert answers[0].json() == {"detail": "Inicie sesión para consultar el padrón."}
+
+
+async def test_alerts_are_listed_newest_first_page_by_page_within_the_jurisdiction_and_the_read_is_logged(
+    database_url, tmp_path
+):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        local = p.local(district)
+        ids = []
+        for _ in range(3):
+            beneficiary_id = await p.beneficiary(district)
+            answer = await p.http.post(
+                f"/padron/beneficiaries/{beneficiary_id}/alerts", json=ALERT, headers=local.headers
+            )
+            ids.append(answer.json()["alert_id"])
+        elsewhere = await p.beneficiary(f"{district[:2]}{(int(district[2:]) + 1) % 10**4:04d}")
+        await p.http.post(f"/padron/beneficiaries/{elsewhere}/alerts", json=ALERT, headers=p.staff().headers)
+
+        first = (await p.http.get("/padron/alerts?limit=2", headers=local.headers)).json()
+        second = (
+            await p.http.get("/padron/alerts", params={"limit": 2, "after": first["next_after"]}, headers=local.headers)
+        ).json()
+        regional = await p.http.get("/padron/alerts", params={"limit": 200}, headers=p.regional(district[:2]).headers)
+        other = await p.http.get("/padron/alerts", headers=p.other_ally().headers)
+
+        assert [a["alert_id"] for a in first["items"] + second["items"]] == list(reversed(ids))
+        assert second["next_after"] is None
+        assert first["items"][0]["names"] == "QUISPE MAMANI, ANA"
+        assert len(first["items"][0]["dni"]) == 8
+        assert set(ids) < {a["alert_id"] for a in regional.json()["items"]}
+        assert other.status_code == 403
+        log = await p.access_log(local.username)
+        assert [(e["action"], e["allowed"], e["records"]) for e in log[-2:]] == [
+            ("LIST_ALERTS", True, 2),
+            ("LIST_ALERTS", True, 1),
+        ]
+
+
+async def test_staff_attend_an_alert_once_and_nobody_else_can(database_url, tmp_path):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        local = p.local(district)
+        beneficiary_id = await p.beneficiary(district)
+        alert_id = (
+            await p.http.post(f"/padron/beneficiaries/{beneficiary_id}/alerts", json=ALERT, headers=local.headers)
+        ).json()["alert_id"]
+        staff = p.staff()
+
+        by_local = await p.http.post(f"/padron/alerts/{alert_id}/attend", headers=local.headers)
+        attended = await p.http.post(f"/padron/alerts/{alert_id}/attend", headers=staff.headers)
+        again = await p.http.post(f"/padron/alerts/{alert_id}/attend", headers=staff.headers)
+
+        assert by_local.status_code == 403
+        assert attended.status_code == 200
+        assert attended.json()["state"] == "ATENDIDA"
+        assert again.status_code == 409
+        assert again.json() == {"detail": "La alerta ya fue atendida."}
+        listed = await p.http.get("/padron/alerts?state=ATENDIDA", headers=local.headers)
+        assert [a["alert_id"] for a in listed.json()["items"]] == [alert_id]
+
+
+async def submit(p: Padron, beneficiary_id, local: Caller, proposed: dict) -> httpx.Response:
+    return await p.http.post(
+        f"/padron/beneficiaries/{beneficiary_id}/fad", json={"changes": proposed}, headers=local.headers
+    )
+
+
+async def test_approving_a_fad_updates_the_beneficiary_and_keeps_before_and_after(database_url, tmp_path):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        local, staff = p.local(district), p.staff()
+        beneficiary_id = await p.beneficiary(district, address="Jr. Lima 123", phone="987654321")
+        previous = uuid.uuid4()
+        await p.pool.execute(
+            "insert into collection_authorizations (authorization_id, beneficiary_id, ubigeo, collector_dni,"
+            " collector_names, relationship, state, valid_from, valid_until)"
+            " values ($1, $2, $3, '41234567', 'QUISPE ROJAS, ROSA', 'HIJA', 'VIGENTE', '2026-01-01', '2027-01-01')",
+            previous,
+            beneficiary_id,
+            district,
+        )
+        submitted = await submit(
+            p,
+            beneficiary_id,
+            local,
+            {"address": "Av. Grau 45, Huancavelica", "phone": "987654321", "authorized_person": NEW_PERSON},
+        )
+        fad_id = submitted.json()["fad_id"]
+
+        decided = await p.http.post(f"/padron/fad/{fad_id}/decision", json={"approve": True}, headers=staff.headers)
+
+        assert submitted.status_code == 201
+        assert decided.status_code == 200
+        assert decided.json()["state"] == "APROBADA"
+        assert decided.json()["applied_fields"] == ["address", "authorized_person"]
+        row = await p.pool.fetchrow(
+            "select address, phone from beneficiaries where beneficiary_id = $1", beneficiary_id
+        )
+        assert dict(row) == {"address": "Av. Grau 45, Huancavelica", "phone": "987654321"}
+        shown = (await p.http.get(f"/padron/fad/{fad_id}", headers=local.headers)).json()
+        assert shown["state"] == "APROBADA"
+        assert shown["decided_by"] == staff.username
+        assert [(h["field"], h["before_value"], h["after_value"], h["applied_by"]) for h in shown["history"]] == [
+            ("address", "Jr. Lima 123", "Av. Grau 45, Huancavelica", staff.username),
+            (
+                "authorized_person",
+                "QUISPE ROJAS, ROSA (DNI 41234567, HIJA)",
+                "QUISPE ROJAS, JUAN (DNI 42345678, HIJO)",
+                staff.username,
+            ),
+        ]
+        authorizations = await p.pool.fetch(
+            "select a.collector_dni, a.state, a.valid_from, a.valid_until, array_agg(h.action order by h.at) actions"
+            " from collection_authorizations a left join authorization_history h using (authorization_id)"
+            " where a.beneficiary_id = $1 group by 1, 2, 3, 4 order by 1",
+            beneficiary_id,
+        )
+        today = date.today()
+        until = changes.authorization_until(today)
+        assert [tuple(r) for r in authorizations] == [
+            ("41234567", "REVOCADA", date(2026, 1, 1), date(2027, 1, 1), ["REVOCADA"]),
+            ("42345678", "VIGENTE", today, until, ["AUTORIZADA"]),
+        ]
+        assert await p.events(beneficiary_id) == [
+            FADSubmitted(
+                fad_id=uuid.UUID(fad_id),
+                beneficiary_id=beneficiary_id,
+                ubigeo=district,
+                submitted_by=local.username,
+                fields=["address", "phone", "authorized_person"],
+            ),
+            FADApplied(
+                fad_id=uuid.UUID(fad_id),
+                beneficiary_id=beneficiary_id,
+                ubigeo=district,
+                decided_by=staff.username,
+                approved=True,
+            ),
+        ]
+
+
+async def test_rejecting_a_fad_changes_nothing_and_keeps_the_reason(database_url, tmp_path):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        local, staff = p.local(district), p.staff()
+        beneficiary_id = await p.beneficiary(district, address="Jr. Lima 123")
+        fad_id = (
+            await submit(p, beneficiary_id, local, {"address": "Av. Grau 45", "authorized_person": NEW_PERSON})
+        ).json()["fad_id"]
+
+        without_reason = await p.http.post(
+            f"/padron/fad/{fad_id}/decision", json={"approve": False}, headers=staff.headers
+        )
+        rejected = await p.http.post(
+            f"/padron/fad/{fad_id}/decision",
+            json={"approve": False, "note": "La dirección no figura en el catastro."},
+            headers=staff.headers,
+        )
+
+        assert without_reason.status_code == 422
+        assert without_reason.json()["errors"] == {"note": "Indique el motivo del rechazo."}
+        assert rejected.status_code == 200
+        stored = await p.pool.fetchrow("select state, decision_note from fads where fad_id = $1", uuid.UUID(fad_id))
+        assert dict(stored) == {"state": "RECHAZADA", "decision_note": "La dirección no figura en el catastro."}
+        assert await p.pool.fetchval("select address from beneficiaries where beneficiary_id = $1", beneficiary_id) == (
+            "Jr. Lima 123"
+        )
+        assert await p.pool.fetchval("select count(*) from fad_history where fad_id = $1", uuid.UUID(fad_id)) == 0
+        assert (
+            await p.pool.fetchval(
+                "select count(*) from collection_authorizations where beneficiary_id = $1", beneficiary_id
+            )
+            == 0
+        )
+        assert (await p.events(beneficiary_id))[-1] == FADApplied(
+            fad_id=uuid.UUID(fad_id),
+            beneficiary_id=beneficiary_id,
+            ubigeo=district,
+            decided_by=staff.username,
+            approved=False,
+        )
+
+
+async def test_a_decided_fad_cannot_be_decided_again_and_only_staff_decide(database_url, tmp_path):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        local, staff = p.local(district), p.staff()
+        beneficiary_id = await p.beneficiary(district)
+        fad_id = (await submit(p, beneficiary_id, local, {"contact_name": "ROJAS, LUIS"})).json()["fad_id"]
+
+        by_local = await p.http.post(f"/padron/fad/{fad_id}/decision", json={"approve": True}, headers=local.headers)
+        by_region = await p.http.post(
+            f"/padron/fad/{fad_id}/decision", json={"approve": True}, headers=p.regional(district[:2]).headers
+        )
+        first = await p.http.post(f"/padron/fad/{fad_id}/decision", json={"approve": True}, headers=staff.headers)
+        second = await p.http.post(
+            f"/padron/fad/{fad_id}/decision", json={"approve": False, "note": "Otra vez"}, headers=staff.headers
+        )
+
+        assert (by_local.status_code, by_region.status_code) == (403, 403)
+        assert first.status_code == 200
+        assert second.status_code == 409
+        assert second.json() == {"detail": "La FAD ya fue decidida (APROBADA); no puede decidirse otra vez."}
+        assert await p.pool.fetchval("select state from fads where fad_id = $1", uuid.UUID(fad_id)) == "APROBADA"
+        assert [type(e).__name__ for e in await p.events(beneficiary_id)] == ["FADSubmitted", "FADApplied"]
+
+
+async def test_a_fad_with_fields_it_cannot_change_is_refused_field_by_field(database_url, tmp_path):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        beneficiary_id = await p.beneficiary(district)
+
+        answer = await submit(
+            p,
+            beneficiary_id,
+            p.local(district),
+            {
+                "dni": "40123456",
+                "phone": "123",
+                "authorized_person": {"dni": "1234", "names": "X", "relationship": "Y"},
+            },
+        )
+
+        assert answer.status_code == 422
+        assert answer.json() == {
+            "detail": "Revise los datos de la FAD.",
+            "errors": {
+                "changes.dni": "Este dato no se puede actualizar con una FAD.",
+                "changes.phone": "Teléfono no válido (celular de 9 dígitos o fijo con código de ciudad).",
+                "changes.authorized_person.dni": "El DNI debe tener 8 dígitos.",
+            },
+        }
+        assert await p.pool.fetchval("select count(*) from fads where beneficiary_id = $1", beneficiary_id) == 0
+
+
+async def test_pending_fads_are_listed_within_the_jurisdiction_and_another_districts_fad_is_not_found(
+    database_url, tmp_path
+):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        local = p.local(district)
+        beneficiary_id = await p.beneficiary(district)
+        fad_id = (await submit(p, beneficiary_id, local, {"phone": "912345678"})).json()["fad_id"]
+        neighbour = p.local(fresh_district())
+
+        own = await p.http.get("/padron/fad?state=PENDIENTE", headers=local.headers)
+        theirs = await p.http.get("/padron/fad?state=PENDIENTE", headers=neighbour.headers)
+        peek = await p.http.get(f"/padron/fad/{fad_id}", headers=neighbour.headers)
+        staff_view = await p.http.get(f"/padron/fad/{fad_id}", headers=p.staff().headers)
+
+        assert [(f["fad_id"], f["changes"]) for f in own.json()["items"]] == [(fad_id, {"phone": "912345678"})]
+        assert fad_id not in {f["fad_id"] for f in theirs.json()["items"]}
+        assert peek.status_code == 404
+        assert staff_view.status_code == 200
+        assert staff_view.json()["history"] == []
+        assert [(e["action"], e["allowed"]) for e in await p.access_log(local.username)] == [("LIST_FAD", True)]
+        assert [(e["action"], e["allowed"]) for e in await p.access_log(neighbour.username)] == [
+            ("LIST_FAD", True),
+            ("DENIED", False),
+        ]
+
+
+async def test_a_list_refuses_a_made_up_page_position_in_spanish(database_url, tmp_path):
+    async with padron_client(database_url, tmp_path) as p:
+        local = p.local(fresh_district())
+
+        answer = await p.http.get("/padron/fad?after=inventado&limit=0", headers=local.headers)
+
+        assert answer.status_code == 422
+        assert answer.json()["errors"] == {"after": "Use el valor next_after de la página anterior."}

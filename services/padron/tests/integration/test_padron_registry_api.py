@@ -1,0 +1,517 @@
+"""Registry API on real PostgreSQL: affiliation, status changes, collection authorizations, affiliation
+requests, and who may do each (refusals logged). The module runs in a database of its own, and each test
+in districts of its own, so its counters are exact."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import asyncpg
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+
+import padron.app
+import padron.config
+from authkit import Claims, Signer
+from padron.registry_repo import expire_authorizations
+
+pytestmark = pytest.mark.integration
+
+TODAY = date.today()
+
+
+@pytest.fixture(scope="module")
+def registry_url(database_url) -> Iterator[str]:
+    name = f"registry_{uuid.uuid4().hex[:12]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(database_url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f"create database {name}"))
+    yield database_url.rsplit("/", 1)[0] + "/" + name
+    asyncio.run(admin(f"drop database if exists {name} with (force)"))
+
+
+@contextlib.asynccontextmanager
+async def padron_client(database_url, tmp_path):
+    key = Ed25519PrivateKey.generate()
+    public = tmp_path / "token.pub.pem"
+    public.write_bytes(key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
+    settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
+    broker = KafkaBroker("test", logger=None)
+    app = padron.app.create_app(settings, broker, own_broker=False)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        TestKafkaBroker(broker),
+        app.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url="http://p") as c,
+    ):
+        await app.state.host.wait_ready(30)
+        c.host = app.state.host
+        c.signer = Signer(key)
+        yield c
+
+
+def staff(name: str = "evaluador") -> Claims:
+    return Claims(sub=f"s-{name}", username=name, role="EVALUATOR")
+
+
+def local(district: str, name: str) -> Claims:
+    return Claims(sub=f"l-{name}", username=name, role="ALLY", ally_type="GOBIERNO_LOCAL", ubigeo=district)
+
+
+def regional(region: str, name: str) -> Claims:
+    return Claims(sub=f"r-{name}", username=name, role="ALLY", ally_type="GOBIERNO_REGIONAL", ubigeo=region)
+
+
+def entity(name: str) -> Claims:
+    return Claims(sub=f"e-{name}", username=name, role="ALLY", ally_type="OTRO_ALIADO", entity_ruc="20131370998")
+
+
+def auth(client, claims: Claims) -> dict[str, str]:
+    return {"Authorization": f"Bearer {client.signer.sign(claims)}"}
+
+
+def new_dni() -> str:
+    return f"{uuid.uuid4().int % 10**8:08d}"
+
+
+def person(district: str, **changes) -> dict:
+    return {
+        "dni": new_dni(),
+        "names": "QUISPE MAMANI, ANA",
+        "birth_date": "1950-03-02",
+        "sex": "F",
+        "ubigeo": district,
+        "address": "Jr. Lima 123",
+        "phone": "987654321",
+        "certificate_number": "CD-0001",
+        "certificate_severity": "SEVERA",
+        "certificate_issuer": "MINSA",
+        "certificate_date": "2020-01-10",
+        "sisfoh_classification": "POBRE_EXTREMO",
+        "sisfoh_expires_on": (TODAY + timedelta(days=365)).isoformat(),
+        "other_pension": False,
+    } | changes
+
+
+async def affiliate(client, district: str) -> str:
+    created = await client.post("/padron/beneficiaries", json=person(district), headers=auth(client, staff()))
+    assert created.status_code == 201, created.text
+    return created.json()["id"]
+
+
+def collector(**changes) -> dict:
+    return {
+        "collector_dni": new_dni(),
+        "collector_names": "QUISPE ROJAS, LUIS",
+        "relationship": "HIJO",
+        "valid_from": TODAY.isoformat(),
+        "valid_until": (TODAY + timedelta(days=180)).isoformat(),
+    } | changes
+
+
+async def counter(client, district: str, metric: str) -> int:
+    value = await client.host.pool.fetchval(
+        "select value from district_counts where ubigeo = $1 and metric = $2", district, metric
+    )
+    return value or 0
+
+
+async def refusals(client, username: str) -> list[tuple[str, str]]:
+    rows = await client.host.pool.fetch(
+        "select action, resource from access_log where username = $1 and not allowed order by entry_id", username
+    )
+    return [(r["action"], r["resource"]) for r in rows]
+
+
+# Beneficiaries -------------------------------------------------------------------------------------------
+
+
+async def test_staff_affiliate_a_beneficiary_who_meets_the_requirements_and_it_is_recorded_vigente(
+    registry_url, tmp_path
+):
+    async with padron_client(registry_url, tmp_path) as client:
+        body = person("090101")
+
+        created = await client.post("/padron/beneficiaries", json=body, headers=auth(client, staff()))
+
+        assert created.status_code == 201
+        assert created.json()["status"] == "VIGENTE"
+        stored = await client.host.pool.fetchrow(
+            "select status, requirements::text as requirements from beneficiaries where beneficiary_id = $1",
+            uuid.UUID(created.json()["id"]),
+        )
+        assert stored["status"] == "VIGENTE"
+        assert '"cumple": true' in stored["requirements"]
+        assert await counter(client, "090101", "status:VIGENTE") == 1
+
+
+async def test_an_affiliation_with_wrong_data_is_answered_field_by_field_in_spanish(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        body = person("999999", dni="4012", sex="X", birth_date="02/03/1950")
+
+        refused = await client.post("/padron/beneficiaries", json=body, headers=auth(client, staff()))
+
+        assert refused.status_code == 422
+        assert refused.json()["errors"] == {
+            "dni": "El DNI debe tener 8 dígitos.",
+            "sex": "Use F o M.",
+            "birth_date": "Fecha no válida; use AAAA-MM-DD.",
+            "ubigeo": "El distrito no existe en el ubigeo del INEI.",
+        }
+
+
+async def test_an_applicant_who_misses_a_requirement_is_told_which_and_nothing_is_stored(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        body = person("090102", certificate_severity="MODERADA", other_pension=True)
+
+        refused = await client.post("/padron/beneficiaries", json=body, headers=auth(client, staff()))
+
+        assert refused.status_code == 422
+        assert refused.json() == {
+            "detail": "No cumple los requisitos de la pensión; no se registró.",
+            "errors": {
+                "requirements.discapacidad_severa": "El certificado de discapacidad debe ser de grado SEVERA.",
+                "requirements.sin_otra_pension_ni_ingresos": (
+                    "El solicitante no debe percibir otra pensión ni ingresos."
+                ),
+            },
+        }
+        assert await client.host.pool.fetchval("select count(*) from beneficiaries where dni = $1", body["dni"]) == 0
+
+
+async def test_a_dni_already_in_the_padron_cannot_be_affiliated_again(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        body = person("090103")
+        await client.post("/padron/beneficiaries", json=body, headers=auth(client, staff()))
+
+        again = await client.post("/padron/beneficiaries", json=body, headers=auth(client, staff()))
+
+        assert again.status_code == 409
+        assert again.json()["detail"] == "Ya existe un beneficiario con ese DNI en el padrón."
+        assert await counter(client, "090103", "status:VIGENTE") == 1
+
+
+async def test_only_program_staff_affiliate_and_change_statuses(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        beneficiary_id = await affiliate(client, "090104")
+        muni = local("090104", "muni-090104-a")
+
+        affiliation = await client.post("/padron/beneficiaries", json=person("090104"), headers=auth(client, muni))
+        suspension = await client.post(
+            f"/padron/beneficiaries/{beneficiary_id}/status",
+            json={"status": "SUSPENDIDO", "reason": "x"},
+            headers=auth(client, muni),
+        )
+        anonymous = await client.post("/padron/beneficiaries", json=person("090104"))
+
+        assert affiliation.status_code == suspension.status_code == 403
+        assert anonymous.status_code == 401
+        assert await refusals(client, "muni-090104-a") == [
+            ("DENIED", "beneficiaries"),
+            ("DENIED", f"beneficiaries/{beneficiary_id}/status"),
+        ]
+        assert await counter(client, "090104", "status:VIGENTE") == 1
+
+
+async def test_status_changes_keep_their_history_and_a_disaffiliation_is_final(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        beneficiary_id = await affiliate(client, "090105")
+        url = f"/padron/beneficiaries/{beneficiary_id}/status"
+        headers = auth(client, staff("supervisora"))
+
+        no_reason = await client.post(url, json={"status": "SUSPENDIDO"}, headers=headers)
+        suspended = await client.post(url, json={"status": "SUSPENDIDO", "reason": "No cobró"}, headers=headers)
+        reinstated = await client.post(url, json={"status": "VIGENTE", "reason": "Cobro regularizado"}, headers=headers)
+        gone = await client.post(url, json={"status": "DESAFILIADO", "reason": "Fallecimiento"}, headers=headers)
+        back = await client.post(url, json={"status": "VIGENTE"}, headers=headers)
+
+        assert no_reason.status_code == 422
+        assert no_reason.json()["errors"] == {"reason": "Indique el motivo de la suspensión o desafiliación."}
+        assert [suspended.status_code, reinstated.status_code, gone.status_code] == [200, 200, 200]
+        assert back.status_code == 409
+        assert "la desafiliación es definitiva" in back.json()["detail"]
+        history = await client.host.pool.fetch(
+            "select status, reason, changed_by from status_history where beneficiary_id = $1 order by changed_at",
+            uuid.UUID(beneficiary_id),
+        )
+        assert [(h["status"], h["reason"], h["changed_by"]) for h in history] == [
+            ("VIGENTE", "Afiliación", "evaluador"),
+            ("SUSPENDIDO", "No cobró", "supervisora"),
+            ("VIGENTE", "Cobro regularizado", "supervisora"),
+            ("DESAFILIADO", "Fallecimiento", "supervisora"),
+        ]
+        assert await counter(client, "090105", "status:VIGENTE") == 0
+        assert await counter(client, "090105", "status:DESAFILIADO") == 1
+
+
+# Collection authorizations -------------------------------------------------------------------------------
+
+
+async def test_an_authorization_is_granted_renewed_and_revoked_with_its_full_history(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        beneficiary_id = await affiliate(client, "090106")
+        muni = auth(client, local("090106", "muni-090106"))
+        first_end, later_end = TODAY + timedelta(days=180), TODAY + timedelta(days=365)
+
+        granted = await client.post(
+            f"/padron/beneficiaries/{beneficiary_id}/authorizations", json=collector(), headers=muni
+        )
+        authorization = f"/padron/authorizations/{granted.json()['id']}"
+        shorter = await client.post(f"{authorization}/renew", json={"valid_until": TODAY.isoformat()}, headers=muni)
+        renewed = await client.post(f"{authorization}/renew", json={"valid_until": later_end.isoformat()}, headers=muni)
+        no_reason = await client.post(f"{authorization}/revoke", json={}, headers=muni)
+        revoked = await client.post(
+            f"{authorization}/revoke", json={"reason": "Lo pidió la beneficiaria"}, headers=auth(client, staff())
+        )
+        renew_revoked = await client.post(
+            f"{authorization}/renew", json={"valid_until": (later_end + timedelta(days=1)).isoformat()}, headers=muni
+        )
+        listed = await client.get(f"/padron/beneficiaries/{beneficiary_id}/authorizations", headers=muni)
+
+        assert granted.status_code == 201
+        assert shorter.status_code == 422
+        assert renewed.json() == {"id": granted.json()["id"], "state": "VIGENTE", "valid_until": later_end.isoformat()}
+        assert no_reason.json()["errors"] == {"reason": "Indique el motivo de la revocación."}
+        assert revoked.json()["state"] == "REVOCADA"
+        assert renew_revoked.status_code == 409
+        assert (
+            renew_revoked.json()["detail"] == "La autorización fue revocada y no se puede renovar; registre una nueva."
+        )
+        [found] = listed.json()
+        assert (found["state"], found["collector_names"], found["relationship"]) == (
+            "REVOCADA",
+            "QUISPE ROJAS, LUIS",
+            "HIJO",
+        )
+        assert [(h["action"], h["valid_until"], h["reason"], h["by_user"]) for h in found["history"]] == [
+            ("AUTORIZADA", first_end.isoformat(), None, "muni-090106"),
+            ("RENOVADA", later_end.isoformat(), None, "muni-090106"),
+            ("REVOCADA", later_end.isoformat(), "Lo pidió la beneficiaria", "evaluador"),
+        ]
+        logged = await client.host.pool.fetchrow(
+            "select action, allowed, beneficiary_ids from access_log where username = 'muni-090106'"
+        )
+        assert (logged["action"], logged["allowed"], logged["beneficiary_ids"]) == (
+            "VIEW_AUTHORIZATIONS",
+            True,
+            [uuid.UUID(beneficiary_id)],
+        )
+
+
+async def test_a_new_authorization_revokes_the_one_in_force(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        beneficiary_id = await affiliate(client, "090107")
+        muni = auth(client, local("090107", "muni-090107"))
+        url = f"/padron/beneficiaries/{beneficiary_id}/authorizations"
+
+        first = await client.post(url, json=collector(), headers=muni)
+        second = await client.post(url, json=collector(collector_names="MAMANI QUISPE, ROSA"), headers=muni)
+        listed = (await client.get(url, headers=muni)).json()
+
+        states = {a["authorization_id"]: a for a in listed}
+        assert states[first.json()["id"]]["state"] == "REVOCADA"
+        assert [h["action"] for h in states[first.json()["id"]]["history"]] == ["AUTORIZADA", "REVOCADA"]
+        assert states[first.json()["id"]]["history"][1]["reason"] == "Reemplazada por una nueva autorización."
+        assert states[second.json()["id"]]["state"] == "VIGENTE"
+        assert await counter(client, "090107", "authorization:VIGENTE") == 1
+        assert await counter(client, "090107", "authorization:REVOCADA") == 1
+
+
+async def test_an_authorization_past_its_validity_expires_and_can_be_renewed_back(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        beneficiary_id = await affiliate(client, "090108")
+        muni = auth(client, local("090108", "muni-090108"))
+        url = f"/padron/beneficiaries/{beneficiary_id}/authorizations"
+        ending_today = collector(valid_from=(TODAY - timedelta(days=30)).isoformat(), valid_until=TODAY.isoformat())
+        granted = (await client.post(url, json=ending_today, headers=muni)).json()["id"]
+
+        async with client.host.pool.acquire() as conn, conn.transaction():
+            on_its_last_day = await expire_authorizations(conn, TODAY)
+            next_day = await expire_authorizations(conn, TODAY + timedelta(days=1))
+            again = await expire_authorizations(conn, TODAY + timedelta(days=1))
+        expired = (await client.get(url, headers=muni)).json()
+        renewed = await client.post(
+            f"/padron/authorizations/{granted}/renew",
+            json={"valid_until": (TODAY + timedelta(days=90)).isoformat()},
+            headers=muni,
+        )
+        after = (await client.get(url, headers=muni)).json()
+
+        assert (on_its_last_day, next_day, again) == (0, 1, 0)
+        assert expired[0]["state"] == "VENCIDA"
+        assert [(h["action"], h["by_user"]) for h in expired[0]["history"]] == [
+            ("AUTORIZADA", "muni-090108"),
+            ("VENCIDA", "sistema"),
+        ]
+        assert renewed.status_code == 200
+        assert after[0]["state"] == "VIGENTE"
+        assert [h["action"] for h in after[0]["history"]] == ["AUTORIZADA", "VENCIDA", "RENOVADA"]
+        assert await counter(client, "090108", "authorization:VENCIDA") == 0
+        assert await counter(client, "090108", "authorization:VIGENTE") == 1
+
+
+async def test_each_authorization_request_first_expires_those_past_their_validity(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        beneficiary_id = await affiliate(client, "090109")
+        muni = auth(client, local("090109", "muni-090109"))
+        url = f"/padron/beneficiaries/{beneficiary_id}/authorizations"
+        granted = (await client.post(url, json=collector(), headers=muni)).json()["id"]
+        # time passes: its validity ended yesterday
+        await client.host.pool.execute(
+            "update collection_authorizations set valid_until = $2 where authorization_id = $1",
+            uuid.UUID(granted),
+            TODAY - timedelta(days=1),
+        )
+
+        listed = (await client.get(url, headers=muni)).json()
+
+        assert listed[0]["state"] == "VENCIDA"
+        assert listed[0]["history"][-1]["action"] == "VENCIDA"
+        assert await counter(client, "090109", "authorization:VENCIDA") == 1
+
+
+async def test_other_jurisdictions_cannot_reach_a_beneficiarys_authorizations_and_each_refusal_is_logged(
+    registry_url, tmp_path
+):
+    async with padron_client(registry_url, tmp_path) as client:
+        beneficiary_id = await affiliate(client, "090110")
+        url = f"/padron/beneficiaries/{beneficiary_id}/authorizations"
+        granted = (await client.post(url, json=collector(), headers=auth(client, staff()))).json()["id"]
+        neighbour = auth(client, local("090111", "muni-090111"))
+        region = auth(client, regional("09", "gore-09-auth"))
+        ally = auth(client, entity("conadis-auth"))
+
+        other_district = [
+            await client.get(url, headers=neighbour),
+            await client.post(url, json=collector(), headers=neighbour),
+            await client.post(f"/padron/authorizations/{granted}/revoke", json={"reason": "x"}, headers=neighbour),
+        ]
+        own_region = await client.get(url, headers=region)
+        other_ally = await client.post(url, json=collector(), headers=ally)
+        anonymous = await client.get(url)
+
+        assert [r.status_code for r in other_district] == [404, 404, 404]
+        assert other_district[0].json()["detail"] == "No encontramos ese beneficiario en su distrito."
+        assert own_region.status_code == other_ally.status_code == 403
+        assert anonymous.status_code == 401
+        assert await refusals(client, "muni-090111") == [
+            ("DENIED", f"beneficiaries/{beneficiary_id}/authorizations"),
+            ("DENIED", f"beneficiaries/{beneficiary_id}/authorizations"),
+            ("DENIED", f"authorizations/{granted}"),
+        ]
+        assert len(await refusals(client, "gore-09-auth")) == len(await refusals(client, "conadis-auth")) == 1
+        assert await counter(client, "090110", "authorization:VIGENTE") == 1
+        assert await counter(client, "090110", "authorization:REVOCADA") == 0
+
+
+# Affiliation requests ------------------------------------------------------------------------------------
+
+
+async def submit(client, claims: Claims, names: str = "HUAMAN ROJAS, JUANA") -> httpx.Response:
+    return await client.post(
+        "/padron/affiliation-requests",
+        json={"applicant_dni": new_dni(), "applicant_names": names, "detail": "Certificado en trámite"},
+        headers=auth(client, claims),
+    )
+
+
+async def test_a_local_government_sends_an_affiliation_request_and_staff_decide_it(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        muni = local("090112", "muni-090112")
+        sent = await submit(client, muni)
+        decision = f"/padron/affiliation-requests/{sent.json()['id']}/decision"
+
+        no_observations = await client.post(decision, json={"state": "NO_CONFORME"}, headers=auth(client, staff()))
+        decided = await client.post(
+            decision,
+            json={"state": "NO_CONFORME", "observations": "Falta el certificado de discapacidad"},
+            headers=auth(client, staff()),
+        )
+        twice = await client.post(decision, json={"state": "CONFORME"}, headers=auth(client, staff()))
+        seen = await client.get("/padron/affiliation-requests?state=NO_CONFORME", headers=auth(client, muni))
+
+        assert sent.status_code == 201
+        assert sent.json()["state"] == "PENDIENTE"
+        assert no_observations.status_code == 422
+        assert decided.json() == {"id": sent.json()["id"], "state": "NO_CONFORME"}
+        assert twice.status_code == 409
+        [item] = seen.json()["items"]
+        assert (item["state"], item["observations"], item["decided_by"], item["ubigeo"]) == (
+            "NO_CONFORME",
+            "Falta el certificado de discapacidad",
+            "evaluador",
+            "090112",
+        )
+        assert await counter(client, "090112", "affiliation:NO_CONFORME") == 1
+        assert await counter(client, "090112", "affiliation:PENDIENTE") == 0
+
+
+async def test_affiliation_requests_are_listed_by_jurisdiction_in_pages_and_each_read_is_logged(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        muni = local("150101", "muni-150101")
+        mine = [(await submit(client, muni, f"APELLIDO {i}, NOMBRE")).json()["id"] for i in range(3)]
+        neighbour = (await submit(client, local("150102", "muni-150102"))).json()["id"]
+        elsewhere = (await submit(client, local("060101", "muni-060101"))).json()["id"]
+
+        first = (await client.get("/padron/affiliation-requests?limit=2", headers=auth(client, muni))).json()
+        second = (
+            await client.get(f"/padron/affiliation-requests?limit=2&after={first['next']}", headers=auth(client, muni))
+        ).json()
+        region = (
+            await client.get("/padron/affiliation-requests?limit=200", headers=auth(client, regional("15", "gore-15")))
+        ).json()
+        everyone = (await client.get("/padron/affiliation-requests?limit=200", headers=auth(client, staff()))).json()
+
+        assert [i["affiliation_id"] for i in first["items"] + second["items"]] == mine
+        assert second["next"] is None
+        assert first["items"][0]["applicant_names"] == "APELLIDO 0, NOMBRE"
+        region_ids = {i["affiliation_id"] for i in region["items"]}
+        assert region_ids == {*mine, neighbour}
+        assert {*mine, neighbour, elsewhere} <= {i["affiliation_id"] for i in everyone["items"]}
+        reads = await client.host.pool.fetch(
+            "select action, records, allowed from access_log where username = 'muni-150101' order by entry_id"
+        )
+        assert [(r["action"], r["records"], r["allowed"]) for r in reads] == [
+            ("LIST_AFFILIATION_REQUESTS", 2, True),
+            ("LIST_AFFILIATION_REQUESTS", 1, True),
+        ]
+
+
+async def test_affiliation_requests_refuse_the_wrong_caller_and_log_it(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        sent = (await submit(client, local("150103", "muni-150103"))).json()["id"]
+
+        by_ally = await client.get("/padron/affiliation-requests", headers=auth(client, entity("conadis-aff")))
+        by_region = await submit(client, regional("15", "gore-15-aff"))
+        by_staff = await submit(client, staff("evaluador-aff"))
+        decided_by_local = await client.post(
+            f"/padron/affiliation-requests/{sent}/decision",
+            json={"state": "CONFORME"},
+            headers=auth(client, local("150103", "muni-150103")),
+        )
+        anonymous = await client.get("/padron/affiliation-requests")
+        too_big = await client.get("/padron/affiliation-requests?limit=500", headers=auth(client, staff()))
+        wrong_state = await client.get("/padron/affiliation-requests?state=APROBADA", headers=auth(client, staff()))
+
+        assert [by_ally.status_code, by_region.status_code, by_staff.status_code] == [403, 403, 403]
+        assert decided_by_local.status_code == 403
+        assert anonymous.status_code == 401
+        assert too_big.status_code == wrong_state.status_code == 422
+        assert too_big.json()["errors"] == {"limit": "Use un número de 1 a 200."}
+        assert await refusals(client, "conadis-aff") == [("DENIED", "affiliation-requests")]
+        assert await refusals(client, "gore-15-aff") == [("DENIED", "affiliation-requests")]
+        assert await refusals(client, "muni-150103") == [("DENIED", f"affiliation-requests/{sent}")]
+        assert await counter(client, "150103", "affiliation:PENDIENTE") == 1

@@ -1,0 +1,122 @@
+"""The views' pure parts: page cursors, masking of a page, counting blocks, CSV cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+import pytest
+
+from padron import csvexport, views
+
+pytestmark = pytest.mark.unit
+
+
+def test_a_cursor_gives_back_the_key_it_was_made_from():
+    key = ("ÑAHUI PEÑA, JOSÉ", uuid4())
+
+    token = views.encode_cursor(*key)
+
+    assert views.decode_cursor(token, tuple[str, UUID]) == key
+    assert all(c.isalnum() or c in "-_" for c in token)
+
+
+@pytest.mark.parametrize("token", ["no-es-un-cursor", "bm90LWpzb24", views.encode_cursor("a", "no-uuid"), "%%%"])
+def test_a_cursor_that_was_not_made_here_is_refused(token):
+    with pytest.raises(ValueError):
+        views.decode_cursor(token, tuple[str, UUID])
+
+
+def test_a_page_for_another_ally_shows_masked_dni_and_names_the_district_and_the_category_only():
+    rows = [
+        {
+            "beneficiary_id": uuid4(),
+            "dni": "40123321",
+            "names": "QUISPE MAMANI, ANA",
+            "ubigeo": "090101",
+            "category": "CONTINUADOR",
+            "status": "VIGENTE",
+            "amount": Decimal("300.00"),
+        },
+        {
+            "beneficiary_id": uuid4(),
+            "dni": "71234567",
+            "names": "HUAMÁN ROJAS, LUIS ALBERTO",
+            "ubigeo": "150101",
+            "category": "DESAFILIADO",
+            "status": "DESAFILIADO",
+            "amount": Decimal("0.00"),
+        },
+    ]
+
+    page = [views.masked_entry(r) for r in rows]
+
+    assert page == [
+        {
+            "dni": "4****321",
+            "names": "Q***** M*****, A**",
+            "district": "Huancavelica, Huancavelica, Huancavelica",
+            "category": "CONTINUADOR",
+        },
+        {
+            "dni": "7****567",
+            "names": "H***** R****, L*** A******",
+            "district": "Lima, Lima, Lima",
+            "category": "DESAFILIADO",
+        },
+    ]
+
+
+def test_counts_are_grouped_per_place_with_zeros_and_totals():
+    counts = views.tally(
+        ["090101", "090102"],
+        [("090101", "status:VIGENTE", 7), ("090101", "status:SUSPENDIDO", 1), ("090102", "affiliation:CONFORME", 2)],
+        [("090101", "NUEVO", 3)],
+        padron=True,
+    )
+
+    region = views.with_totals(views.merge(counts.values(), padron=True))
+
+    assert region["beneficiaries"] == {"VIGENTE": 7, "SUSPENDIDO": 1, "DESAFILIADO": 0, "total": 8}
+    assert region["affiliation_requests"] == {"PENDIENTE": 0, "CONFORME": 2, "NO_CONFORME": 0, "total": 2}
+    assert region["padron_categories"]["NUEVO"] == 3
+    assert views.with_totals(counts["090102"])["beneficiaries"]["total"] == 0
+
+
+def test_a_region_is_a_range_of_its_district_codes():
+    lo, hi = views.region_span("09")
+
+    assert lo <= "090101" <= hi
+    assert lo <= "099999" <= hi
+    assert not lo <= "100101" <= hi
+    assert not lo <= "080101" <= hi
+
+
+def test_a_csv_file_starts_with_a_byte_order_mark_and_quotes_commas_and_quotes():
+    data = csvexport.header(["names", "address", "birth_date", "other_pension"]) + csvexport.lines(
+        [
+            {
+                "names": "PEÑA, JOSÉ",
+                "address": 'Jr. "Los Andes" 1',
+                "birth_date": date(1950, 3, 1),
+                "other_pension": False,
+            }
+        ],
+        ["names", "address", "birth_date", "other_pension"],
+    )
+
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == [
+        ["names", "address", "birth_date", "other_pension"],
+        ["PEÑA, JOSÉ", 'Jr. "Los Andes" 1', "1950-03-01", "NO"],
+    ]
+
+
+def test_a_csv_cell_that_excel_would_run_as_a_formula_is_kept_as_text():
+    assert csvexport.cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert csvexport.cell("@SUM(A1)") == "'@SUM(A1)"
+    assert csvexport.cell("Jr. Lima 123") == "Jr. Lima 123"
+    assert csvexport.cell(None) == ""
