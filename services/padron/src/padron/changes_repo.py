@@ -15,6 +15,9 @@ from eventkit import messages, outbox
 from padron import accesslog
 from padron.changes import CONTACT_FIELDS, Alert, AlertInput, AuthorizedPerson, Fad, HistoryEntry
 from padron.changes_handlers import Authorization, ListQuery
+from padron.registry import AuthorizationInput
+from padron.registry_handlers import BeneficiaryRef
+from padron.registry_repo import RegistryPgRepo
 from padron.scope import Scope
 
 ALERT_COLUMNS = (
@@ -166,16 +169,10 @@ class ChangesPgRepo:
         return Authorization(row["authorization_id"], person)
 
     async def revoke_authorization(self, authorization_id: UUID, by: str, reason: str) -> None:
-        # clock_timestamp(): the revocation sorts before the new authorization made in the same transaction.
-        await self._conn.execute(
-            "with revoked as (update collection_authorizations set state = 'REVOCADA', updated_at = now()"
-            " where authorization_id = $1 returning authorization_id, valid_until)"
-            " insert into authorization_history (authorization_id, action, valid_until, reason, at, by_user)"
-            " select authorization_id, 'REVOCADA', valid_until, $2, clock_timestamp(), $3 from revoked",
-            authorization_id,
-            reason,
-            by,
-        )
+        registry = RegistryPgRepo(self._conn)  # one way to write authorizations and their history
+        current = await registry.authorization_for_update(authorization_id)
+        if current is not None:
+            await registry.set_authorization(authorization_id, "REVOCADA", current.valid_until, "REVOCADA", reason, by)
 
     async def authorize(
         self,
@@ -188,27 +185,9 @@ class ChangesPgRepo:
         reason: str,
     ) -> UUID:
         authorization_id = messages.new_id()
-        await self._conn.execute(
-            "insert into collection_authorizations (authorization_id, beneficiary_id, ubigeo, collector_dni,"
-            " collector_names, relationship, state, valid_from, valid_until)"
-            " values ($1, $2, $3, $4, $5, $6, 'VIGENTE', $7, $8)",
-            authorization_id,
-            beneficiary_id,
-            ubigeo,
-            person.dni,
-            person.names,
-            person.relationship,
-            valid_from,
-            valid_until,
-        )
-        await self._conn.execute(
-            "insert into authorization_history (authorization_id, action, valid_until, reason, at, by_user)"
-            " values ($1, 'AUTORIZADA', $2, $3, clock_timestamp(), $4)",
-            authorization_id,
-            valid_until,
-            reason,
-            by,
-        )
+        data = AuthorizationInput(person.dni, person.names, person.relationship, valid_from, valid_until)
+        ref = BeneficiaryRef(beneficiary_id, ubigeo, "VIGENTE")
+        await RegistryPgRepo(self._conn).add_authorization(authorization_id, ref, data, by, reason)
         return authorization_id
 
     async def add_history(self, fad_id: UUID, beneficiary_id: UUID, entries: Sequence[HistoryEntry], by: str) -> None:

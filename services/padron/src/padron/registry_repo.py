@@ -235,7 +235,12 @@ class RegistryPgRepo:
         )
 
     async def add_authorization(
-        self, authorization_id: UUID, ref: BeneficiaryRef, data: registry.AuthorizationInput, user: str
+        self,
+        authorization_id: UUID,
+        ref: BeneficiaryRef,
+        data: registry.AuthorizationInput,
+        user: str,
+        reason: str | None = None,
     ) -> None:
         await self._conn.execute(
             "insert into collection_authorizations (authorization_id, beneficiary_id, ubigeo, collector_dni,"
@@ -250,7 +255,7 @@ class RegistryPgRepo:
             data.valid_from,
             data.valid_until,
         )
-        await self._history(authorization_id, "AUTORIZADA", data.valid_until, None, user)
+        await self._history(authorization_id, "AUTORIZADA", data.valid_until, reason, user)
 
     async def revoke_vigentes(self, beneficiary_id: UUID, keep: UUID, reason: str, user: str) -> int:
         return await self._conn.fetchval(
