@@ -28,6 +28,8 @@ from eventkit.relay import OutboxRelay
 log = structlog.get_logger(__name__)
 
 Check = Callable[[], Awaitable[str | None]]
+Startup = Callable[[asyncpg.Pool], Awaitable[None]]
+"""Work a service does once its schema is migrated and before it reports ready (e.g. demo data)."""
 """A health check: ``None`` when fine, otherwise a one-line description of the problem."""
 
 
@@ -53,6 +55,7 @@ class ServiceHost:
     own_broker: bool = True
     bus_address: str = "the configured servers"
     checks: dict[str, Check] = field(default_factory=dict)
+    startup: Sequence[Startup] = ()
     pool: asyncpg.Pool | None = None
     problems: dict[str, str] = field(default_factory=dict)
 
@@ -141,6 +144,7 @@ class ServiceHost:
     async def _connect_database(self) -> None:
         delay = 0.5
         while True:
+            pool: asyncpg.Pool | None = None
             try:
                 pool = await asyncpg.create_pool(
                     self.database_url,
@@ -151,8 +155,13 @@ class ServiceHost:
                 )
                 async with pool.acquire() as conn:
                     applied = await migrate(conn, self.schema, self.migrations)
+                for step in self.startup:
+                    await step(pool)
                 break
             except Exception as exc:  # noqa: BLE001 - reported in health, retried
+                if pool is not None:
+                    with contextlib.suppress(Exception):
+                        await pool.close()
                 self.problems["postgres"] = f"cannot use PostgreSQL at {_redact(self.database_url)}: {_describe(exc)}"
                 log.error("postgres_unavailable", service=self.name, error=self.problems["postgres"])
                 await asyncio.sleep(delay)
