@@ -11,6 +11,9 @@ import structlog
 def configure_logging(level: str = "INFO") -> None:
     """Key=value lines on stderr, one per event."""
     logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s")
+    logging.getLogger().setLevel(level)  # basicConfig is a no-op when a library configured logging first
+    for chatty in ("httpx", "mail.log"):  # one line per request or SMTP command
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     # aiokafka narrates every reconnect attempt at ERROR with a traceback; our own
     # health and start-up messages say what is wrong in one line instead.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
