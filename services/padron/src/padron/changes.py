@@ -132,7 +132,7 @@ class Fad:
 @dataclass(frozen=True)
 class Page:
     items: list[Any]
-    next_after: str | None
+    next: str | None
 
 
 # Input ---------------------------------------------------------------------------------------------
@@ -287,7 +287,7 @@ def decode_cursor(raw: str | None) -> tuple[datetime, UUID] | None:
         return datetime.fromisoformat(at), UUID(record_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidChangeError(
-            "Página no válida.", {"after": "Use el valor next_after de la página anterior."}
+            "Página no válida.", {"after": "Use el valor next de la página anterior."}
         ) from None
 
 

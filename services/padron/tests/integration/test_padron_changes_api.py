@@ -245,13 +245,13 @@ async def test_alerts_are_listed_newest_first_page_by_page_within_the_jurisdicti
 
         first = (await p.http.get("/padron/alerts?limit=2", headers=local.headers)).json()
         second = (
-            await p.http.get("/padron/alerts", params={"limit": 2, "after": first["next_after"]}, headers=local.headers)
+            await p.http.get("/padron/alerts", params={"limit": 2, "after": first["next"]}, headers=local.headers)
         ).json()
         regional = await p.http.get("/padron/alerts", params={"limit": 200}, headers=p.regional(district[:2]).headers)
         other = await p.http.get("/padron/alerts", headers=p.other_ally().headers)
 
         assert [a["alert_id"] for a in first["items"] + second["items"]] == list(reversed(ids))
-        assert second["next_after"] is None
+        assert second["next"] is None
         assert first["items"][0]["names"] == "QUISPE MAMANI, ANA"
         assert len(first["items"][0]["dni"]) == 8
         assert set(ids) < {a["alert_id"] for a in regional.json()["items"]}
@@ -494,4 +494,4 @@ async def test_a_list_refuses_a_made_up_page_position_in_spanish(database_url, t
         answer = await p.http.get("/padron/fad?after=inventado&limit=0", headers=local.headers)
 
         assert answer.status_code == 422
-        assert answer.json()["errors"] == {"after": "Use el valor next_after de la página anterior."}
+        assert answer.json()["errors"] == {"after": "Use el valor next de la página anterior."}

@@ -258,7 +258,7 @@ async def test_a_list_says_where_the_next_page_starts_and_logs_whose_data_was_re
 
     assert len(page.items) == 2
     last = page.items[-1]
-    assert changes.decode_cursor(page.next_after) == (last.raised_at, last.alert_id)
+    assert changes.decode_cursor(page.next) == (last.raised_at, last.alert_id)
     assert repo.reads == [("gr-09", "LIST_ALERTS", sorted(a.beneficiary_id for a in page.items))]
 
 
