@@ -88,6 +88,7 @@ async def running(
         "token_public_key_file": str(public_path(key_file)),
         "public_url": public_url,
         "demo_staff_password": demo_password(data_dir),
+        "demo_data": True,
     }
     (data_dir / "objects").mkdir(parents=True, exist_ok=True)
     apps: dict[str, Litestar] = {}

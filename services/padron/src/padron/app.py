@@ -11,7 +11,7 @@ from authkit import Verifier, load_public_key
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
 from eventkit.settings import ConfigError
-from padron import changes_api, imports_api, registry_api, views_api
+from padron import changes_api, demo, imports_api, registry_api, views_api
 from padron.config import Settings
 from padron.deps import PadronDeps
 
@@ -28,6 +28,7 @@ def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> 
         migrations=MIGRATIONS,
         own_broker=own_broker,
         bus_address=settings.kafka_bootstrap,
+        startup=[demo.seed] if settings.demo_data else [],
     )
     verifier = None
     if settings.token_public_key_file:

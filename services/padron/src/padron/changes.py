@@ -286,9 +286,7 @@ def decode_cursor(raw: str | None) -> tuple[datetime, UUID] | None:
         at, record_id = base64.urlsafe_b64decode(raw.encode()).decode().split("|")
         return datetime.fromisoformat(at), UUID(record_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidChangeError(
-            "Página no válida.", {"after": "Use el valor next de la página anterior."}
-        ) from None
+        raise InvalidChangeError("Página no válida.", {"after": "Use el valor next de la página anterior."}) from None
 
 
 # Who may do what -------------------------------------------------------------------------------------

@@ -170,8 +170,6 @@ def test_a_page_position_goes_and_comes_back_unchanged():
 
 
 def test_a_made_up_page_position_or_size_is_refused_in_spanish():
-    assert refusal(changes.decode_cursor, "no-es-un-cursor") == {
-        "after": "Use el valor next de la página anterior."
-    }
+    assert refusal(changes.decode_cursor, "no-es-un-cursor") == {"after": "Use el valor next de la página anterior."}
     assert refusal(changes.page_limit, "500") == {"limit": "Use un número entre 1 y 200."}
     assert refusal(changes.state_filter, "CERRADA", changes.ALERT_STATES) == {"state": "Use ABIERTA o ATENDIDA."}
