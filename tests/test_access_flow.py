@@ -245,7 +245,10 @@ def test_an_ally_goes_from_an_empty_form_to_a_login_with_the_e_mailed_password(s
         mail = mail_for(c, draft["code"])
         username, password = credentials_in(mail)
         login = c.post("/api/auth/login", json={"username": username, "password": password})
-        me = c.get("/api/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"})
+        auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        me = c.get("/api/me", headers=auth)
+        summary = c.get("/api/padron/summary", headers=auth)
+        elsewhere = c.get("/api/padron/districts/150101/summary", headers=auth)
 
     assert form["responsible"]["institutional_email"] in mail["to"]
     assert form["authority"]["institutional_email"] in (mail["cc"] or "")
@@ -256,6 +259,9 @@ def test_an_ally_goes_from_an_empty_form_to_a_login_with_the_e_mailed_password(s
         assert me.json()["entity_ruc"] == where
     else:
         assert me.json()["ubigeo"] == where
+    expected_level = {"GOBIERNO_REGIONAL": "REGION", "GOBIERNO_LOCAL": "DISTRITO", "OTRO_ALIADO": "NACIONAL"}
+    assert summary.status_code == 200 and summary.json()["level"] == expected_level[ally_type]
+    assert elsewhere.status_code == 403  # Lima's Cercado is nobody's jurisdiction in these journeys
 
 
 def test_a_mismatched_authority_is_observed_with_its_reason_then_corrected_and_approved(system):
