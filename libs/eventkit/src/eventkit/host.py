@@ -158,10 +158,12 @@ class ServiceHost:
                 for step in self.startup:
                     await step(pool)
                 break
-            except Exception as exc:  # noqa: BLE001 - reported in health, retried
+            except BaseException as exc:
                 if pool is not None:
                     with contextlib.suppress(Exception):
                         await pool.close()
+                if not isinstance(exc, Exception):
+                    raise  # cancelled while starting: the pool is closed, stop here
                 self.problems["postgres"] = f"cannot use PostgreSQL at {_redact(self.database_url)}: {_describe(exc)}"
                 log.error("postgres_unavailable", service=self.name, error=self.problems["postgres"])
                 await asyncio.sleep(delay)

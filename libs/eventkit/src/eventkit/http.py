@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Litestar, Request, get
 from litestar.datastructures import State
+from litestar.exceptions import HTTPException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.response import Response
 
@@ -43,6 +44,25 @@ def user_error_response(_request: Request, exc: UserError) -> Response[dict[str,
     return Response(body, status_code=exc.status)
 
 
+SPANISH = {
+    400: "La solicitud no es válida.",
+    401: "Inicie sesión para continuar.",
+    403: "No tiene permiso para esta acción.",
+    404: "No encontrado.",
+    405: "Método no permitido.",
+    413: "El archivo supera el límite permitido.",
+    429: "Demasiadas solicitudes; espere un minuto e intente nuevamente.",
+    500: "Ocurrió un error interno; intente nuevamente en unos minutos.",
+    503: "El servicio no está disponible; intente nuevamente en unos minutos.",
+}
+
+
+def framework_error_response(_request: Request, exc: Exception) -> Response[dict[str, Any]]:
+    """The framework's own refusals (unknown path, bad path parameter, ...) in Spanish too."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    return Response({"detail": SPANISH.get(status, SPANISH[400])}, status_code=status)
+
+
 def create_service_app(
     host: ServiceHost, route_handlers: Sequence[Any] = (), *, title: str, **options: Any
 ) -> Litestar:
@@ -61,6 +81,10 @@ def create_service_app(
         lifespan=[host.lifespan],
         openapi_config=OpenAPIConfig(title=title, version="0.1.0", path="/schema"),
         state=State({"host": host}),
-        exception_handlers={UserError: user_error_response},
+        exception_handlers={
+            UserError: user_error_response,
+            HTTPException: framework_error_response,
+            500: framework_error_response,
+        },
         **options,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 
 import asyncpg
@@ -54,33 +55,33 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Relay until cancelled; a failure is logged and retried with back-off, never dropped."""
-        listener = await self._pool.acquire()
-        await listener.add_listener(channel(self._schema), self._on_notify)
         backoff = 0.5
-        try:
-            while True:
-                try:
-                    sent = await self.publish_pending()
-                    self.last_error = None
-                    backoff = 0.5
-                except Exception as exc:  # noqa: BLE001 - any failure: keep the rows, retry later
-                    self.last_error = f"{type(exc).__name__}: {exc}"
-                    log.warning("outbox_relay_failed", schema=self._schema, error=self.last_error)
-                    await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, 10.0)
-                    continue
-                if sent == self._batch:
-                    continue
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), self._idle_s)
-                except TimeoutError:
-                    pass
-        finally:
+        while True:
             try:
-                await listener.remove_listener(channel(self._schema), self._on_notify)
-            finally:
-                await self._pool.release(listener)
+                async with self._pool.acquire() as listener:
+                    await listener.add_listener(channel(self._schema), self._on_notify)
+                    try:
+                        await self._relay_until_failure()
+                    finally:
+                        with contextlib.suppress(Exception):  # the connection may be the thing that broke
+                            await listener.remove_listener(channel(self._schema), self._on_notify)
+            except Exception as exc:  # noqa: BLE001 - any failure: keep the rows, retry later
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.warning("outbox_relay_failed", schema=self._schema, error=self.last_error)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    async def _relay_until_failure(self) -> None:
+        while True:
+            sent = await self.publish_pending()
+            self.last_error = None
+            if sent == self._batch:
+                continue
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), self._idle_s)
+            except TimeoutError:
+                pass
 
     def _on_notify(self, *_args: object) -> None:
         self._wake.set()

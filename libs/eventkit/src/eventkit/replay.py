@@ -23,10 +23,10 @@ async def replay_dead_letters(bootstrap: str, topic: str, group: str, *, timeout
         auto_offset_reset="earliest",
     )
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    await consumer.start()
-    await producer.start()
     replayed = 0
     try:
+        await consumer.start()
+        await producer.start()
         partitions = consumer.partitions_for_topic(dlq) or set()
         if not partitions:
             await consumer._client.force_metadata_update()  # the topic may be new to this client

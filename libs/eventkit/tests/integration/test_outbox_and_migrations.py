@@ -109,3 +109,43 @@ async def test_the_inbox_claims_an_event_once_per_consumer(database_url, tmp_pat
         await pool.close()
 
     assert claims == [True, False, True]
+
+
+async def test_the_relay_keeps_relaying_after_its_database_connections_are_cut(database_url, tmp_path):
+    import asyncio
+
+    pool, schema = await schema_pool(database_url, tmp_path)
+    sent: list[str] = []
+
+    async def publish(topic: str, key: str, body: bytes, headers: dict[str, str]) -> None:
+        sent.append(key)
+
+    relay = OutboxRelay(pool, schema, publish, idle_s=0.1)
+    task = asyncio.create_task(relay.run())
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            await outbox.add(conn, wrap(case(), key="before"))
+        for _ in range(100):
+            if "before" in sent:
+                break
+            await asyncio.sleep(0.05)
+        admin = await asyncpg.connect(database_url)
+        try:
+            await admin.execute(
+                "select pg_terminate_backend(pid) from pg_stat_activity"
+                " where datname = current_database() and pid <> pg_backend_pid() and query ilike '%LISTEN%'"
+            )
+        finally:
+            await admin.close()
+        async with pool.acquire() as conn, conn.transaction():
+            await outbox.add(conn, wrap(case(), key="after"))
+        for _ in range(200):
+            if "after" in sent:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await pool.close()
+
+    assert sent == ["before", "after"]

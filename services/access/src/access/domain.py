@@ -6,6 +6,7 @@ contract events the change implies; the handler stores both in one transaction.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -61,6 +62,19 @@ class RequestForm(msgspec.Struct, kw_only=True):
     entity: EntityForm | None = None
     authority: AuthorityForm = msgspec.field(default_factory=AuthorityForm)
     responsible: ResponsibleForm = msgspec.field(default_factory=ResponsibleForm)
+
+
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: nothing to misread
+
+
+def new_code(year: int) -> str:
+    """A request code like 'SA-2026-K7QX-9M2P': random, so knowing one code tells nothing of another.
+
+    Resuming needs the code and the authority's DNI; the DNI of a sitting authority is public,
+    so the code is what keeps a request private (32^8, about 10^12, possible codes a year).
+    """
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"SA-{year}-{chars[:4]}-{chars[4:]}"
 
 
 class FormError(Exception):

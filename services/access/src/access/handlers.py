@@ -8,7 +8,15 @@ from typing import Protocol
 from uuid import UUID
 
 from access.deadlines import add_business_days
-from access.domain import AccessRequest, FormError, RequestForm, TransitionError, UploadedDocument, normalize
+from access.domain import (
+    AccessRequest,
+    FormError,
+    RequestForm,
+    TransitionError,
+    UploadedDocument,
+    new_code,
+    normalize,
+)
 from access.validation import dni_error
 from contracts import Envelope, Event
 from contracts.events import AccessObserved, AuthorityVerified, CredentialsIssued, DDCGenerated, DDCUploaded
@@ -23,7 +31,6 @@ class CaptchaError(Exception):
 
 
 class Requests(Protocol):
-    async def next_code(self, year: int) -> str: ...
     async def add(self, request: AccessRequest) -> None: ...
     async def get(self, request_id: UUID) -> AccessRequest | None: ...
     async def find_by_code(self, code: str) -> AccessRequest | None: ...
@@ -58,7 +65,7 @@ async def create_draft(form: RequestForm, uow: UnitOfWork, now: datetime) -> Acc
     form = normalize(form)
     if problem := dni_error(form.authority.dni):
         raise FormError({"authority.dni": f"{problem} Lo necesitará, junto con el código, para retomar la solicitud."})
-    request = AccessRequest(uuid.uuid4(), await uow.requests.next_code(now.year), form)
+    request = AccessRequest(uuid.uuid4(), new_code(now.year), form)
     await uow.requests.add(request)
     return request
 

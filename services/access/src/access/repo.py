@@ -47,10 +47,6 @@ class RequestsRepo:
     def __init__(self, conn: asyncpg.Connection):
         self._conn = conn
 
-    async def next_code(self, year: int) -> str:
-        number = await self._conn.fetchval("select nextval('access_request_numbers')")
-        return f"SA-{year}-{number:06d}"
-
     async def add(self, request: AccessRequest) -> None:
         await self._conn.execute(
             "insert into access_requests (request_id, code, ally_type, state, form, authority_dni)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime
 
@@ -17,6 +18,7 @@ from access.domain import (
     ResponsibleForm,
     TransitionError,
     UploadedDocument,
+    new_code,
     validate_for_submit,
 )
 from access.validation import landline_error, mobile_error, ruc_check_digit, ruc_error
@@ -235,3 +237,10 @@ def test_an_unfinished_evaluation_is_overdue_after_its_due_date():
 
     assert not request.overdue(date(2026, 8, 5))
     assert request.overdue(date(2026, 8, 6))
+
+
+def test_request_codes_are_random_so_one_code_tells_nothing_of_another():
+    codes = {new_code(2026) for _ in range(200)}
+
+    assert len(codes) == 200
+    assert all(re.fullmatch(r"SA-2026-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", c) for c in codes)

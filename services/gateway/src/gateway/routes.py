@@ -183,7 +183,18 @@ async def jwks(request: Request, state: State) -> Response[Any]:
 def api_router(rate_limit_per_minute: int) -> Router:
     limited = Router(
         path="/",
-        route_handlers=[regions, provinces, districts, dni_lookup, authorities, entities, login, captcha],
+        # resume answers a guess of code and DNI: limited like the look-ups and the login
+        route_handlers=[
+            regions,
+            provinces,
+            districts,
+            dni_lookup,
+            authorities,
+            entities,
+            login,
+            captcha,
+            resume_request,
+        ],
         middleware=[RateLimitConfig(rate_limit=("minute", rate_limit_per_minute)).middleware],
     )
     return Router(
@@ -191,7 +202,6 @@ def api_router(rate_limit_per_minute: int) -> Router:
         route_handlers=[
             limited,
             create_request,
-            resume_request,
             request_status,
             save_request,
             submit_request,
