@@ -131,9 +131,12 @@ async def test_the_relay_keeps_relaying_after_its_database_connections_are_cut(d
             await asyncio.sleep(0.05)
         admin = await asyncpg.connect(database_url)
         try:
-            await admin.execute(
-                "select pg_terminate_backend(pid) from pg_stat_activity"
-                " where datname = current_database() and pid <> pg_backend_pid() and query ilike '%LISTEN%'"
+            # Exactly the relay's listening connection (an idle pool connection's last query is
+            # 'UNLISTEN *' from its reset, so the match must start at 'LISTEN "outbox_<schema>"').
+            killed = await admin.fetchval(
+                "select count(pg_terminate_backend(pid)) from pg_stat_activity"
+                " where datname = current_database() and query = $1",
+                f'LISTEN "outbox_{schema}"',
             )
         finally:
             await admin.close()
@@ -148,4 +151,5 @@ async def test_the_relay_keeps_relaying_after_its_database_connections_are_cut(d
         await asyncio.gather(task, return_exceptions=True)
         await pool.close()
 
+    assert killed == 1
     assert sent == ["before", "after"]
