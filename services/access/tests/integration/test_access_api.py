@@ -8,19 +8,18 @@ import json
 import uuid
 from datetime import UTC, datetime
 
-import httpx
 import pytest
 from altcha import v1 as altcha
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from faststream.kafka import KafkaBroker, TestKafkaBroker
+from faststream.kafka import KafkaBroker
 
 import access.app
 import access.config
 from access import consumers
-from authkit import Claims, Signer
+from authkit import Claims
+from authkit.testing import token_keys
 from contracts.events import AuthorityVerified, DDCGenerated, DDCUploaded
 from eventkit.messages import wrap
+from eventkit.testing import serve_in_memory
 
 pytestmark = pytest.mark.integration
 
@@ -48,23 +47,14 @@ FORM = {
 
 @contextlib.asynccontextmanager
 async def access_client(database_url, tmp_path):
-    key = Ed25519PrivateKey.generate()
-    public = tmp_path / "token.pub.pem"
-    public.write_bytes(key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
+    signer, public = token_keys(tmp_path)
     settings = access.config.Settings(
         database_url=database_url, token_public_key_file=str(public), captcha_max_number=5000
     )
-    broker = KafkaBroker("test", logger=None)
-    app = access.app.create_app(settings, broker, own_broker=False)
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        TestKafkaBroker(broker),
-        app.lifespan(),
-        httpx.AsyncClient(transport=transport, base_url="http://a") as c,
-    ):
-        await app.state.host.wait_ready(30)
+    app = access.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
+    async with serve_in_memory(app) as c:
         c.host = app.state.host
-        c.signer = Signer(key)
+        c.signer = signer
         yield c
 
 

@@ -10,15 +10,15 @@ from datetime import date
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from faststream.kafka import KafkaBroker, TestKafkaBroker
+from faststream.kafka import KafkaBroker
 
 import padron.app
 import padron.config
 from authkit import Claims, Signer
+from authkit.testing import token_keys
 from contracts.events import AlertRaised, FADApplied, FADSubmitted
 from eventkit.messages import read
+from eventkit.testing import serve_in_memory
 from padron import changes
 
 pytestmark = pytest.mark.integration
@@ -98,20 +98,11 @@ class Padron:
 
 @contextlib.asynccontextmanager
 async def padron_client(database_url, tmp_path):
-    key = Ed25519PrivateKey.generate()
-    public = tmp_path / "token.pub.pem"
-    public.write_bytes(key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
+    signer, public = token_keys(tmp_path)
     settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
-    broker = KafkaBroker("test", logger=None)
-    app = padron.app.create_app(settings, broker, own_broker=False)
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        TestKafkaBroker(broker),
-        app.lifespan(),
-        httpx.AsyncClient(transport=transport, base_url="http://padron") as client,
-    ):
-        await app.state.host.wait_ready(30)
-        yield Padron(client, app.state.host, Signer(key))
+    app = padron.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
+    async with serve_in_memory(app) as client:
+        yield Padron(client, app.state.host, signer)
 
 
 def fresh_district() -> str:

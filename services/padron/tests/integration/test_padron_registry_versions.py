@@ -12,15 +12,15 @@ from datetime import date, timedelta
 import asyncpg
 import httpx
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from faststream.kafka import KafkaBroker, TestKafkaBroker
+from faststream.kafka import KafkaBroker
 
 import padron.app
 import padron.config
-from authkit import Claims, Signer
+from authkit import Claims
+from authkit.testing import token_keys
 from contracts.events import PadronPublished
 from eventkit.messages import read
+from eventkit.testing import serve_in_memory
 
 pytestmark = pytest.mark.integration
 
@@ -45,21 +45,12 @@ async def private_database(database_url):
 
 @contextlib.asynccontextmanager
 async def padron_client(database_url, tmp_path):
-    key = Ed25519PrivateKey.generate()
-    public = tmp_path / "token.pub.pem"
-    public.write_bytes(key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
+    signer, public = token_keys(tmp_path)
     settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
-    broker = KafkaBroker("test", logger=None)
-    app = padron.app.create_app(settings, broker, own_broker=False)
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        TestKafkaBroker(broker),
-        app.lifespan(),
-        httpx.AsyncClient(transport=transport, base_url="http://p") as c,
-    ):
-        await app.state.host.wait_ready(30)
+    app = padron.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
+    async with serve_in_memory(app) as c:
         c.host = app.state.host
-        c.signer = Signer(key)
+        c.signer = signer
         yield c
 
 

@@ -12,14 +12,14 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from faststream.kafka import KafkaBroker, TestKafkaBroker
+from faststream.kafka import KafkaBroker
 
 import padron.app
 import padron.config
 from authkit import Claims, Signer
+from authkit.testing import token_keys
 from contracts import ubigeo
+from eventkit.testing import serve_in_memory
 from padron import views, views_api
 from padron.beneficiary import FIELDS
 
@@ -170,19 +170,11 @@ class Views:
 
 @contextlib.asynccontextmanager
 async def padron_views(database_url, tmp_path):
-    key = Ed25519PrivateKey.generate()
-    public = tmp_path / "token.pub.pem"
-    public.write_bytes(key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
+    signer, public = token_keys(tmp_path)
     settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
-    broker = KafkaBroker("test", logger=None)
-    app = padron.app.create_app(settings, broker, own_broker=False)
-    async with (
-        TestKafkaBroker(broker),
-        app.lifespan(),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://padron") as http,
-    ):
-        await app.state.host.wait_ready(30)
-        v = Views(http, app.state.host.pool, Signer(key))
+    app = padron.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
+    async with serve_in_memory(app) as http:
+        v = Views(http, app.state.host.pool, signer)
         try:
             yield v
         finally:
