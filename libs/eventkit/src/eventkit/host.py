@@ -56,16 +56,19 @@ class ServiceHost:
     bus_address: str = "the configured servers"
     checks: dict[str, Check] = field(default_factory=dict)
     startup: Sequence[Startup] = ()
+    consumer_group: str | None = None
+    """The Kafka consumer group; the service's name unless a test isolates itself with its own."""
     pool: asyncpg.Pool | None = None
     problems: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.schema = self.name
+        self.group = self.consumer_group or self.name
         self._tasks: list[asyncio.Task[Any]] = []
         self._broker_started = False
         self.relay: OutboxRelay | None = None
         self.router = KafkaRouter()
-        self.consumers = [Consumer(s.topic, self.name, s.handlers, self, self.publish) for s in self.subscriptions]
+        self.consumers = [Consumer(s.topic, self.group, s.handlers, self, self.publish) for s in self.subscriptions]
         for consumer in self.consumers:
             consumer.attach(self.router)
         self.broker.include_router(self.router)

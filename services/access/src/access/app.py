@@ -20,7 +20,9 @@ NAME = "access"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> Litestar:
+def create_app(
+    settings: Settings, broker: KafkaBroker, *, own_broker: bool, consumer_group: str | None = None
+) -> Litestar:
     host = ServiceHost(
         name=NAME,
         database_url=settings.database_url,
@@ -29,6 +31,7 @@ def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> 
         subscriptions=SUBSCRIPTIONS,
         own_broker=own_broker,
         bus_address=settings.kafka_bootstrap,
+        consumer_group=consumer_group,
     )
     verifier = None
     if settings.token_public_key_file:

@@ -16,7 +16,9 @@ NAME = "cases"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> Litestar:
+def create_app(
+    settings: Settings, broker: KafkaBroker, *, own_broker: bool, consumer_group: str | None = None
+) -> Litestar:
     host = ServiceHost(
         name=NAME,
         database_url=settings.database_url,
@@ -25,5 +27,6 @@ def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> 
         subscriptions=SUBSCRIPTIONS,
         own_broker=own_broker,
         bus_address=settings.kafka_bootstrap,
+        consumer_group=consumer_group,
     )
     return create_service_app(host, title="CONTIGO Aliados - casos CTVC")

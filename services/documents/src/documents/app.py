@@ -24,7 +24,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 BODY_OVERHEAD = 256 * 1024
 
 
-def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> Litestar:
+def create_app(
+    settings: Settings, broker: KafkaBroker, *, own_broker: bool, consumer_group: str | None = None
+) -> Litestar:
     store = store_from(
         settings.s3_endpoint,
         settings.s3_access_key,
@@ -42,6 +44,7 @@ def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> 
         subscriptions=subscriptions(tools),
         own_broker=own_broker,
         bus_address=settings.kafka_bootstrap,
+        consumer_group=consumer_group,
         checks={"object_store": store.check},
     )
     _quiet_pdf_libraries()

@@ -53,7 +53,9 @@ def smtp_check(host: str, port: int):
 
 
 def create_app(
-    settings: Settings, broker: KafkaBroker, *, own_broker: bool, today: Callable[[], date] = lima_today
+    settings: Settings, broker: KafkaBroker, *, own_broker: bool,
+    today: Callable[[], date] = lima_today,
+    consumer_group: str | None = None,
 ) -> Litestar:
     """Identity's app; ``today`` is the day on which authorities are judged (tests pin it)."""
     if not settings.token_key_file:
@@ -83,6 +85,7 @@ def create_app(
         subscriptions=subscriptions(deps),
         own_broker=own_broker,
         bus_address=settings.kafka_bootstrap,
+        consumer_group=consumer_group,
         checks={"smtp": smtp_check(settings.smtp_host, settings.smtp_port)},
     )
     tasks: list[asyncio.Task[None]] = []
