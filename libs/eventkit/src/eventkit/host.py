@@ -77,6 +77,15 @@ class ServiceHost:
         """Publish and wait for the broker's acknowledgement (acks=all, idempotent producer)."""
         await self.broker.publish(body, topic=topic, key=key.encode(), headers=headers)
 
+    async def send(self, topic: str, key: str, body: bytes, headers: dict[str, str]) -> Awaitable[object] | None:
+        """Hand a message to the producer without waiting; returns the confirmation to await.
+
+        The in-memory broker delivers at once and returns ``None``. Per partition the
+        idempotent producer writes in the order of the calls, so a relay can send a
+        whole batch and then await all confirmations together.
+        """
+        return await self.broker.publish(body, topic=topic, key=key.encode(), headers=headers, no_confirm=True)
+
     async def start(self) -> None:
         self.problems["postgres"] = "connecting"
         if self.own_broker:
@@ -138,11 +147,14 @@ class ServiceHost:
                 pending = await self.pool.fetchval("select count(*) from outbox where published_at is null")
         except Exception as exc:  # noqa: BLE001
             return CheckResult(False, f"PostgreSQL does not answer: {type(exc).__name__}: {exc}")
-        relay_error = self.relay.last_error if self.relay else None
         detail = f"connected, schema {self.schema}, {pending} event(s) waiting in the outbox"
-        if relay_error:
-            return CheckResult(False, f"{detail}; relay failing: {relay_error}")
-        return CheckResult(True, detail)
+        if self.relay is None:
+            return CheckResult(True, detail)
+        if self.relay.last_error:
+            return CheckResult(False, f"{detail}; relay failing: {self.relay.last_error}")
+        # A standby relay is healthy: another replica of the service holds the leader lock and publishes.
+        role = {"leader": "relay publishing", "standby": "relay on standby (another replica publishes)"}
+        return CheckResult(True, f"{detail}; {role.get(self.relay.role, 'relay starting')}")
 
     async def _connect_database(self) -> None:
         delay = 0.5
@@ -174,7 +186,7 @@ class ServiceHost:
         self.pool = pool
         self.problems.pop("postgres", None)
         log.info("postgres_ready", service=self.name, migrations_applied=len(applied))
-        self.relay = OutboxRelay(pool, self.schema, self.publish)
+        self.relay = OutboxRelay(pool, self.schema, self.send)
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
 
     async def _connect_broker(self) -> None:

@@ -131,12 +131,9 @@ async def test_the_relay_keeps_relaying_after_its_database_connections_are_cut(d
             await asyncio.sleep(0.05)
         admin = await asyncpg.connect(database_url)
         try:
-            # Exactly the relay's listening connection (an idle pool connection's last query is
-            # 'UNLISTEN *' from its reset, so the match must start at 'LISTEN "outbox_<schema>"').
+            # Exactly the connection holding the relay's leader lock, which also runs its batches.
             killed = await admin.fetchval(
-                "select count(pg_terminate_backend(pid)) from pg_stat_activity"
-                " where datname = current_database() and query = $1",
-                f'LISTEN "outbox_{schema}"',
+                "select count(pg_terminate_backend(pid)) from pg_stat_activity where pid = $1", relay.lock_pid
             )
         finally:
             await admin.close()
