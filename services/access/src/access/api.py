@@ -13,7 +13,7 @@ from uuid import UUID
 import msgspec
 from altcha import v1 as altcha
 from litestar import Request, Router, get, post, put
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 
 from access import handlers
 from access.domain import FormError, RequestForm, TransitionError
@@ -40,6 +40,14 @@ class DecisionBody(msgspec.Struct, kw_only=True):
     decision: str
     reason: str = ""
     observations: list[str] = msgspec.field(default_factory=list)
+
+
+class CurrentAttempt(msgspec.Struct):
+    attempt: int
+
+
+PURPOSES = ("download", "upload")
+PURPOSE_ERROR = "Indique para qué se consulta el intento: download (descargar el DDC) o upload (subir un documento)."
 
 
 class Place(msgspec.Struct):
@@ -186,6 +194,17 @@ class AccessApi:
                 sent = await handlers.submit(request_id, signature, uow, datetime.now(UTC))
             return view(sent, date.today())
 
+        @get(
+            "/access-requests/{request_id:uuid}/current-attempt",
+            summary="Intento vigente del DDC que se descarga o del documento que se sube (para el gateway)",
+        )
+        async def current_attempt(request_id: FromPath[UUID], purpose: FromQuery[str | None] = None) -> CurrentAttempt:
+            if purpose not in PURPOSES:
+                raise UserError(PURPOSE_ERROR, 422, {"purpose": PURPOSE_ERROR})
+            async with api.uow() as uow:
+                attempt = await handlers.current_attempt(request_id, purpose, uow)
+            return CurrentAttempt(attempt)
+
         @get("/evaluation/queue", summary="Cola de evaluación (personal evaluador)")
         async def queue(request: Request) -> list[RequestView]:
             api.evaluator(request)
@@ -215,6 +234,7 @@ class AccessApi:
                 status,
                 resume,
                 submit,
+                current_attempt,
                 queue,
                 decision,
             ],

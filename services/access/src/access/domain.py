@@ -99,6 +99,21 @@ LABELS: dict[str, str] = {
     "REJECTED": "Rechazada",
     "CREDENTIALS_ISSUED": "Credenciales enviadas por correo",
 }
+DECISIONS = ("APPROVE", "OBSERVE", "REJECT")
+DECISION_ERROR = "Elija una decisión válida: APPROVE (aprobar), OBSERVE (observar) o REJECT (rechazar)."
+
+NOT_SENT = "La solicitud aún no ha sido enviada; envíela para generar el DDC."
+OBSERVED_DDC = "La solicitud fue observada: corríjala y envíela de nuevo para generar un DDC nuevo."
+OBSERVED_UPLOAD = (
+    "La solicitud fue observada: corríjala y envíela de nuevo; luego descargue el DDC nuevo y súbalo firmado."
+)
+GENERATING_FIRST = "El DDC de esta solicitud aún se está generando; intente nuevamente en unos segundos."
+GENERATING_CORRECTED = "El DDC de la solicitud corregida aún se está generando; intente nuevamente en unos segundos."
+UPLOAD_GENERATING_FIRST = "El DDC de esta solicitud aún se está generando; descárguelo y súbalo firmado."
+UPLOAD_GENERATING_CORRECTED = (
+    "El DDC de la solicitud corregida aún se está generando; descárguelo de nuevo y súbalo firmado."
+)
+EVALUATED = "La solicitud ya fue evaluada y no admite más documentos."
 
 
 def _person_errors(prefix: str, p: AuthorityForm, errors: dict[str, str]) -> None:
@@ -237,6 +252,34 @@ class AccessRequest:
     def document_uploaded(self, attempt: int, doc: UploadedDocument) -> None:
         if attempt == self.attempt and self.state in ("SUBMITTED", "PENDING_EVALUATION"):
             self.documents[doc.kind] = doc
+
+    # -- which attempt the documents belong to -------------------------------------------
+
+    def ddc_attempt(self) -> int:
+        """The attempt whose DDC is the current one; refused while there is none to give.
+
+        Only access knows the current attempt the moment it changes: documents hears of it later,
+        through AccessRequested, and until then still holds the previous attempt's DDC.
+        """
+        if self.state == "DRAFT":
+            raise TransitionError(NOT_SENT)
+        if self.state == "OBSERVED":
+            raise TransitionError(OBSERVED_DDC)
+        if not self.ddc_ready:
+            raise TransitionError(GENERATING_FIRST if self.attempt == 1 else GENERATING_CORRECTED)
+        return self.attempt
+
+    def upload_attempt(self) -> int:
+        """The attempt an upload now belongs to; refused when access would not count it."""
+        if self.state == "DRAFT":
+            raise TransitionError(NOT_SENT)
+        if self.state == "OBSERVED":
+            raise TransitionError(OBSERVED_UPLOAD)
+        if self.state not in ("SUBMITTED", "PENDING_EVALUATION"):
+            raise TransitionError(EVALUATED)
+        if not self.ddc_ready:
+            raise TransitionError(UPLOAD_GENERATING_FIRST if self.attempt == 1 else UPLOAD_GENERATING_CORRECTED)
+        return self.attempt
 
     def required_documents(self) -> list[str]:
         return ["DDC_SIGNED", "DESIGNATION"] if self.form.ally_type == "OTRO_ALIADO" else ["DDC_SIGNED"]

@@ -9,10 +9,11 @@ from uuid import UUID
 
 from access.deadlines import add_business_days
 from access.domain import (
+    DECISION_ERROR,
+    DECISIONS,
     AccessRequest,
     FormError,
     RequestForm,
-    TransitionError,
     UploadedDocument,
     new_code,
     normalize,
@@ -135,6 +136,8 @@ async def credentials_issued(event: CredentialsIssued, uow: UnitOfWork) -> None:
 async def decide(
     request_id: UUID, decision: str, evaluator_id: str, uow: UnitOfWork, *, reason: str = "", observations=()
 ) -> AccessRequest:
+    if decision not in DECISIONS:
+        raise FormError({"decision": DECISION_ERROR})
     request = await load(uow, request_id)
     if decision == "APPROVE":
         events = request.approve(evaluator_id)
@@ -142,16 +145,20 @@ async def decide(
     elif decision == "REJECT":
         events = request.reject(evaluator_id, reason)
         detail = {"reason": request.rejection_reason}
-    elif decision == "OBSERVE":
+    else:
         events = request.observe(evaluator_id, list(observations))
         detail = {}
-    else:
-        raise TransitionError("La decisión debe ser APPROVE, OBSERVE o REJECT.")
     await uow.requests.save(request)
     if decision != "OBSERVE":
         await uow.requests.record_decision(request, decision, evaluator_id, detail)
     await _emit(uow, request, events)
     return request
+
+
+async def current_attempt(request_id: UUID, purpose: str, uow: UnitOfWork) -> int:
+    """The attempt a DDC download or an upload belongs to now (asked by the gateway before documents)."""
+    request = await load(uow, request_id)
+    return request.upload_attempt() if purpose == "upload" else request.ddc_attempt()
 
 
 async def evaluation_queue(uow: UnitOfWork) -> list[AccessRequest]:

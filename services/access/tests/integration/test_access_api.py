@@ -241,3 +241,57 @@ async def test_the_captcha_challenge_is_fresh_each_time(database_url, tmp_path):
 
         assert first["salt"] != second["salt"]
         assert datetime.now(UTC).year >= 2026
+
+
+async def test_the_current_attempt_is_given_only_once_the_request_was_sent_and_its_ddc_generated(
+    database_url, tmp_path
+):
+    async with access_client(database_url, tmp_path) as client:
+        created = (await client.post("/access-requests", json=FORM)).json()
+        request_id = uuid.UUID(created["id"])
+        url = f"/access-requests/{request_id}/current-attempt"
+
+        unknown = await client.get(f"/access-requests/{uuid.uuid4()}/current-attempt", params={"purpose": "download"})
+        draft = await client.get(url, params={"purpose": "upload"})
+        await client.post(f"/access-requests/{request_id}/submit", json={"altcha": await solved_captcha(client)})
+        generating = await client.get(url, params={"purpose": "download"})
+        await apply(
+            client,
+            consumers.on_ddc_generated,
+            DDCGenerated(
+                request_id=request_id, attempt=1, object_key="k", sha256="cd" * 32, verification_code="K7QX-9M2P-4TZD"
+            ),
+        )
+        ready = await client.get(url, params={"purpose": "upload"})
+
+        assert (unknown.status_code, unknown.json()) == (404, {"detail": "Solicitud no encontrada."})
+        assert (draft.status_code, draft.json()) == (
+            409,
+            {"detail": "La solicitud aún no ha sido enviada; envíela para generar el DDC."},
+        )
+        assert (generating.status_code, generating.json()) == (
+            409,
+            {"detail": "El DDC de esta solicitud aún se está generando; intente nuevamente en unos segundos."},
+        )
+        assert (ready.status_code, ready.json()) == (200, {"attempt": 1})
+
+
+async def test_a_decision_that_is_not_approve_observe_or_reject_is_a_422_naming_the_field(database_url, tmp_path):
+    async with access_client(database_url, tmp_path) as client:
+        created = (await client.post("/access-requests", json=FORM)).json()
+        evaluator = client.signer.sign(Claims(sub="s1", username="evaluador", role="EVALUATOR"))
+
+        answer = await client.post(
+            f"/evaluation/{created['id']}/decision",
+            json={"decision": "MAYBE"},
+            headers={"Authorization": f"Bearer {evaluator}"},
+        )
+
+        assert answer.status_code == 422
+        assert answer.json() == {
+            "detail": "Hay errores en el formulario.",
+            "errors": {
+                "decision": "Elija una decisión válida: APPROVE (aprobar), OBSERVE (observar) o REJECT (rechazar)."
+            },
+        }
+        assert await outbox_types(client, created["id"]) == []

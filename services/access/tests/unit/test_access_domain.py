@@ -244,3 +244,62 @@ def test_request_codes_are_random_so_one_code_tells_nothing_of_another():
 
     assert len(codes) == 200
     assert all(re.fullmatch(r"SA-2026-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", c) for c in codes)
+
+
+def test_a_corrected_request_sent_again_has_no_ddc_to_give_or_take_until_its_new_one_is_generated():
+    request = submitted()
+    request.ddc_generated(1, "K7QX-9M2P-4TZD")
+    request.authority_checked(1, "MISMATCH", "No coincide.")
+    request.submit(NOW)
+
+    with pytest.raises(TransitionError) as download:
+        request.ddc_attempt()
+    with pytest.raises(TransitionError) as upload:
+        request.upload_attempt()
+    request.ddc_generated(2, "ABCD-EFGH-JKMN")
+
+    assert (
+        str(download.value)
+        == "El DDC de la solicitud corregida aún se está generando; intente nuevamente en unos segundos."
+    )
+    assert str(upload.value) == (
+        "El DDC de la solicitud corregida aún se está generando; descárguelo de nuevo y súbalo firmado."
+    )
+    assert request.ddc_attempt() == request.upload_attempt() == 2
+
+
+def test_a_draft_never_sent_says_so_when_its_ddc_is_asked_for_or_a_document_is_uploaded():
+    draft = AccessRequest(uuid.uuid4(), "SA-2026-000001", local_form())
+
+    with pytest.raises(TransitionError) as download:
+        draft.ddc_attempt()
+    with pytest.raises(TransitionError) as upload:
+        draft.upload_attempt()
+
+    assert (
+        str(download.value) == str(upload.value) == "La solicitud aún no ha sido enviada; envíela para generar el DDC."
+    )
+
+
+def test_an_observed_request_neither_gives_its_old_ddc_nor_takes_documents():
+    request = submitted()
+    request.ddc_generated(1, "K7QX-9M2P-4TZD")
+    request.authority_checked(1, "MISMATCH", "No coincide.")
+
+    with pytest.raises(TransitionError, match="corríjala y envíela de nuevo para generar un DDC nuevo"):
+        request.ddc_attempt()
+    with pytest.raises(TransitionError, match="corríjala y envíela de nuevo; luego descargue el DDC nuevo"):
+        request.upload_attempt()
+
+
+def test_a_decided_request_still_gives_its_ddc_but_takes_no_more_documents():
+    request = submitted()
+    request.ddc_generated(1, "K7QX-9M2P-4TZD")
+    request.authority_checked(1, "MATCH", None)
+    request.document_uploaded(1, doc("DDC_SIGNED"))
+    request.ready_for_evaluation(date(2026, 7, 27), add_business_days)
+    request.reject("evaluador", "Documentación ilegible.")
+
+    with pytest.raises(TransitionError, match="ya fue evaluada y no admite más documentos"):
+        request.upload_attempt()
+    assert request.ddc_attempt() == 1
