@@ -16,6 +16,7 @@ from documents import handlers
 from documents.domain import (
     DDC_TITLE,
     UPLOAD_KINDS,
+    AttemptSupersededError,
     DDCNotReadyError,
     PdfRefusedError,
     UnknownCodeError,
@@ -31,6 +32,14 @@ log = structlog.get_logger(__name__)
 
 NOT_READY = "El servicio de documentos se está iniciando; intente nuevamente en unos segundos."
 GENERATING = "El DDC de esta solicitud aún se está generando; intente nuevamente en unos segundos."
+GENERATING_CORRECTED = "El DDC de la solicitud corregida aún se está generando; intente nuevamente en unos segundos."
+UPLOAD_GENERATING = "El DDC de esta solicitud aún se está generando; descárguelo y súbalo firmado."
+UPLOAD_GENERATING_CORRECTED = (
+    "El DDC de la solicitud corregida aún se está generando; descárguelo de nuevo y súbalo firmado."
+)
+SUPERSEDED = "La solicitud fue enviada de nuevo y tiene un DDC nuevo; descárguelo de nuevo."
+UPLOAD_SUPERSEDED = "La solicitud fue enviada de nuevo y tiene un DDC nuevo; descárguelo de nuevo y súbalo firmado."
+BAD_ATTEMPT = "Indique el intento vigente de la solicitud (un número desde 1)."
 NOT_FOUND = "Solicitud no encontrada."
 BAD_KIND = "Indique el tipo de documento: DDC_SIGNED (DDC firmado) o DESIGNATION (documento de designación)."
 NO_FILE = "Adjunte el archivo PDF en el campo «file»."
@@ -48,16 +57,33 @@ def _uow(request: Request[Any, Any, Any]) -> UnitOfWork:
     return unit_of_work(pool)
 
 
+def _attempt(value: str | None) -> int:
+    """The current attempt, as access told the gateway; documents alone cannot know it in time."""
+    if value is None or not value.isdigit() or int(value) < 1:
+        raise UserError(BAD_ATTEMPT, 422, errors={"attempt": BAD_ATTEMPT})
+    return int(value)
+
+
 def _tools(request: Request[Any, Any, Any]) -> Tools:
     return request.app.state.tools
 
 
-@get("/requests/{request_id:uuid}/ddc", summary="Descargar el DDC prellenado del intento vigente")
-async def get_ddc(request: Request[Any, Any, Any], request_id: FromPath[UUID]) -> Response[bytes]:
+ATTEMPT = QueryParameter(description="El intento vigente de la solicitud, según el servicio de solicitudes")
+
+
+@get("/requests/{request_id:uuid}/ddc", summary="Descargar el DDC prellenado de un intento")
+async def get_ddc(
+    request: Request[Any, Any, Any],
+    request_id: FromPath[UUID],
+    attempt: Annotated[str | None, ATTEMPT] = None,
+) -> Response[bytes]:
+    number = _attempt(attempt)
     try:
-        ddc = await handlers.download_ddc(request_id, _uow(request), _tools(request).store)
+        ddc = await handlers.download_ddc(request_id, number, _uow(request), _tools(request).store)
     except DDCNotReadyError:
-        raise UserError(GENERATING, 404) from None
+        raise UserError(GENERATING if number == 1 else GENERATING_CORRECTED, 409) from None
+    except AttemptSupersededError:
+        raise UserError(SUPERSEDED, 409) from None
     return Response(
         ddc.content,
         media_type="application/pdf",
@@ -70,15 +96,23 @@ async def post_document(
     request: Request[Any, Any, Any],
     request_id: FromPath[UUID],
     kind: Annotated[str | None, QueryParameter(description="DDC_SIGNED o DESIGNATION")] = None,
+    attempt: Annotated[str | None, ATTEMPT] = None,
 ) -> dict[str, Any]:
     if kind not in UPLOAD_KINDS:
         raise UserError(BAD_KIND, 422, errors={"kind": BAD_KIND})
+    number = _attempt(attempt)
     limit = request.app.state.max_upload_bytes
-    command = handlers.UploadDocument(request_id, kind, lambda: _read_upload(request, limit))  # type: ignore[arg-type]
+    command = handlers.UploadDocument(request_id, number, kind, lambda: _read_upload(request, limit))  # type: ignore[arg-type]
     try:
         upload = await handlers.upload_document(command, _uow(request), _tools(request))
     except UnknownRequestError:
         raise UserError(NOT_FOUND, 404) from None
+    except DDCNotReadyError:
+        log.info("upload_refused", request_id=str(request_id), kind=kind, reason="ddc_not_ready", attempt=number)
+        raise UserError(UPLOAD_GENERATING if number == 1 else UPLOAD_GENERATING_CORRECTED, 409) from None
+    except AttemptSupersededError:
+        log.info("upload_refused", request_id=str(request_id), kind=kind, reason="attempt_superseded", attempt=number)
+        raise UserError(UPLOAD_SUPERSEDED, 409) from None
     except UploadTooLargeError:
         log.info("upload_refused", request_id=str(request_id), kind=kind, reason="too_large")
         message = too_large(limit)

@@ -35,7 +35,11 @@ class UnknownRequestError(Exception):
 
 
 class DDCNotReadyError(Exception):
-    """The request is known but its current attempt's DDC is not rendered yet."""
+    """The DDC of the attempt asked for is not rendered yet (documents has not heard of that attempt)."""
+
+
+class AttemptSupersededError(Exception):
+    """The attempt asked for is no longer the request's latest: it was sent again meanwhile."""
 
 
 class UnknownCodeError(Exception):
@@ -93,6 +97,15 @@ def ddc_filename(request_code: str) -> str:
 def ensure_upload_allowed(ally_type: str, kind: str) -> None:
     if kind == "DESIGNATION" and ally_type != "OTRO_ALIADO":
         raise UploadNotAllowedError("Solo los otros aliados (OTRO_ALIADO) presentan el documento de designación.")
+
+
+def ensure_current(request: KnownRequest | None, attempt: int, ddc: IssuedDocument | None) -> IssuedDocument:
+    """The DDC of ``attempt``, while ``attempt`` is the latest documents knows; uploads follow the same rule."""
+    if request is not None and request.attempt > attempt:
+        raise AttemptSupersededError(str(request.request_id))
+    if request is None or request.attempt < attempt or ddc is None:
+        raise DDCNotReadyError(str(attempt))
+    return ddc
 
 
 def place_of(code: str | None) -> str:

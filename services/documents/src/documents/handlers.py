@@ -15,7 +15,6 @@ import structlog
 from contracts import Envelope, Event
 from contracts.events import AccessRequested, DDCGenerated, DDCUploaded
 from documents.domain import (
-    DDCNotReadyError,
     DDCSheet,
     IssuedDocument,
     KnownRequest,
@@ -26,6 +25,7 @@ from documents.domain import (
     UploadKind,
     ddc_filename,
     ddc_sheet,
+    ensure_current,
     ensure_upload_allowed,
     new_verification_code,
     normalize_code,
@@ -40,6 +40,7 @@ log = structlog.get_logger(__name__)
 class DocumentsRepo(Protocol):
     async def remember_request(self, request: KnownRequest) -> None: ...
     async def get_request(self, request_id: UUID) -> KnownRequest | None: ...
+    async def lock_request(self, request_id: UUID) -> KnownRequest | None: ...
     async def find_ddc(self, request_id: UUID, attempt: int) -> IssuedDocument | None: ...
     async def add_document(self, document: IssuedDocument) -> bool: ...
     async def find_by_code(self, code: str) -> IssuedDocument | None: ...
@@ -101,22 +102,27 @@ class DDCFile:
     content: bytes
 
 
-async def download_ddc(request_id: UUID, uow: UnitOfWork, store: ObjectStore) -> DDCFile:
-    """The DDC of the request's current attempt."""
+async def download_ddc(request_id: UUID, attempt: int, uow: UnitOfWork, store: ObjectStore) -> DDCFile:
+    """The DDC of ``attempt``, which the caller (the gateway, asking access) says is the current one.
+
+    Documents alone cannot tell: it hears of a new attempt through AccessRequested, after access.
+    """
     async with uow() as repo:
         request = await repo.get_request(request_id)
-        document = await repo.find_ddc(request_id, request.attempt) if request else None
-    if document is None:
-        # Documents hears of a request through an event: an id it does not know yet may be on its way.
-        raise DDCNotReadyError(str(request_id))
+        document = ensure_current(request, attempt, await repo.find_ddc(request_id, attempt))
     return DDCFile(ddc_filename(document.request_code), await store.get(document.object_key))
 
 
 @dataclass(frozen=True)
 class UploadDocument:
-    """``read`` fetches the file's bytes (bounded by the caller); it runs only once the request is known."""
+    """``read`` fetches the file's bytes (bounded by the caller); it runs only once the request is known.
+
+    ``attempt`` is the request's current attempt as access told the gateway: the upload is taken
+    only while documents holds that attempt's DDC, so the DDCUploaded it announces is one access counts.
+    """
 
     request_id: UUID
+    attempt: int
     kind: UploadKind
     read: Callable[[], Awaitable[bytes]]
 
@@ -125,18 +131,21 @@ async def upload_document(cmd: UploadDocument, uow: UnitOfWork, tools: Tools) ->
     """Validate, keep and announce one uploaded PDF; a refused file leaves nothing behind."""
     async with uow() as repo:
         request = await repo.get_request(cmd.request_id)
-    if request is None:
-        raise UnknownRequestError(str(cmd.request_id))
+        if request is None:
+            raise UnknownRequestError(str(cmd.request_id))
+        ensure_current(request, cmd.attempt, await repo.find_ddc(cmd.request_id, cmd.attempt))
     ensure_upload_allowed(request.ally_type, cmd.kind)
     data = await cmd.read()
     report = await asyncio.to_thread(tools.inspect_pdf, data)
     key, sha = await keep_once(tools.store, data)
     async with uow() as repo:
-        current = await repo.get_request(cmd.request_id) or request
+        # Checked again under a lock: a new attempt announced meanwhile waits for this upload, or refuses it.
+        current = await repo.lock_request(cmd.request_id)
+        ensure_current(current, cmd.attempt, await repo.find_ddc(cmd.request_id, cmd.attempt))
         upload = Upload(
             uuid4(),
             cmd.request_id,
-            current.attempt,
+            cmd.attempt,
             cmd.kind,
             key,
             sha,

@@ -40,6 +40,13 @@ class DocumentsPgRepo:
         )
         return KnownRequest(row["request_id"], row["code"], row["ally_type"], row["attempt"]) if row else None
 
+    async def lock_request(self, request_id: UUID) -> KnownRequest | None:
+        """As ``get_request``, holding the row until the transaction ends so no new attempt lands meanwhile."""
+        row = await self._conn.fetchrow(
+            "select request_id, code, ally_type, attempt from requests where request_id = $1 for share", request_id
+        )
+        return KnownRequest(row["request_id"], row["code"], row["ally_type"], row["attempt"]) if row else None
+
     async def find_ddc(self, request_id: UUID, attempt: int) -> IssuedDocument | None:
         row = await self._conn.fetchrow(
             f"select {_DOCUMENT_COLUMNS} from documents where request_id = $1 and attempt = $2 and kind = 'DDC'",

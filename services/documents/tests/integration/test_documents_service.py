@@ -115,7 +115,7 @@ async def test_an_access_request_gets_its_ddc_in_minio_and_announced_once(runnin
     assert generated[0].object_key == f"sha256/{generated[0].sha256}.pdf"
     assert generated[0].object_key in running.objects()
     assert await running.count("documents", request_id) == 1
-    response = await running.client.get(f"/requests/{request_id}/ddc")
+    response = await running.client.get(f"/requests/{request_id}/ddc", params={"attempt": 1})
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     code = envelope_code(envelope)
@@ -133,35 +133,73 @@ def envelope_code(envelope: Envelope) -> str:
     return msgspec.json.decode(envelope.payload, type=AccessRequested).code
 
 
-async def test_a_resubmission_renders_a_new_ddc_and_the_download_gives_the_latest(running):
+async def test_a_resubmission_renders_a_new_ddc_and_the_download_of_the_new_attempt_gives_it(running):
     first = requested()
     request_id = uuid.UUID(first.key)
     await running.announce(first)
     await running.announce(requested(attempt=2, request_id=request_id))
 
-    response = await running.client.get(f"/requests/{request_id}/ddc")
+    response = await running.client.get(f"/requests/{request_id}/ddc", params={"attempt": 2})
+    previous = await running.client.get(f"/requests/{request_id}/ddc", params={"attempt": 1})
 
     generated = await running.outbox("DDCGenerated", request_id)
     assert [g.attempt for g in generated] == [1, 2]
     assert response.status_code == 200
     assert hashlib.sha256(response.content).hexdigest() == generated[1].sha256
+    assert previous.status_code == 409
+    assert previous.json() == {
+        "detail": "La solicitud fue enviada de nuevo y tiene un DDC nuevo; descárguelo de nuevo."
+    }
 
 
-async def test_a_ddc_not_generated_yet_is_a_404_that_says_so(running):
-    response = await running.client.get(f"/requests/{uuid.uuid4()}/ddc")
+async def test_a_ddc_not_generated_yet_is_a_409_that_says_so(running):
+    response = await running.client.get(f"/requests/{uuid.uuid4()}/ddc", params={"attempt": 1})
 
-    assert response.status_code == 404
+    assert response.status_code == 409
     assert response.json() == {
         "detail": "El DDC de esta solicitud aún se está generando; intente nuevamente en unos segundos."
     }
 
 
-async def upload(running: Running, request_id: uuid.UUID, data: bytes, kind: str = "DDC_SIGNED"):
+async def test_the_previous_ddc_is_never_served_for_a_new_attempt_documents_has_not_heard_of(running):
+    first = requested()
+    request_id = uuid.UUID(first.key)
+    await running.announce(first)
+
+    response = await running.client.get(f"/requests/{request_id}/ddc", params={"attempt": 2})
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "El DDC de la solicitud corregida aún se está generando; intente nuevamente en unos segundos."
+    }
+
+
+async def upload(running: Running, request_id: uuid.UUID, data: bytes, kind: str = "DDC_SIGNED", attempt: int = 1):
     return await running.client.post(
         f"/requests/{request_id}/documents",
-        params={"kind": kind},
+        params={"kind": kind, "attempt": attempt},
         files={"file": ("ddc-firmado.pdf", data, "application/pdf")},
     )
+
+
+async def test_an_upload_for_a_new_attempt_whose_ddc_is_not_generated_yet_is_refused_and_nothing_is_stored(
+    running, samples
+):
+    first = requested()
+    request_id = uuid.UUID(first.key)
+    await running.announce(first)
+    data = samples.plain(f"DDC corregido {request_id}")
+    objects = running.objects()
+
+    response = await upload(running, request_id, data, attempt=2)
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "El DDC de la solicitud corregida aún se está generando; descárguelo de nuevo y súbalo firmado."
+    }
+    assert running.objects() == objects
+    assert await running.count("uploads", request_id) == 0
+    assert await running.outbox("DDCUploaded", request_id) == []
 
 
 async def test_a_signed_ddc_upload_is_stored_recorded_and_announced(running, samples):

@@ -40,3 +40,11 @@ async def test_an_upload_must_say_which_document_it_is(client):
 
     assert response.status_code == 422
     assert response.json()["detail"].startswith("Indique el tipo de documento")
+
+
+async def test_a_download_must_say_which_attempt_of_the_request_it_is_for(client):
+    async with client:
+        response = await client.get(f"/requests/{uuid.uuid4()}/ddc")
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"attempt": "Indique el intento vigente de la solicitud (un número desde 1)."}

@@ -13,6 +13,7 @@ from contracts import Envelope, Event
 from contracts.events import AccessRequested, DDCGenerated, DDCUploaded, Jurisdiction, Person, Responsible
 from documents import handlers
 from documents.domain import (
+    AttemptSupersededError,
     DDCNotReadyError,
     IssuedDocument,
     KnownRequest,
@@ -44,6 +45,9 @@ class FakeRepo:
             self.requests[request.request_id] = request
 
     async def get_request(self, request_id: UUID) -> KnownRequest | None:
+        return self.requests.get(request_id)
+
+    async def lock_request(self, request_id: UUID) -> KnownRequest | None:
         return self.requests.get(request_id)
 
     async def find_ddc(self, request_id: UUID, attempt: int) -> IssuedDocument | None:
@@ -119,13 +123,13 @@ async def test_a_request_gets_one_ddc_per_attempt_however_often_it_is_announced(
     assert repo.documents[0].object_key == f"sha256/{repo.documents[0].sha256}.pdf"
 
 
-async def test_a_resubmission_gets_a_new_ddc_and_the_download_follows_the_latest_attempt(repo, uow, tools):
+async def test_a_resubmission_gets_a_new_ddc_and_the_download_of_the_new_attempt_gives_it(repo, uow, tools):
     first = requested()
     second = requested(attempt=2, request_id=first.request_id)
     await generated(first, repo, tools)
     await generated(second, repo, tools)
 
-    ddc = await handlers.download_ddc(first.request_id, uow, tools.store)
+    ddc = await handlers.download_ddc(first.request_id, 2, uow, tools.store)
 
     latest = await repo.find_ddc(first.request_id, 2)
     assert latest is not None
@@ -146,7 +150,62 @@ async def test_a_late_copy_of_an_older_attempt_does_not_move_the_request_back(re
 
 async def test_a_ddc_not_rendered_yet_is_reported_as_still_being_generated(uow, tools):
     with pytest.raises(DDCNotReadyError):
-        await handlers.download_ddc(uuid.uuid4(), uow, tools.store)
+        await handlers.download_ddc(uuid.uuid4(), 1, uow, tools.store)
+
+
+async def test_the_previous_attempts_ddc_is_never_given_for_a_new_attempt_documents_has_not_heard_of(repo, uow, tools):
+    first = requested()
+    await generated(first, repo, tools)
+
+    with pytest.raises(DDCNotReadyError):
+        await handlers.download_ddc(first.request_id, 2, uow, tools.store)
+
+
+async def test_an_attempt_sent_again_meanwhile_no_longer_gives_its_ddc(repo, uow, tools):
+    first = requested()
+    await generated(first, repo, tools)
+    await generated(requested(attempt=2, request_id=first.request_id), repo, tools)
+
+    with pytest.raises(AttemptSupersededError):
+        await handlers.download_ddc(first.request_id, 1, uow, tools.store)
+
+
+async def test_an_upload_for_an_attempt_whose_ddc_is_not_generated_yet_reads_and_stores_nothing(
+    repo, uow, tools, samples, tmp_path
+):
+    first = requested()
+    await generated(first, repo, tools)
+    before = stored(tmp_path)
+    read_calls = []
+
+    async def read() -> bytes:
+        read_calls.append(1)
+        return samples.plain()
+
+    with pytest.raises(DDCNotReadyError):
+        await handlers.upload_document(UploadDocument(first.request_id, 2, "DDC_SIGNED", read), uow, tools)
+
+    assert read_calls == []
+    assert stored(tmp_path) == before
+    assert repo.uploads == []
+    assert not any(isinstance(e, DDCUploaded) for e in repo.events)
+
+
+async def test_an_upload_whose_attempt_is_sent_again_while_it_is_read_is_refused_and_not_announced(
+    repo, uow, tools, samples
+):
+    first = requested()
+    await generated(first, repo, tools)
+
+    async def read() -> bytes:
+        await generated(requested(attempt=2, request_id=first.request_id), repo, tools)
+        return samples.plain()
+
+    with pytest.raises(AttemptSupersededError):
+        await handlers.upload_document(UploadDocument(first.request_id, 1, "DDC_SIGNED", read), uow, tools)
+
+    assert repo.uploads == []
+    assert not any(isinstance(e, DDCUploaded) for e in repo.events)
 
 
 async def test_a_good_upload_is_stored_once_and_announced(repo, uow, tools, samples, tmp_path):
@@ -157,8 +216,8 @@ async def test_a_good_upload_is_stored_once_and_announced(repo, uow, tools, samp
     async def read() -> bytes:
         return data
 
-    upload = await handlers.upload_document(UploadDocument(event.request_id, "DDC_SIGNED", read), uow, tools)
-    again = await handlers.upload_document(UploadDocument(event.request_id, "DDC_SIGNED", read), uow, tools)
+    upload = await handlers.upload_document(UploadDocument(event.request_id, 1, "DDC_SIGNED", read), uow, tools)
+    again = await handlers.upload_document(UploadDocument(event.request_id, 1, "DDC_SIGNED", read), uow, tools)
 
     assert upload.digitally_signed and upload.intact and upload.signer == samples.signer_name
     assert again.object_key == upload.object_key
@@ -177,7 +236,7 @@ async def test_a_refused_upload_leaves_nothing_behind(repo, uow, tools, samples,
         return samples.javascript_on_open()
 
     with pytest.raises(PdfRefusedError):
-        await handlers.upload_document(UploadDocument(event.request_id, "DDC_SIGNED", read), uow, tools)
+        await handlers.upload_document(UploadDocument(event.request_id, 1, "DDC_SIGNED", read), uow, tools)
 
     assert stored(tmp_path) == before
     assert repo.uploads == []
@@ -194,7 +253,7 @@ async def test_only_other_allies_upload_a_designation_document(repo, uow, tools,
         return samples.plain()
 
     with pytest.raises(UploadNotAllowedError, match="Solo los otros aliados"):
-        await handlers.upload_document(UploadDocument(event.request_id, "DESIGNATION", read), uow, tools)
+        await handlers.upload_document(UploadDocument(event.request_id, 1, "DESIGNATION", read), uow, tools)
 
     assert read_calls == []
     assert repo.uploads == []
@@ -207,7 +266,7 @@ async def test_another_ally_uploads_its_designation_document(repo, uow, tools, s
     async def read() -> bytes:
         return samples.plain("Resolución de designación")
 
-    upload = await handlers.upload_document(UploadDocument(event.request_id, "DESIGNATION", read), uow, tools)
+    upload = await handlers.upload_document(UploadDocument(event.request_id, 1, "DESIGNATION", read), uow, tools)
 
     assert upload.kind == "DESIGNATION"
     assert upload.digitally_signed is False
@@ -218,7 +277,7 @@ async def test_an_upload_for_a_request_documents_never_heard_of_is_refused(uow, 
         return samples.plain()
 
     with pytest.raises(UnknownRequestError):
-        await handlers.upload_document(UploadDocument(uuid.uuid4(), "DDC_SIGNED", read), uow, tools)
+        await handlers.upload_document(UploadDocument(uuid.uuid4(), 1, "DDC_SIGNED", read), uow, tools)
 
 
 async def test_a_verification_code_is_found_however_it_was_typed(repo, uow, tools):

@@ -19,6 +19,18 @@ class GatewayError(HTTPException):
     """A refusal of the gateway itself, with a Spanish ``detail``."""
 
 
+def _unreachable(service: str) -> GatewayError:
+    return GatewayError(
+        status_code=503, detail=f"El servicio {service} no responde; intente nuevamente en unos minutos."
+    )
+
+
+def relayed(answer: httpx.Response) -> Response[Any]:
+    """A service's answer passed on as it came."""
+    passed = {k: v for k, v in answer.headers.items() if k.lower() in _PASSED_HEADERS}
+    return Response(answer.content, status_code=answer.status_code, headers=passed, media_type=None)
+
+
 class Services:
     """The HTTP clients of the services (network, or ASGI transports when embedded)."""
 
@@ -34,7 +46,9 @@ class Services:
         *,
         body: bytes | AsyncIterator[bytes] | None = None,
         authorization: str | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> Response[Any]:
+        """``params`` replace the caller's query string (the gateway's own word, not the client's)."""
         headers = {"content-type": request.headers.get("content-type", "application/json")}
         if authorization:
             headers["authorization"] = authorization
@@ -42,14 +56,28 @@ class Services:
             body = await request.body()
         try:
             answer = await self.clients[service].request(
-                request.method, path, params=dict(request.query_params), content=body, headers=headers
+                request.method,
+                path,
+                params=dict(request.query_params) if params is None else dict(params),
+                content=body,
+                headers=headers,
             )
         except httpx.HTTPError:
-            raise GatewayError(
-                status_code=503, detail=f"El servicio {service} no responde; intente nuevamente en unos minutos."
-            ) from None
-        passed = {k: v for k, v in answer.headers.items() if k.lower() in _PASSED_HEADERS}
-        return Response(answer.content, status_code=answer.status_code, headers=passed, media_type=None)
+            raise _unreachable(service) from None
+        return relayed(answer)
+
+    async def current_attempt(self, request_id: str, purpose: str) -> int | Response[Any]:
+        """The attempt a DDC download or an upload belongs to, as access (which owns it) says now;
+        access's refusal (unknown, not sent, observed, DDC still being generated) as it answered."""
+        try:
+            answer = await self.clients["access"].get(
+                f"/access-requests/{request_id}/current-attempt", params={"purpose": purpose}
+            )
+        except httpx.HTTPError:
+            raise _unreachable("access") from None
+        if answer.status_code != 200:
+            return relayed(answer)
+        return int(answer.json()["attempt"])
 
     async def caller(self, request: Request, roles: tuple[str, ...] | None = None) -> tuple[dict[str, Any], str]:
         """The verified claims of the bearer token; revoked accounts are refused at once."""

@@ -101,7 +101,13 @@ async def submit_request(request_id: FromPath[UUID], request: Request, state: St
 
 @get("/api/access-requests/{request_id:uuid}/ddc", summary="Descargar el DDC prellenado", tags=["Solicitud de acceso"])
 async def download_ddc(request_id: FromPath[UUID], request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("documents", request, f"/requests/{request_id}/ddc")
+    # Access knows the current attempt the moment it changes; documents only once AccessRequested
+    # reaches it. Asking access first is what keeps the previous attempt's DDC from being served.
+    svc = services(state)
+    attempt = await svc.current_attempt(str(request_id), "download")
+    if isinstance(attempt, Response):
+        return attempt
+    return await svc.forward("documents", request, f"/requests/{request_id}/ddc", params={"attempt": str(attempt)})
 
 
 @post(
@@ -115,8 +121,16 @@ async def upload_document(request_id: FromPath[UUID], request: Request, state: S
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > svc.max_upload_bytes + MULTIPART_FRAMING:
         raise GatewayError(status_code=413, detail="El archivo supera el límite de 10 MB.")
+    # An upload access would not count (not sent, observed, decided, or its attempt's DDC not
+    # generated yet) is refused here, before anything is stored.
+    attempt = await svc.current_attempt(str(request_id), "upload")
+    if isinstance(attempt, Response):
+        return attempt
+    params = {"attempt": str(attempt)}
+    if "kind" in request.query_params:
+        params["kind"] = request.query_params["kind"]
     return await svc.forward(
-        "documents", request, f"/requests/{request_id}/documents", body=svc.limited_stream(request)
+        "documents", request, f"/requests/{request_id}/documents", body=svc.limited_stream(request), params=params
     )
 
 

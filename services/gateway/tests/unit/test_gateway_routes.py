@@ -17,15 +17,26 @@ from gateway.config import Settings
 pytestmark = pytest.mark.unit
 
 
-def stand_ins(seen: list[tuple[str, str, str]], active: bool = True) -> dict[str, httpx.AsyncClient]:
+REQUEST_ID = "4f1e1a52-4d0a-4c1e-9d0e-1b1b1b1b1b1b"
+
+
+def stand_ins(
+    seen: list[tuple[str, str, str]], active: bool = True, attempt: httpx.Response | None = None
+) -> dict[str, httpx.AsyncClient]:
+    """``attempt`` is access's answer to the gateway's question about the current attempt."""
+
     def service(name: str):
         def handle(request: httpx.Request) -> httpx.Response:
             seen.append((name, request.method, request.url.path))
+            if request.url.path.endswith("/current-attempt"):
+                return attempt or httpx.Response(200, json={"attempt": 2})
             if request.url.path == "/auth/introspect":
                 claims = {"sub": "s1", "username": "evaluador", "role": "EVALUATOR"}
                 return httpx.Response(200, json={"active": active, "claims": claims if active else {}})
             if request.url.path == "/health":
                 return httpx.Response(200, json={"status": "ok", "checks": {}})
+            if name == "documents":
+                return httpx.Response(200, json={"service": name, "query": dict(request.url.params)})
             return httpx.Response(201, json={"service": name, "auth": request.headers.get("authorization")})
 
         return httpx.AsyncClient(transport=httpx.MockTransport(handle), base_url=f"http://{name}")
@@ -33,8 +44,9 @@ def stand_ins(seen: list[tuple[str, str, str]], active: bool = True) -> dict[str
     return {n: service(n) for n in ("identity", "access", "documents", "padron", "cases")}
 
 
-def app_with(seen, *, active=True, per_minute=120):
-    return create_app(Settings(rate_limit_per_minute=per_minute), clients=stand_ins(seen, active), mode="embedded")
+def app_with(seen, *, active=True, per_minute=120, attempt=None):
+    clients = stand_ins(seen, active, attempt)
+    return create_app(Settings(rate_limit_per_minute=per_minute), clients=clients, mode="embedded")
 
 
 async def test_each_route_reaches_its_service():
@@ -42,13 +54,14 @@ async def test_each_route_reaches_its_service():
     async with AsyncTestClient(app_with(seen)) as client:
         await client.get("/api/dni/40123456")
         await client.post("/api/access-requests", json={})
-        await client.get("/api/access-requests/4f1e1a52-4d0a-4c1e-9d0e-1b1b1b1b1b1b/ddc")
+        await client.get(f"/api/access-requests/{REQUEST_ID}/ddc")
         await client.get("/api/verify/K7QX-9M2P-4TZD")
 
     assert seen == [
         ("identity", "GET", "/citizens/40123456"),
         ("access", "POST", "/access-requests"),
-        ("documents", "GET", "/requests/4f1e1a52-4d0a-4c1e-9d0e-1b1b1b1b1b1b/ddc"),
+        ("access", "GET", f"/access-requests/{REQUEST_ID}/current-attempt"),
+        ("documents", "GET", f"/requests/{REQUEST_ID}/ddc"),
         ("documents", "GET", "/verify/K7QX-9M2P-4TZD"),
     ]
 
@@ -116,3 +129,35 @@ async def test_the_padron_needs_a_session_and_receives_the_path_and_the_token():
     assert anonymous.status_code == 401
     assert ("padron", "GET", "/padron/districts/090101/summary") in seen
     assert summary.json() == {"service": "padron", "auth": "Bearer t"}
+
+
+async def test_the_ddc_and_uploads_go_to_documents_with_the_attempt_access_calls_current_not_the_clients():
+    seen: list = []
+    async with AsyncTestClient(app_with(seen)) as client:
+        ddc = await client.get(f"/api/access-requests/{REQUEST_ID}/ddc", params={"attempt": "1"})
+        uploaded = await client.post(
+            f"/api/access-requests/{REQUEST_ID}/documents",
+            params={"kind": "DDC_SIGNED", "attempt": "1"},
+            files={"file": ("ddc.pdf", b"%PDF-1.7", "application/pdf")},
+        )
+
+    assert ddc.json()["query"] == {"attempt": "2"}
+    assert uploaded.json()["query"] == {"kind": "DDC_SIGNED", "attempt": "2"}
+
+
+async def test_when_access_refuses_the_ddc_or_an_upload_documents_is_never_asked_and_the_refusal_is_passed_on():
+    seen: list = []
+    refusal = {
+        "detail": "El DDC de la solicitud corregida aún se está generando; descárguelo de nuevo y súbalo firmado."
+    }
+    async with AsyncTestClient(app_with(seen, attempt=httpx.Response(409, json=refusal))) as client:
+        ddc = await client.get(f"/api/access-requests/{REQUEST_ID}/ddc")
+        uploaded = await client.post(
+            f"/api/access-requests/{REQUEST_ID}/documents",
+            params={"kind": "DDC_SIGNED"},
+            files={"file": ("ddc.pdf", b"%PDF-1.7", "application/pdf")},
+        )
+
+    assert (ddc.status_code, ddc.json()) == (409, refusal)
+    assert (uploaded.status_code, uploaded.json()) == (409, refusal)
+    assert not [s for s in seen if s[0] == "documents"]
