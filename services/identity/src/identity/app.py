@@ -21,6 +21,8 @@ from identity.api import ROUTES
 from identity.config import Settings
 from identity.consumers import subscriptions
 from identity.deps import Deps, lima_today
+from identity.mail_outbox import MailBox, MailSender
+from identity.mailcrypt import MailCipher, default_mail_key_path, load_or_create_mail_key
 from identity.mailer import SmtpMailer
 from identity.passwords import Argon2Hasher
 from identity.registries import FileAuthorityRegister, FileCitizenRegistry
@@ -32,28 +34,47 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 log = structlog.get_logger(__name__)
 
 
-def smtp_check(host: str, port: int):
-    """Health check: the SMTP server answers with its 220 greeting."""
+def smtp_check(host: str, port: int, sender: MailSender | None = None):
+    """Health check: the SMTP server answers with its 220 greeting and the last mail went out.
+
+    When it fails, it says how many credential e-mails wait to be sent.
+    """
 
     async def check() -> str | None:
+        problem = await _smtp_answers(host, port)
+        if problem is None and sender is not None and sender.last_error:
+            problem = f"the SMTP server at {host}:{port} answers, but the last e-mail failed: {sender.last_error}"
+        if problem is None or sender is None:
+            return problem
         try:
-            async with asyncio.timeout(3.0):
-                reader, writer = await asyncio.open_connection(host, port)
-                greeting = await reader.readline()
-                writer.write(b"QUIT\r\n")
-                await writer.drain()
-                writer.close()
-        except (OSError, TimeoutError) as exc:
-            return f"cannot reach the SMTP server at {host}:{port}: {type(exc).__name__}: {exc}"
-        if not greeting.startswith(b"220"):
-            return f"SMTP server at {host}:{port} answered {greeting[:60]!r} instead of 220"
-        return None
+            waiting = await sender.waiting()
+        except Exception as exc:  # noqa: BLE001 - the count is extra detail; the SMTP problem is the answer
+            return f"{problem}; credential e-mails waiting: unknown ({type(exc).__name__})"
+        return problem if waiting is None else f"{problem}; {waiting} credential e-mail(s) waiting to be sent"
 
     return check
 
 
+async def _smtp_answers(host: str, port: int) -> str | None:
+    try:
+        async with asyncio.timeout(3.0):
+            reader, writer = await asyncio.open_connection(host, port)
+            greeting = await reader.readline()
+            writer.write(b"QUIT\r\n")
+            await writer.drain()
+            writer.close()
+    except (OSError, TimeoutError) as exc:
+        return f"cannot reach the SMTP server at {host}:{port}: {type(exc).__name__}: {exc}"
+    if not greeting.startswith(b"220"):
+        return f"SMTP server at {host}:{port} answered {greeting[:60]!r} instead of 220"
+    return None
+
+
 def create_app(
-    settings: Settings, broker: KafkaBroker, *, own_broker: bool,
+    settings: Settings,
+    broker: KafkaBroker,
+    *,
+    own_broker: bool,
     today: Callable[[], date] = lima_today,
     consumer_group: str | None = None,
 ) -> Litestar:
@@ -65,11 +86,12 @@ def create_app(
         )
     signer = Signer(load_or_create_private_key(Path(settings.token_key_file)), ttl_s=settings.token_ttl_s)
     hasher = Argon2Hasher()
+    cipher = MailCipher(_mail_key(settings))
     deps = Deps(
         citizens=FileCitizenRegistry(),
         register=FileAuthorityRegister(),
         hasher=hasher,
-        mailer=SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from),
+        mail_box=MailBox(cipher, settings.mail_from),
         signer=signer,
         verifier=Verifier(signer.public_key),
         jwks=signer.jwks(),
@@ -85,10 +107,16 @@ def create_app(
         subscriptions=subscriptions(deps),
         own_broker=own_broker,
         bus_address=settings.kafka_bootstrap,
-        consumer_group=consumer_group,
-        checks={"smtp": smtp_check(settings.smtp_host, settings.smtp_port)},
+        consumer_group=consumer_group or settings.consumer_group or None,
     )
+    mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from)
+    sender = MailSender(host, host.schema, cipher, mailer)
+    host.checks["smtp"] = smtp_check(settings.smtp_host, settings.smtp_port, sender)
     tasks: list[asyncio.Task[None]] = []
+    background: list[asyncio.Task[None]] = []
+
+    async def start_mail_sender() -> None:
+        background.append(asyncio.create_task(sender.run(), name=f"{NAME}-mail-sender"))
 
     async def start_demo_staff() -> None:
         if settings.demo_staff_password:
@@ -100,8 +128,8 @@ def create_app(
     if settings.demo_staff_password:
         host.checks["demo_staff"] = demo_staff_check
 
-    async def stop_demo_staff() -> None:
-        for task in tasks:
+    async def stop_tasks() -> None:
+        for task in [*tasks, *background]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -110,11 +138,22 @@ def create_app(
         host,
         ROUTES,
         title="CONTIGO Aliados - identidad",
-        on_startup=[start_demo_staff],
-        on_shutdown=[stop_demo_staff],
+        on_startup=[start_demo_staff, start_mail_sender],
+        on_shutdown=[stop_tasks],
     )
     app.state.deps = deps
+    app.state.mail_sender = sender
     return app
+
+
+def _mail_key(settings: Settings) -> bytes:
+    path = Path(settings.mail_key_file) if settings.mail_key_file else default_mail_key_path(settings.token_key_file)
+    try:
+        return load_or_create_mail_key(path)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"CONTIGO_MAIL_KEY_FILE: cannot read or create identity's mail key at {path}: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 async def _demo_staff(host: ServiceHost, password: str, hasher: Argon2Hasher) -> None:

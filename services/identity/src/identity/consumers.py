@@ -17,9 +17,9 @@ def subscriptions(deps: Deps) -> tuple[Subscription, ...]:
         await handlers.verify_authority(event, deps.register, ChecksPgRepo(conn, envelope), deps.today())
 
     async def on_access_approved(envelope: Envelope, event: AccessApproved, conn: asyncpg.Connection) -> None:
-        repo = CredentialsPgRepo(conn, envelope)
+        repo = CredentialsPgRepo(conn, envelope, deps.mail_box)
         await handlers.issue_credentials(
-            event, repo, deps.register, deps.hasher, deps.mailer, public_url=deps.public_url, now=deps.now()
+            event, repo, deps.register, deps.hasher, public_url=deps.public_url, now=deps.now()
         )
 
     return (

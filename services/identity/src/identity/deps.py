@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from identity.handlers import (
     AuthorityRegister,
     CitizenRegistry,
-    Mailer,
     PasswordHasher,
     TokenSigner,
     TokenVerifier,
 )
+from identity.mail_outbox import MailBox
 
 LIMA = timezone(timedelta(hours=-5), "America/Lima")  # Peru keeps no daylight saving time
 
@@ -32,7 +32,7 @@ class Deps:
     citizens: CitizenRegistry
     register: AuthorityRegister
     hasher: PasswordHasher
-    mailer: Mailer
+    mail_box: MailBox
     signer: TokenSigner
     verifier: TokenVerifier
     jwks: dict

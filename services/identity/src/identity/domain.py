@@ -6,7 +6,7 @@ import re
 import secrets
 import string
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 from uuid import UUID
 
@@ -229,3 +229,16 @@ def is_strong(password: str) -> bool:
         and any(c in DIGITS for c in password)
         and any(c in SYMBOLS for c in password)
     )
+
+
+# Mail ---------------------------------------------------------------------------
+
+MAIL_RETRY_FIRST = timedelta(seconds=5)
+MAIL_RETRY_MAX = timedelta(minutes=10)
+
+
+def mail_retry_delay(failures: int) -> timedelta:
+    """How long a mail waits after its ``failures``-th failed attempt: 5 s, 10 s, 20 s, ... at most 10 min."""
+    if failures < 1:
+        return timedelta(0)
+    return min(MAIL_RETRY_FIRST * 2 ** min(failures - 1, 20), MAIL_RETRY_MAX)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 import msgspec
 import structlog
@@ -33,7 +33,7 @@ from identity.domain import (
     StaffRole,
     Verdict,
 )
-from identity.letters import Mail, credentials_letter
+from identity.letters import Mail, QueuedMail, credentials_letter
 
 log = structlog.get_logger(__name__)
 
@@ -67,6 +67,8 @@ class CredentialsRepo(Outbox, Protocol):
     async def count_usernames(self, base: str) -> int: ...
     async def add_account(self, account: Account, password_hash: str, issued_at: datetime) -> None: ...
     async def add_revocation(self, account_id: uuid.UUID, reason: str, cause: uuid.UUID, at: datetime) -> None: ...
+    async def add_mail(self, mail: Mail, account_id: uuid.UUID) -> str:
+        """Queue ``mail`` in the mail outbox, in the open transaction; returns its Message-ID."""
 
 
 class LoginRepo(Protocol):
@@ -85,8 +87,25 @@ class PasswordHasher(Protocol):
     async def verify_dummy(self, password: str) -> None: ...
 
 
+class MailQueue(Protocol):
+    """The mail outbox as its sender sees it, inside one open transaction."""
+
+    async def next_due(self, now: datetime) -> QueuedMail | None:
+        """The oldest pending mail due by ``now``, held so no other sender takes it until the transaction ends."""
+
+    async def mark_sent(self, message_id: str, at: datetime) -> None:
+        """Sent: the sealed body (it holds the password) is erased."""
+
+    async def mark_failed(self, message_id: str, error: str, retry_at: datetime) -> None: ...
+
+
+class MailCipher(Protocol):
+    def open(self, message_id: str, sealed: bytes) -> str: ...
+
+
 class Mailer(Protocol):
-    async def send(self, mail: Mail) -> None: ...
+    async def send(self, mail: Mail, *, message_id: str, written_at: datetime) -> None:
+        """Hand ``mail`` to the SMTP server; returns once the server has accepted it."""
 
 
 class TokenSigner(Protocol):
@@ -149,12 +168,12 @@ async def issue_credentials(
     repo: CredentialsRepo,
     register: AuthorityRegister,
     hasher: PasswordHasher,
-    mailer: Mailer,
     *,
     public_url: str,
     now: datetime,
 ) -> Issued | None:
-    """One account per approved request, mailed to its responsible; the jurisdiction's previous one is revoked.
+    """One account per approved request, its letter queued for the responsible; the jurisdiction's previous one
+    is revoked.
 
     Returns None when the request already has its account (a second approval event of the same request).
     """
@@ -194,11 +213,17 @@ async def issue_credentials(
         ),
         key=str(account.account_id),
     )
-    # Sent inside the transaction, after the rows are written: an SMTP failure rolls everything back
-    # and the event is retried. What remains is the window after a sent mail in which the commit
-    # fails: the retry mails new credentials and the first ones never existed (their mail is void).
-    await mailer.send(credentials_letter(event, jurisdiction, username, password, public_url))
-    log.info("credentials_issued", account_id=str(account.account_id), request_id=str(event.request_id))
+    # Queued in this transaction, sent after it commits (send_next_mail): the account and its one letter
+    # exist together or not at all, and a resend repeats that letter instead of inventing a new password.
+    message_id = await repo.add_mail(
+        credentials_letter(event, jurisdiction, username, password, public_url), account.account_id
+    )
+    log.info(
+        "credentials_issued",
+        account_id=str(account.account_id),
+        request_id=str(event.request_id),
+        message_id=message_id,
+    )
     return Issued(account, previous)
 
 
@@ -207,6 +232,41 @@ def _with_entity_name(j: Jurisdiction, register: AuthorityRegister) -> Jurisdict
         return j
     names = {e.ruc: e.name for e in register.entities()}
     return msgspec.structs.replace(j, entity_name=names.get(j.entity_ruc or ""))
+
+
+# Mail outbox ------------------------------------------------------------------
+
+MailOutcome = Literal["sent", "failed"]
+
+
+async def send_next_mail(queue: MailQueue, cipher: MailCipher, mailer: Mailer, now: datetime) -> MailOutcome | None:
+    """Send the oldest due mail of the outbox; None when nothing is due.
+
+    It is marked sent, and its secret erased, only after the SMTP server accepted it: a crash in between
+    leaves it pending, and the next attempt sends the very same message (same Message-ID, same body).
+    A failure keeps it pending and retries it later, each time after a longer pause.
+    """
+    queued = await queue.next_due(now)
+    if queued is None:
+        return None
+    try:
+        mail = queued.opened(cipher.open(queued.message_id, queued.sealed_body))
+        await mailer.send(mail, message_id=queued.message_id, written_at=queued.written_at)
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the mail stays pending and is retried
+        failures = queued.attempts + 1
+        error = _failure(exc)
+        await queue.mark_failed(queued.message_id, error, now + domain.mail_retry_delay(failures))
+        log.warning("mail_send_failed", message_id=queued.message_id, attempts=failures, error=error)
+        return "failed"
+    await queue.mark_sent(queued.message_id, now)
+    log.info("mail_sent", message_id=queued.message_id, attempts=queued.attempts + 1)
+    return "sent"
+
+
+def _failure(exc: Exception) -> str:
+    """What went wrong, without the exception's text: SMTP errors quote the refused addresses."""
+    code = getattr(exc, "code", None)
+    return f"{type(exc).__name__} {code}" if isinstance(code, int) else type(exc).__name__
 
 
 # Login and tokens -------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""The e-mail that hands an ally its credentials, in Peruvian Spanish (text only, no driver)."""
+"""The e-mail that hands an ally its credentials, in Peruvian Spanish, and its place in the mail outbox (no driver)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from contracts.events import AccessApproved, Jurisdiction
 from identity.domain import describe_jurisdiction
@@ -14,6 +15,22 @@ class Mail:
     cc: str | None
     subject: str
     body: str
+
+
+@dataclass(frozen=True)
+class QueuedMail:
+    """A letter waiting in the mail outbox: its body stays sealed until the moment it is sent."""
+
+    message_id: str
+    to: str
+    cc: str | None
+    subject: str
+    sealed_body: bytes
+    written_at: datetime
+    attempts: int
+
+    def opened(self, body: str) -> Mail:
+        return Mail(to=self.to, cc=self.cc, subject=self.subject, body=body)
 
 
 def credentials_subject(code: str) -> str:

@@ -12,6 +12,8 @@ from contracts.events import Jurisdiction
 from eventkit import outbox
 from eventkit.messages import wrap
 from identity.domain import Account, LoginAccount, StaffRole, Verdict
+from identity.letters import Mail
+from identity.mail_outbox import MailBox
 
 Db = asyncpg.Connection | asyncpg.Pool
 
@@ -48,6 +50,13 @@ def _jurisdiction(row: asyncpg.Record) -> Jurisdiction:
 
 
 class CredentialsPgRepo(_Outbox):
+    def __init__(self, conn: asyncpg.Connection, cause: Envelope | None, mail_box: MailBox):
+        super().__init__(conn, cause)
+        self._mail_box = mail_box
+
+    async def add_mail(self, mail: Mail, account_id: uuid.UUID) -> str:
+        return await self._mail_box.add(self._conn, mail, account_id)
+
     async def lock_jurisdiction(self, code: str) -> None:
         await self._conn.execute("select pg_advisory_xact_lock(hashtext('identity.credentials:' || $1))", code)
 

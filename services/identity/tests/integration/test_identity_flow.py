@@ -1,5 +1,6 @@
 """Identity's part of the access flow: it checks the authority of each request, mails credentials once per
-approved request, logs them in, and revokes them when a newer approval replaces them.
+approved request (after the commit, from its mail outbox), logs them in, and revokes them when a newer approval
+replaces them.
 
 Real PostgreSQL and a real SMTP server (aiosmtpd); events go through the kit's Consumer as Kafka would
 deliver them.
@@ -62,6 +63,15 @@ class Inbox:
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
+
+    async def received(self, count: int, timeout_s: float = 20.0) -> list[EmailMessage]:
+        """The first ``count`` messages, once they arrived: mail goes out after the commit, not during it."""
+        deadline = time.monotonic() + timeout_s
+        while len(self.messages) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{count} message(s) expected, {len(self.messages)} arrived in {timeout_s} s")
+            await asyncio.sleep(0.05)
+        return self.messages[:count]
 
 
 class MailServer:
@@ -186,7 +196,7 @@ async def test_an_approval_mails_credentials_that_log_in_with_a_token_the_jwks_v
     event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090201"), code="SOL-2025-000101")
 
     outcome = await identity.deliver(wrap(event, key=str(event.request_id)))
-    (message,) = identity.mail.messages
+    (message,) = await identity.mail.received(1)
     username, password = credentials_in(message)
     response = await log_in(identity, username, password)
     claims = (await jwks_verifier(identity)).verify(response.json()["access_token"])
@@ -214,16 +224,47 @@ async def test_the_password_is_stored_only_as_an_argon2id_hash_and_never_put_on_
     event = approval(Jurisdiction(ally_type="GOBIERNO_REGIONAL", ubigeo="05"))
 
     await identity.deliver(wrap(event, key=str(event.request_id)))
-    _, password = credentials_in(identity.mail.messages[0])
+    (message,) = await identity.mail.received(1)
+    _, password = credentials_in(message)
     stored = await identity.pool.fetchrow(
         "select account_id, username, password_hash from credentials where request_id = $1", event.request_id
     )
     bodies = await identity.pool.fetch("select body from outbox where key = $1", str(stored["account_id"]))
+    letter = await sent_letter(identity, stored["account_id"])
 
     assert stored["username"] == "gr05"
     assert stored["password_hash"].startswith("$argon2id$") and password not in stored["password_hash"]
     assert [read(r["body"])[0].type for r in bodies] == ["CredentialsIssued"]
     assert all(password.encode() not in r["body"] for r in bodies)
+    assert (letter["state"], letter["sealed_body"], letter["message_id"]) == ("SENT", None, message["Message-ID"])
+
+
+async def sent_letter(identity: Identity, account_id: uuid.UUID) -> asyncpg.Record:
+    """The account's row in the mail outbox, once the sender has marked it sent."""
+    for _ in range(100):
+        row = await identity.pool.fetchrow("select * from mail_outbox where account_id = $1", account_id)
+        if row is not None and row["state"] == "SENT":
+            return row
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the letter of account {account_id} was not marked sent")
+
+
+async def test_a_letter_waiting_to_be_sent_holds_its_password_only_sealed(identity):
+    event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="050101"))
+    identity.smtp.stop()
+
+    await identity.deliver(wrap(event, key=str(event.request_id)))
+    waiting = await identity.pool.fetchrow(
+        "select m.state, m.sealed_body, m.subject from mail_outbox m join credentials c using (account_id)"
+        " where c.request_id = $1",
+        event.request_id,
+    )
+    identity.smtp.start()
+    (message,) = await identity.mail.received(1)
+    _, password = credentials_in(message)
+
+    assert waiting["state"] == "PENDING" and waiting["subject"] == message["Subject"]
+    assert password.encode() not in waiting["sealed_body"] and b"Usuario" not in waiting["sealed_body"]
 
 
 async def test_the_same_approval_delivered_again_issues_no_second_account_and_no_second_mail(identity):
@@ -234,25 +275,29 @@ async def test_the_same_approval_delivered_again_issues_no_second_account_and_no
     again = await identity.deliver(envelope)
     another_event_same_request = await identity.deliver(wrap(event, key=str(event.request_id)))
     accounts = await identity.pool.fetch(
-        "select username, entity_name from credentials where request_id = $1", event.request_id
+        "select account_id, username, entity_name from credentials where request_id = $1", event.request_id
+    )
+    await sent_letter(identity, accounts[0]["account_id"])
+    letters = await identity.pool.fetchval(
+        "select count(*) from mail_outbox where account_id = $1", accounts[0]["account_id"]
     )
 
     assert (first, again, another_event_same_request) == ("handled", "duplicate", "handled")
     assert [(a["username"], a["entity_name"]) for a in accounts] == [
         ("oa20000802256", "CENTRO DE SALUD MENTAL COMUNITARIO DE HUAMANGA")
     ]
-    assert len(identity.mail.messages) == 1
+    assert letters == 1 and len(identity.mail.messages) == 1
 
 
 async def test_a_newer_approval_for_the_same_district_revokes_the_earlier_account_at_once(identity):
     district = Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="100101")
     first_event, second_event = approval(district), approval(district)
     await identity.deliver(wrap(first_event, key=str(first_event.request_id)))
-    first_username, first_password = credentials_in(identity.mail.messages[0])
+    first_username, first_password = credentials_in((await identity.mail.received(1))[0])
     first_token = (await log_in(identity, first_username, first_password)).json()["access_token"]
 
     await identity.deliver(wrap(second_event, key=str(second_event.request_id)))
-    second_username, second_password = credentials_in(identity.mail.messages[1])
+    second_username, second_password = credentials_in((await identity.mail.received(2))[1])
     old_login = await log_in(identity, first_username, first_password)
     new_login = await log_in(identity, second_username, second_password)
     old_token = await identity.client.post("/auth/introspect", json={"token": first_token})
@@ -275,21 +320,28 @@ async def test_a_newer_approval_for_the_same_district_revokes_the_earlier_accoun
     assert [r.reason for r in revocations] == ["Se aprobó una nueva solicitud para la misma jurisdicción."]
 
 
-async def test_when_the_mail_cannot_be_sent_no_account_is_kept_and_the_event_comes_back(identity):
+async def test_while_smtp_is_down_the_account_is_kept_health_counts_its_waiting_letter_and_it_goes_out_later(
+    identity,
+):
     event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="130101"))
-    envelope = wrap(event, key=str(event.request_id))
     identity.smtp.stop()
 
-    with pytest.raises(OSError):
-        await identity.deliver(envelope)
+    outcome = await identity.deliver(wrap(event, key=str(event.request_id)))
     kept = await identity.pool.fetchval("select count(*) from credentials where request_id = $1", event.request_id)
+    health = await identity.client.get("/health")
     identity.smtp.start()
-    retried = await identity.deliver(envelope)
-    (message,) = identity.mail.messages
+    (message,) = await identity.mail.received(1)
+    username, password = credentials_in(message)
+    login = await log_in(identity, username, password)
+    healed = await identity.client.get("/health")
 
-    assert kept == 0
-    assert retried == "handled"
-    assert credentials_in(message)[0] == "gl130101"
+    assert (outcome, kept) == ("handled", 1)
+    smtp = health.json()["checks"]["smtp"]
+    assert health.status_code == 503 and smtp["ok"] is False
+    assert smtp["detail"].startswith(f"cannot reach the SMTP server at 127.0.0.1:{identity.smtp.port}")
+    assert smtp["detail"].endswith("; 1 credential e-mail(s) waiting to be sent")
+    assert username == "gl130101" and login.status_code == 200
+    assert healed.json()["checks"]["smtp"] == {"ok": True, "detail": "ok"}
 
 
 async def test_credentials_and_revocations_cannot_be_changed_or_deleted_even_in_sql(identity):
@@ -323,7 +375,7 @@ async def test_credentials_and_revocations_cannot_be_changed_or_deleted_even_in_
 async def test_an_unknown_user_and_a_wrong_password_get_the_same_answer_in_similar_time(identity):
     event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="120101"))
     await identity.deliver(wrap(event, key=str(event.request_id)))
-    username, _ = credentials_in(identity.mail.messages[0])
+    username, _ = credentials_in((await identity.mail.received(1))[0])
 
     async def timed(name: str) -> tuple[float, object]:
         started = time.perf_counter()

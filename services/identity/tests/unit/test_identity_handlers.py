@@ -1,4 +1,4 @@
-"""Issuing credentials and logging in, with fake repositories, hasher and mailer (no servers)."""
+"""Issuing credentials and logging in, with fake repositories and hasher (no servers)."""
 
 from __future__ import annotations
 
@@ -31,21 +31,18 @@ class FakeHasher:
         await self.verify("hashed:dummy", password)
 
 
-class FakeMailer:
-    def __init__(self) -> None:
-        self.sent: list[Mail] = []
-
-    async def send(self, mail: Mail) -> None:
-        self.sent.append(mail)
-
-
 class FakeAccounts:
-    """Credentials, revocations and outbox in memory: one repository serving every handler."""
+    """Credentials, revocations, outbox and mail outbox in memory: one repository serving every handler."""
 
     def __init__(self) -> None:
         self.accounts: dict[uuid.UUID, tuple[domain.Account, str]] = {}
         self.revoked: set[uuid.UUID] = set()
         self.events: list[Event] = []
+        self.mails: list[Mail] = []
+
+    async def add_mail(self, mail: Mail, account_id: uuid.UUID) -> str:
+        self.mails.append(mail)
+        return f"<{len(self.mails)}@test>"
 
     async def emit(self, payload: Event, key: str) -> None:
         self.events.append(payload)
@@ -103,9 +100,9 @@ def approved(jurisdiction: Jurisdiction) -> AccessApproved:
     )
 
 
-async def issue(repo: FakeAccounts, mailer: FakeMailer, event: AccessApproved) -> handlers.Issued | None:
+async def issue(repo: FakeAccounts, event: AccessApproved) -> handlers.Issued | None:
     return await handlers.issue_credentials(
-        event, repo, FileAuthorityRegister(), FakeHasher(), mailer, public_url="http://x", now=NOW
+        event, repo, FileAuthorityRegister(), FakeHasher(), public_url="http://x", now=NOW
     )
 
 
@@ -114,32 +111,32 @@ def password_in(mail: Mail) -> str:
 
 
 async def test_an_entity_account_takes_its_name_from_the_register_when_the_approval_lacks_it():
-    repo, mailer = FakeAccounts(), FakeMailer()
+    repo = FakeAccounts()
 
-    issued = await issue(repo, mailer, approved(Jurisdiction(ally_type="OTRO_ALIADO", entity_ruc="20000802256")))
+    issued = await issue(repo, approved(Jurisdiction(ally_type="OTRO_ALIADO", entity_ruc="20000802256")))
 
     assert issued.account.username == "oa20000802256"
     assert issued.account.jurisdiction.entity_name == "CENTRO DE SALUD MENTAL COMUNITARIO DE HUAMANGA"
-    assert "CENTRO DE SALUD MENTAL COMUNITARIO DE HUAMANGA (RUC 20000802256)" in mailer.sent[0].body
+    assert "CENTRO DE SALUD MENTAL COMUNITARIO DE HUAMANGA (RUC 20000802256)" in repo.mails[0].body
     assert [type(e) for e in repo.events] == [CredentialsIssued]
 
 
 async def test_a_second_approval_of_the_same_request_issues_nothing():
-    repo, mailer = FakeAccounts(), FakeMailer()
+    repo = FakeAccounts()
     event = approved(Jurisdiction(ally_type="GOBIERNO_REGIONAL", ubigeo="09"))
 
-    first = await issue(repo, mailer, event)
-    second = await issue(repo, mailer, event)
+    first = await issue(repo, event)
+    second = await issue(repo, event)
 
     assert first is not None and second is None
-    assert len(repo.accounts) == 1 and len(mailer.sent) == 1
+    assert len(repo.accounts) == 1 and len(repo.mails) == 1
 
 
 async def test_a_third_account_of_a_district_revokes_the_second_and_gets_the_suffix_3():
-    repo, mailer = FakeAccounts(), FakeMailer()
+    repo = FakeAccounts()
     district = Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090101")
 
-    issued = [await issue(repo, mailer, approved(district)) for _ in range(3)]
+    issued = [await issue(repo, approved(district)) for _ in range(3)]
 
     assert [i.account.username for i in issued] == ["gl090101", "gl090101-2", "gl090101-3"]
     assert [a.username for a in issued[2].revoked] == ["gl090101-2"]
@@ -151,17 +148,17 @@ async def test_a_third_account_of_a_district_revokes_the_second_and_gets_the_suf
 
 
 async def test_the_mailed_password_logs_in_and_a_revoked_account_does_not():
-    repo, mailer, hasher = FakeAccounts(), FakeMailer(), FakeHasher()
+    repo, hasher = FakeAccounts(), FakeHasher()
     signer = Signer(Ed25519PrivateKey.generate())
     district = Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090102")
-    await issue(repo, mailer, approved(district))
-    first_password = password_in(mailer.sent[0])
+    await issue(repo, approved(district))
+    first_password = password_in(repo.mails[0])
     token = await handlers.log_in("gl090102", first_password, repo, hasher, signer)
 
-    await issue(repo, mailer, approved(district))
+    await issue(repo, approved(district))
 
     assert Verifier(signer.public_key).verify(token).ubigeo == "090102"
     with pytest.raises(handlers.LoginRefusedError):
         await handlers.log_in("gl090102", first_password, repo, hasher, signer)
     assert await handlers.introspect(token, Verifier(signer.public_key), repo) is None
-    assert await handlers.log_in("gl090102-2", password_in(mailer.sent[1]), repo, hasher, signer)
+    assert await handlers.log_in("gl090102-2", password_in(repo.mails[1]), repo, hasher, signer)
