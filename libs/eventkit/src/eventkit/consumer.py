@@ -1,4 +1,4 @@
-"""Subscribers that lose nothing: inbox claim + effect in one transaction, retries, dead letters."""
+"""Subscribers that lose nothing: inbox claim + effect in one transaction, outages wait, failures dead-letter."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ import msgspec
 import structlog
 from faststream import AckPolicy
 from faststream.kafka import KafkaMessage, KafkaRouter
-from tenacity import AsyncRetrying, retry_if_not_exception_type, stop_after_attempt, wait_exponential
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from contracts import Envelope, Event
 from contracts.topics import dead_letter_topic
 from eventkit import inbox
+from eventkit.errors import DependencyUnavailableError, describe, unavailable
 from eventkit.messages import UnknownEventError, read
 from eventkit.relay import Publish
 
@@ -34,20 +35,23 @@ class PoolSource(Protocol):
     def pool(self) -> asyncpg.Pool | None: ...
 
 
-class NotReadyError(Exception):
+class NotReadyError(DependencyUnavailableError):
     """The service cannot take messages yet (no database); the message is redelivered, not dead-lettered."""
 
-
-_INFRASTRUCTURE = (NotReadyError, OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)
+    def __init__(self, detail: str = "database not connected yet"):
+        super().__init__("postgres", detail)
 
 
 class Consumer:
     """Handles one topic for one consumer group.
 
     Offsets are committed only after the effect is committed (``NACK_ON_ERROR``,
-    no auto-commit). A message that keeps failing goes to ``<topic>.dlq.<group>``
-    with its error; an unreachable database is never a reason to dead-letter:
-    the message is nacked and comes back.
+    no auto-commit). One rule decides what a failure means (``errors.unavailable``):
+    a dependency that cannot be reached is an outage, so the message waits and is
+    redelivered (nacked), and ``unreachable`` names the dependency for ``/health``
+    until a message succeeds again; anything else is a failure of the message,
+    retried with capped exponential back-off and then sent to
+    ``<topic>.dlq.<group>`` with its error.
     """
 
     def __init__(
@@ -60,6 +64,7 @@ class Consumer:
         *,
         attempts: int = 5,
         backoff_s: float = 0.2,
+        outage_wait_s: tuple[float, float] = (0.5, 10.0),
     ):
         self.topic = topic
         self.group = group
@@ -69,6 +74,12 @@ class Consumer:
         self._publish = publish
         self._attempts = attempts
         self._backoff_s = backoff_s
+        self._outage_wait_s = outage_wait_s
+        self._outage_wait = outage_wait_s[0]
+        self.unreachable: dict[str, str] = {}
+        """Dependencies this consumer is waiting for: name -> what is wrong."""
+        self.dead_lettered = 0
+        """Messages this process sent to ``dlq`` since it started."""
 
     def attach(self, router: KafkaRouter) -> None:
         router.subscriber(
@@ -83,7 +94,11 @@ class Consumer:
         await self.process(message.body, key=_key_of(message), headers=dict(message.headers or {}))
 
     async def process(self, body: bytes, *, key: str, headers: Mapping[str, str]) -> str:
-        """Handle one raw message; returns ``handled``, ``duplicate``, ``ignored`` or ``dead_lettered``."""
+        """Handle one raw message; returns ``handled``, ``duplicate``, ``ignored`` or ``dead_lettered``.
+
+        Raises :class:`DependencyUnavailableError` (after a wait that grows up to a
+        cap) when a dependency is down, so the message is redelivered.
+        """
         try:
             envelope, event = read(body)
         except (msgspec.DecodeError, msgspec.ValidationError, UnknownEventError) as exc:
@@ -96,46 +111,71 @@ class Consumer:
             async for attempt in AsyncRetrying(
                 stop=stop_after_attempt(self._attempts),
                 wait=wait_exponential(multiplier=self._backoff_s, max=5),
-                retry=retry_if_not_exception_type(_INFRASTRUCTURE),
+                retry=retry_if_exception(lambda exc: unavailable(exc) is None),
                 reraise=True,
             ):
                 with attempt:
                     done = await self._apply(envelope, event, handler)
-        except _INFRASTRUCTURE as exc:
-            log.warning("consumer_not_ready", group=self.group, topic=self.topic, error=_describe(exc))
-            await asyncio.sleep(1.0)
-            raise
-        except Exception as exc:  # noqa: BLE001 - any handler failure after retries is a dead letter
+        except Exception as exc:  # an outage waits; any other failure, after retries, is a dead letter
+            if (outage := unavailable(exc)) is not None:
+                await self._wait_for(outage)
+                raise outage from exc
             await self._dead_letter(body, key, headers, exc)
             return "dead_lettered"
+        self.unreachable.clear()
+        self._outage_wait = self._outage_wait_s[0]
         return "handled" if done else "duplicate"
 
     async def _apply(self, envelope: Envelope, event: Event, handler: Handler) -> bool:
         pool = self._deps.pool
         if pool is None:
-            raise NotReadyError("database not connected yet")
-        async with pool.acquire() as conn, conn.transaction():
-            if not await inbox.claim(conn, self.group, envelope.event_id):
-                return False
-            await handler(envelope, event, conn)
+            raise NotReadyError
+        try:
+            conn = await pool.acquire()
+        except Exception as exc:
+            # Only getting a connection is an outage whatever it raises (refused, timed out);
+            # an OSError from inside the handler is the handler's own failure.
+            raise DependencyUnavailableError("postgres", describe(exc)) from exc
+        try:
+            async with conn.transaction():
+                if not await inbox.claim(conn, self.group, envelope.event_id):
+                    return False
+                await handler(envelope, event, conn)
+        finally:
+            await pool.release(conn)
         log.info("event_handled", group=self.group, event_type=envelope.type, event_id=str(envelope.event_id))
         return True
+
+    async def _wait_for(self, outage: DependencyUnavailableError) -> None:
+        self.unreachable[outage.dependency] = outage.detail
+        log.warning(
+            "dependency_unavailable",
+            group=self.group,
+            topic=self.topic,
+            dependency=outage.dependency,
+            error=outage.detail,
+        )
+        await asyncio.sleep(self._outage_wait)
+        self._outage_wait = min(self._outage_wait * 2, self._outage_wait_s[1])
 
     async def _dead_letter(self, body: bytes, key: str, headers: Mapping[str, str], exc: BaseException) -> None:
         dl_headers = {k: v for k, v in headers.items() if not k.startswith("x-error")}
         dl_headers |= {
             "x-original-topic": self.topic,
             "x-consumer-group": self.group,
-            "x-error": _describe(exc)[:1000],
+            "x-error": describe(exc)[:1000],
             "x-error-trace": "".join(traceback.format_exception(exc))[-4000:],
             "x-failed-at": datetime.now(UTC).isoformat(),
         }
-        await self._publish(self.dlq, key, body, dl_headers)
-        log.error("event_dead_lettered", group=self.group, topic=self.topic, dlq=self.dlq, error=_describe(exc))
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
+        try:
+            await self._publish(self.dlq, key, body, dl_headers)
+        except Exception as publish_exc:
+            # A dead letter that cannot be written is not dropped: the message waits for the broker.
+            outage = unavailable(publish_exc) or DependencyUnavailableError("kafka", describe(publish_exc))
+            await self._wait_for(outage)
+            raise outage from publish_exc
+        self.dead_lettered += 1
+        log.error("event_dead_lettered", group=self.group, topic=self.topic, dlq=self.dlq, error=describe(exc))
 
 
 def _key_of(message: KafkaMessage) -> str:

@@ -22,11 +22,14 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 
 from contracts import Event
 from eventkit.consumer import Consumer, Handler
+from eventkit.deadletters import waiting_on_kafka
 from eventkit.migrations import migrate
 from eventkit.relay import OutboxRelay
 
 log = structlog.get_logger(__name__)
 
+DLQ_COUNT_TTL_S = 10.0
+"""How long a count of dead letters read from Kafka is reused by ``/health``."""
 Check = Callable[[], Awaitable[str | None]]
 Startup = Callable[[asyncpg.Pool], Awaitable[None]]
 """Work a service does once its schema is migrated and before it reports ready (e.g. demo data)."""
@@ -43,6 +46,8 @@ class Subscription:
 class CheckResult:
     ok: bool
     detail: str
+    degraded: bool = False
+    """Not ok, yet the service works: something waits for a person (e.g. dead letters)."""
 
 
 @dataclass
@@ -66,6 +71,7 @@ class ServiceHost:
         self.group = self.consumer_group or self.name
         self._tasks: list[asyncio.Task[Any]] = []
         self._broker_started = False
+        self._dlq_cache: tuple[float, dict[str, int]] | None = None
         self.relay: OutboxRelay | None = None
         self.router = KafkaRouter()
         self.consumers = [Consumer(s.topic, self.group, s.handlers, self, self.publish) for s in self.subscriptions]
@@ -137,7 +143,40 @@ class ServiceHost:
             except Exception as exc:  # noqa: BLE001 - a failing check is a health answer, not a crash
                 problem = f"{type(exc).__name__}: {exc}"
             results[name] = CheckResult(problem is None, problem or "ok")
+        # A consumer waiting on a dependency knows better than a probe: the probe may pass
+        # while every real call fails (a bucket that answers HEAD but refuses writes, a timeout).
+        for consumer in self.consumers:
+            for dependency, detail in consumer.unreachable.items():
+                waiting = f"{detail} (consumer {self.group} of {consumer.topic} waits and redelivers)"
+                results[dependency] = CheckResult(False, waiting)
+        if self.consumers:
+            results["dead_letters"] = await self._check_dead_letters()
         return results
+
+    async def _check_dead_letters(self) -> CheckResult:
+        """Dead letters waiting, per dead-letter topic of this group: degraded, never a silent ok."""
+        counts = {c.dlq: c.dead_lettered for c in self.consumers}
+        source = "since this process started"
+        # Ask Kafka only while it is connected: a health answer must not wait on a broker known to be down.
+        if self.own_broker and self._broker_started and "kafka" not in self.problems:
+            loop = asyncio.get_running_loop()
+            if self._dlq_cache is None or loop.time() - self._dlq_cache[0] > DLQ_COUNT_TTL_S:
+                try:
+                    async with asyncio.timeout(3.0):
+                        self._dlq_cache = (
+                            loop.time(),
+                            await waiting_on_kafka(self.bus_address, self.group, list(counts)),
+                        )
+                except Exception as exc:  # noqa: BLE001 - fall back to this process's own count
+                    log.warning("dead_letter_count_failed", service=self.name, error=_describe(exc))
+                    self._dlq_cache = None
+            if self._dlq_cache is not None:
+                counts, source = self._dlq_cache[1], f"not yet replayed by {self.group}.replay"
+        waiting = {dlq: n for dlq, n in counts.items() if n}
+        if not waiting:
+            return CheckResult(True, "no dead letters waiting")
+        listed = ", ".join(f"{n} in {dlq}" for dlq, n in sorted(waiting.items()))
+        return CheckResult(False, f"dead letters waiting ({source}): {listed}", degraded=True)
 
     async def _check_postgres(self) -> CheckResult:
         if self.pool is None:

@@ -11,17 +11,19 @@ from litestar.exceptions import HTTPException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.response import Response
 
+from eventkit.errors import DependencyUnavailableError
 from eventkit.host import ServiceHost
 
 
 def health_payload(service: str, results: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    ok = all(r.ok for r in results.values())
-    body = {
-        "service": service,
-        "status": "ok" if ok else "unavailable",
-        "checks": {name: {"ok": r.ok, "detail": r.detail} for name, r in results.items()},
-    }
-    return (200 if ok else 503), body
+    """``ok`` (200), ``degraded`` (200: it works, but something waits for a person) or ``unavailable`` (503)."""
+    down = any(not r.ok and not getattr(r, "degraded", False) for r in results.values())
+    degraded = not down and any(not r.ok for r in results.values())
+    status = "unavailable" if down else "degraded" if degraded else "ok"
+    checks: dict[str, Any] = {}
+    for name, r in results.items():
+        checks[name] = {"ok": r.ok, "detail": r.detail} | ({"degraded": True} if getattr(r, "degraded", False) else {})
+    return (503 if down else 200), {"service": service, "status": status, "checks": checks}
 
 
 class UserError(Exception):
@@ -63,6 +65,11 @@ def framework_error_response(_request: Request, exc: Exception) -> Response[dict
     return Response({"detail": SPANISH.get(status, SPANISH[400])}, status_code=status)
 
 
+def dependency_unavailable_response(_request: Request, exc: DependencyUnavailableError) -> Response[dict[str, Any]]:
+    """A dependency that cannot be reached is the service being unavailable, not an internal error."""
+    return Response({"detail": SPANISH[503]}, status_code=503, headers={"Retry-After": "30"})
+
+
 def create_service_app(
     host: ServiceHost, route_handlers: Sequence[Any] = (), *, title: str, **options: Any
 ) -> Litestar:
@@ -83,6 +90,7 @@ def create_service_app(
         state=State({"host": host}),
         exception_handlers={
             UserError: user_error_response,
+            DependencyUnavailableError: dependency_unavailable_response,
             HTTPException: framework_error_response,
             500: framework_error_response,
         },
