@@ -90,3 +90,12 @@ async def test_login_answers_503_in_spanish_while_the_database_is_not_connected(
 def test_identity_refuses_to_start_without_a_token_key_file():
     with pytest.raises(ConfigError, match="CONTIGO_TOKEN_KEY_FILE is required"):
         create_app(Settings(database_url=NOWHERE), KafkaBroker("127.0.0.1:1"), own_broker=False)
+
+
+def test_identity_refuses_to_start_with_a_mail_key_file_that_holds_no_key(tmp_path):
+    garbled = tmp_path / "mail.key"
+    garbled.write_text("not a key\n")
+    settings = Settings(database_url=NOWHERE, token_key_file=str(tmp_path / "token.pem"), mail_key_file=str(garbled))
+
+    with pytest.raises(ConfigError, match="CONTIGO_MAIL_KEY_FILE: cannot read or create identity's mail key"):
+        create_app(settings, KafkaBroker("127.0.0.1:1"), own_broker=False)
