@@ -24,11 +24,11 @@ async def waiting_on_kafka(bootstrap: str, group: str, dlqs: Sequence[str]) -> d
     )
     await consumer.start()
     try:
-        existing = await consumer.topics()
+        await consumer._client.force_metadata_update()  # a dead-letter topic may be newer than this client
         waiting: dict[str, int] = {}
         for dlq in dlqs:
             tps = [TopicPartition(dlq, p) for p in sorted(consumer.partitions_for_topic(dlq) or ())]
-            if dlq not in existing or not tps:
+            if not tps:
                 waiting[dlq] = 0
                 continue
             ends = await consumer.end_offsets(tps)

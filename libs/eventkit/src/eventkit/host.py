@@ -71,7 +71,7 @@ class ServiceHost:
         self.group = self.consumer_group or self.name
         self._tasks: list[asyncio.Task[Any]] = []
         self._broker_started = False
-        self._dlq_cache: tuple[float, dict[str, int]] | None = None
+        self._dlq_cache: tuple[float, int, dict[str, int]] | None = None
         self.relay: OutboxRelay | None = None
         self.router = KafkaRouter()
         self.consumers = [Consumer(s.topic, self.group, s.handlers, self, self.publish) for s in self.subscriptions]
@@ -159,19 +159,18 @@ class ServiceHost:
         source = "since this process started"
         # Ask Kafka only while it is connected: a health answer must not wait on a broker known to be down.
         if self.own_broker and self._broker_started and "kafka" not in self.problems:
-            loop = asyncio.get_running_loop()
-            if self._dlq_cache is None or loop.time() - self._dlq_cache[0] > DLQ_COUNT_TTL_S:
+            now, mine = asyncio.get_running_loop().time(), sum(counts.values())
+            # Reused for a while, but never past a dead letter this process has just written.
+            if self._dlq_cache is None or now - self._dlq_cache[0] > DLQ_COUNT_TTL_S or self._dlq_cache[1] != mine:
                 try:
                     async with asyncio.timeout(3.0):
-                        self._dlq_cache = (
-                            loop.time(),
-                            await waiting_on_kafka(self.bus_address, self.group, list(counts)),
-                        )
+                        found = await waiting_on_kafka(self.bus_address, self.group, list(counts))
+                    self._dlq_cache = (now, mine, found)
                 except Exception as exc:  # noqa: BLE001 - fall back to this process's own count
                     log.warning("dead_letter_count_failed", service=self.name, error=_describe(exc))
                     self._dlq_cache = None
             if self._dlq_cache is not None:
-                counts, source = self._dlq_cache[1], f"not yet replayed by {self.group}.replay"
+                counts, source = self._dlq_cache[2], f"not yet replayed by {self.group}.replay"
         waiting = {dlq: n for dlq, n in counts.items() if n}
         if not waiting:
             return CheckResult(True, "no dead letters waiting")
