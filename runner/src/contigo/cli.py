@@ -11,9 +11,8 @@ from pathlib import Path
 from eventkit.settings import ConfigError, load_settings
 
 
-def _serve(name: str, host: str, port: int) -> None:
-    import uvicorn
-
+async def _serve(name: str, host: str, port: int) -> None:
+    from contigo import serving
     from contigo.services import BY_NAME
     from eventkit.host import kafka_broker
     from eventkit.logs import configure_logging
@@ -29,20 +28,25 @@ def _serve(name: str, host: str, port: int) -> None:
         settings = load_settings(entry.settings)
         broker = kafka_broker(settings.kafka_bootstrap, client_id=f"contigo-{name}")
         app = entry.create_app(settings, broker, own_broker=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    with serving.until_stopped() as stopping:
+        await serving.serve(app, host, port, stopping)
 
 
 def _mail_catcher(port: int, folder: Path) -> None:
     import threading
 
     from contigo.mailcatcher import start_mail_catcher
+    from contigo.processes import StopRequestedError, stop_on_signals
 
-    controller = start_mail_catcher(folder, port=port)
-    print(f"mail catcher on 127.0.0.1:{port}, messages in {folder}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        controller.stop()
+    with stop_on_signals():
+        controller = start_mail_catcher(folder, port=port)
+        print(f"mail catcher on 127.0.0.1:{port}, messages in {folder}", flush=True)
+        try:
+            threading.Event().wait()
+        except StopRequestedError:
+            pass
+        finally:
+            controller.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,9 +80,9 @@ def main(argv: list[str] | None = None) -> int:
             from contigo.embedded import default_data_dir
             from contigo.embedded import serve as serve_embedded
 
-            asyncio.run(serve_embedded(args.data_dir or default_data_dir(), port=args.port, smtp_port=args.smtp_port))
+            serve_embedded(args.data_dir or default_data_dir(), port=args.port, smtp_port=args.smtp_port)
         elif args.command == "serve":
-            _serve(args.service, args.host, args.port)
+            asyncio.run(_serve(args.service, args.host, args.port))
         elif args.command == "init":
             from contigo.provision import init
 

