@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 import cases.app
 import cases.config
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.integration
 
 
 @contextlib.asynccontextmanager
-async def running_services(database_url: str, bootstrap: str, key_dir: Path) -> AsyncIterator[tuple]:
+async def running_services(database_url: str, bootstrap: str, key_dir: Path, cases_group: str) -> AsyncIterator[tuple]:
     identity_app = identity.app.create_app(
         identity.config.Settings(
             database_url=database_url, kafka_bootstrap=bootstrap, token_key_file=str(key_dir / "token.pem")
@@ -39,12 +40,29 @@ async def running_services(database_url: str, bootstrap: str, key_dir: Path) -> 
         cases.config.Settings(database_url=database_url, kafka_bootstrap=bootstrap),
         kafka_broker(bootstrap, client_id="test-cases"),
         own_broker=True,
+        consumer_group=cases_group,
     )
     async with identity_app.lifespan(), cases_app.lifespan():
         identity_host, cases_host = identity_app.state.host, cases_app.state.host
         await identity_host.wait_ready(60)
         await cases_host.wait_ready(60)
         yield identity_host, cases_host
+
+
+@pytest.fixture
+async def cases_group(servers) -> AsyncIterator[str]:
+    """A consumer group of this test's own: no other member (an earlier test's consumer, another
+    run's cases service) can hold a partition the test waits on. Its dead-letter topic goes with it."""
+    group = f"cases-test-{uuid.uuid4().hex[:10]}"
+    yield group
+    admin = AIOKafkaAdminClient(bootstrap_servers=servers.kafka_bootstrap)
+    await admin.start()
+    try:
+        dlq = topics.dead_letter_topic(topics.IDENTITY_ACCOUNT, group)
+        if dlq in await admin.list_topics():
+            await admin.delete_topics([dlq])
+    finally:
+        await admin.close()
 
 
 async def eventually(probe, timeout_s: float = 60.0):
@@ -102,12 +120,14 @@ async def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
         await consumer.stop()
 
 
-async def test_an_event_from_the_outbox_is_handled_once_even_when_delivered_twice(database_url, servers, tmp_path):
+async def test_an_event_from_the_outbox_is_handled_once_even_when_delivered_twice(
+    database_url, servers, tmp_path, cases_group
+):
     bootstrap = servers.kafka_bootstrap
     account_id = uuid.uuid4()
     first = wrap(issued(account_id), key=str(account_id))
 
-    async with running_services(database_url, bootstrap, tmp_path) as (identity_host, cases_host):
+    async with running_services(database_url, bootstrap, tmp_path, cases_group) as (identity_host, cases_host):
         async with identity_host.pool.acquire() as conn, conn.transaction():
             await outbox.add(conn, first)
         await eventually(
@@ -140,7 +160,7 @@ async def test_an_event_from_the_outbox_is_handled_once_even_when_delivered_twic
             "select kind from account_history where account_id = $1 order by occurred_at", account_id
         )
         claims = await cases_host.pool.fetchval(
-            "select count(*) from inbox where consumer = 'cases' and event_id = $1", first.event_id
+            "select count(*) from inbox where consumer = $1 and event_id = $2", cases_group, first.event_id
         )
         unpublished = await identity_host.pool.fetchval("select count(*) from outbox where published_at is null")
 
@@ -150,13 +170,13 @@ async def test_an_event_from_the_outbox_is_handled_once_even_when_delivered_twic
 
 
 async def test_a_poison_message_is_dead_lettered_with_its_error_and_replay_brings_it_back(
-    database_url, servers, tmp_path
+    database_url, servers, tmp_path, cases_group
 ):
     bootstrap = servers.kafka_bootstrap
-    dlq = topics.dead_letter_topic(topics.IDENTITY_ACCOUNT, "cases")
+    dlq = topics.dead_letter_topic(topics.IDENTITY_ACCOUNT, cases_group)
     marker = f"poison-{uuid.uuid4()}".encode()
 
-    async with running_services(database_url, bootstrap, tmp_path):
+    async with running_services(database_url, bootstrap, tmp_path, cases_group):
         dlq_start = await end_offsets(bootstrap, dlq)
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
         await producer.start()
@@ -168,7 +188,7 @@ async def test_a_poison_message_is_dead_lettered_with_its_error_and_replay_bring
         source_start = await end_offsets(bootstrap, topics.IDENTITY_ACCOUNT)
         dlq_again_start = await end_offsets(bootstrap, dlq)
 
-        replayed = await replay_dead_letters(bootstrap, topics.IDENTITY_ACCOUNT, "cases")
+        replayed = await replay_dead_letters(bootstrap, topics.IDENTITY_ACCOUNT, cases_group)
 
         back = await read_until(bootstrap, topics.IDENTITY_ACCOUNT, source_start, lambda r: r.key == marker)
         dead_again = await read_until(bootstrap, dlq, dlq_again_start, lambda r: r.key == marker)
