@@ -17,15 +17,22 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from contracts import Envelope, Event
 from contracts.topics import dead_letter_topic
-from eventkit import inbox
-from eventkit.errors import DependencyUnavailableError, describe, unavailable
+from eventkit.errors import DependencyUnavailableError, NotReadyError, describe, unavailable
 from eventkit.messages import UnknownEventError, read
 from eventkit.relay import Publish
+from eventkit.uow import UnitOfWork, open_unit
 
 log = structlog.get_logger(__name__)
 
-Handler = Callable[[Envelope, Any, asyncpg.Connection], Awaitable[None]]
-"""``handler(envelope, event, conn)``: applies the event inside the open transaction ``conn``."""
+__all__ = ["Consumer", "Handler", "NotReadyError", "PoolSource"]
+
+Handler = Callable[[Envelope, Any, UnitOfWork], Awaitable[None]]
+"""``handler(envelope, event, uow)``: applies the event inside the consumer's unit of work.
+
+The unit of work already holds the inbox claim; what the handler emits names the envelope as
+its cause. Handlers written for a raw connection keep working for now: the unit of work
+forwards connection methods to ``uow.conn`` (see :class:`eventkit.uow.UnitOfWork`).
+"""
 
 
 class PoolSource(Protocol):
@@ -33,13 +40,6 @@ class PoolSource(Protocol):
 
     @property
     def pool(self) -> asyncpg.Pool | None: ...
-
-
-class NotReadyError(DependencyUnavailableError):
-    """The service cannot take messages yet (no database); the message is redelivered, not dead-lettered."""
-
-    def __init__(self, detail: str = "database not connected yet"):
-        super().__init__("postgres", detail)
 
 
 class Consumer:
@@ -127,22 +127,12 @@ class Consumer:
         return "handled" if done else "duplicate"
 
     async def _apply(self, envelope: Envelope, event: Event, handler: Handler) -> bool:
-        pool = self._deps.pool
-        if pool is None:
-            raise NotReadyError
-        try:
-            conn = await pool.acquire()
-        except Exception as exc:
-            # Only getting a connection is an outage whatever it raises (refused, timed out);
-            # an OSError from inside the handler is the handler's own failure.
-            raise DependencyUnavailableError("postgres", describe(exc)) from exc
-        try:
-            async with conn.transaction():
-                if not await inbox.claim(conn, self.group, envelope.event_id):
-                    return False
-                await handler(envelope, event, conn)
-        finally:
-            await pool.release(conn)
+        # open_unit makes only getting a connection an outage, whatever it raises (refused, timed
+        # out); an OSError from inside the handler is the handler's own failure.
+        async with open_unit(self._deps.pool, cause=envelope) as uow:
+            if not await uow.claim(self.group, envelope.event_id):
+                return False
+            await handler(envelope, event, uow)
         log.info("event_handled", group=self.group, event_type=envelope.type, event_id=str(envelope.event_id))
         return True
 

@@ -22,6 +22,13 @@ class DependencyUnavailableError(Exception):
         self.detail = detail
 
 
+class NotReadyError(DependencyUnavailableError):
+    """The service has no database yet: a message is redelivered, not dead-lettered; a route answers 503."""
+
+    def __init__(self, detail: str = "database not connected yet"):
+        super().__init__("postgres", detail)
+
+
 _POSTGRES_DOWN = (
     asyncpg.PostgresConnectionError,  # SQLSTATE class 08
     asyncpg.exceptions.ConnectionDoesNotExistError,  # the connection dropped mid-way

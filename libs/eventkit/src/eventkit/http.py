@@ -1,9 +1,9 @@
-"""The HTTP pieces every service shares: ``/health`` and the app factory."""
+"""The HTTP pieces every service shares: ``/health``, Spanish refusals, the table of domain errors, the app factory."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar, Request, get
 from litestar.datastructures import State
@@ -13,6 +13,10 @@ from litestar.response import Response
 
 from eventkit.errors import DependencyUnavailableError
 from eventkit.host import ServiceHost
+
+if TYPE_CHECKING:
+    from authkit import Verifier
+    from eventkit.clock import Clock
 
 
 def health_payload(service: str, results: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -59,6 +63,47 @@ SPANISH = {
 }
 
 
+ErrorEntry = int | tuple[int, str | None]
+"""A status alone (the error's own message is the answer) or ``(status, message)`` (the table's message)."""
+
+
+class ErrorTable:
+    """One table from domain errors to HTTP answers, instead of ``except`` chains in routes.
+
+    ``ErrorTable({NotFoundError: (404, "Solicitud no encontrada."), ConflictError: 409})``.
+    The domain raises plain exceptions (it imports no framework); the table says what each
+    means to a person: its status, and the Spanish ``detail`` — the table's message, or the
+    error's own when the entry gives none. An error with an ``errors`` mapping (per-field
+    messages, like :class:`UserError`) is rendered ``{"detail": ..., "errors": {...}}``.
+    A subclass is answered as its nearest listed ancestor.
+    """
+
+    def __init__(self, entries: Mapping[type[Exception], ErrorEntry]):
+        self.entries = {kind: entry if isinstance(entry, tuple) else (entry, None) for kind, entry in entries.items()}
+
+    def __or__(self, other: ErrorTable) -> ErrorTable:
+        return ErrorTable({**self.entries, **other.entries})
+
+    def answer(self, exc: Exception) -> tuple[int, dict[str, Any]]:
+        """The status and body for ``exc`` (which must be of a listed kind)."""
+        kind = next(k for k in type(exc).__mro__ if k in self.entries)
+        status, message = self.entries[kind]
+        body: dict[str, Any] = {"detail": message or str(exc) or SPANISH.get(status, SPANISH[400])}
+        errors = getattr(exc, "errors", None)
+        if isinstance(errors, Mapping) and errors:
+            body["errors"] = dict(errors)
+        return status, body
+
+    def exception_handlers(self) -> dict[type[Exception], Callable[[Request, Exception], Response[dict[str, Any]]]]:
+        """The table as Litestar ``exception_handlers``."""
+
+        def respond(_request: Request, exc: Exception) -> Response[dict[str, Any]]:
+            status, body = self.answer(exc)
+            return Response(body, status_code=status)
+
+        return dict.fromkeys(self.entries, respond)
+
+
 def framework_error_response(_request: Request, exc: Exception) -> Response[dict[str, Any]]:
     """The framework's own refusals (unknown path, bad path parameter, ...) in Spanish too."""
     status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -71,12 +116,24 @@ def dependency_unavailable_response(_request: Request, exc: DependencyUnavailabl
 
 
 def create_service_app(
-    host: ServiceHost, route_handlers: Sequence[Any] = (), *, title: str, **options: Any
+    host: ServiceHost,
+    route_handlers: Sequence[Any] = (),
+    *,
+    title: str,
+    errors: ErrorTable | None = None,
+    verifier: Verifier | None = None,
+    clock: Clock | None = None,
+    dependencies: Mapping[str, Any] | None = None,
+    **options: Any,
 ) -> Litestar:
-    """A service's Litestar app: its routes, ``GET /health``, and the host's lifespan.
+    """A service's Litestar app: its routes, ``GET /health``, the host's lifespan and the kit's dependencies.
 
-    ``options`` go to ``Litestar`` (e.g. ``request_max_body_size``).
+    Routes declare ``uow``, ``units``, ``claims``, ``clock`` or ``page`` by name
+    (:func:`eventkit.providers.service_dependencies`; ``verifier`` checks ``claims``, ``clock``
+    defaults to Lima's); ``dependencies`` adds the service's own. ``errors`` maps domain errors
+    to answers. ``options`` go to ``Litestar`` (e.g. ``request_max_body_size``).
     """
+    from eventkit.providers import service_dependencies  # providers need this module's UserError
 
     @get("/health", include_in_schema=True, summary="Service and dependency health")
     async def health() -> Response[dict[str, Any]]:
@@ -88,7 +145,9 @@ def create_service_app(
         lifespan=[host.lifespan],
         openapi_config=OpenAPIConfig(title=title, version="0.1.0", path="/schema"),
         state=State({"host": host}),
+        dependencies={**service_dependencies(verifier=verifier, clock=clock), **(dependencies or {})},
         exception_handlers={
+            **(errors.exception_handlers() if errors else {}),
             UserError: user_error_response,
             DependencyUnavailableError: dependency_unavailable_response,
             HTTPException: framework_error_response,
