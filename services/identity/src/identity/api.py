@@ -1,23 +1,27 @@
-"""Identity's HTTP routes: DNI look-up, authorities, entities, login, JWKS, token introspection."""
+"""Identity's HTTP routes: DNI look-up, authorities, entities, login, JWKS, token introspection.
+
+Routes take the kit's unit of work (503 while the database is not connected) and identity's
+``deps`` by name; domain refusals are answered from ``ERRORS``.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-import asyncpg
 import msgspec
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from contracts import ubigeo
-from eventkit.http import UserError
+from eventkit.http import ErrorTable, UserError
+from eventkit.providers import UowDep
 from identity import domain, handlers
-from identity.deps import Deps
+from identity.deps import DepsDep
 from identity.repo import LoginPgRepo
 
 T = TypeVar("T")
 
-NOT_READY = "El servicio de identidad aún no está disponible; intente nuevamente en unos momentos."
+ERRORS = ErrorTable({handlers.LoginRefusedError: (401, domain.LOGIN_REFUSED)})
 
 
 class LoginBody(msgspec.Struct, frozen=True):
@@ -29,17 +33,6 @@ class IntrospectBody(msgspec.Struct, frozen=True):
     token: str
 
 
-def _deps(request: Request) -> Deps:
-    return request.app.state.deps
-
-
-def _pool(request: Request) -> asyncpg.Pool:
-    pool = request.app.state.host.pool
-    if pool is None:
-        raise UserError(NOT_READY, 503)
-    return pool
-
-
 async def _body(request: Request, kind: type[T]) -> T:
     try:
         return msgspec.json.decode(await request.body(), type=kind)
@@ -48,10 +41,10 @@ async def _body(request: Request, kind: type[T]) -> T:
 
 
 @get("/citizens/{dni:str}", summary="Nombres de un ciudadano por su DNI")
-async def get_citizen(request: Request, dni: FromPath[str]) -> dict[str, str]:
+async def get_citizen(deps: DepsDep, dni: FromPath[str]) -> dict[str, str]:
     if not domain.is_dni(dni):
         raise UserError("El DNI debe tener 8 dígitos.", 422, {"dni": "El DNI debe tener 8 dígitos."})
-    names = _deps(request).citizens.find(dni)
+    names = deps.citizens.find(dni)
     if names is None:
         raise UserError("No se encontró el DNI en el registro de identidad.", 404)
     return {"dni": dni, "names": names}
@@ -59,13 +52,12 @@ async def get_citizen(request: Request, dni: FromPath[str]) -> dict[str, str]:
 
 @get("/authorities", summary="Autoridad vigente de una región, distrito o entidad")
 async def get_authority(
-    request: Request,
+    deps: DepsDep,
     ubigeo_code: Annotated[str | None, QueryParameter(name="ubigeo")] = None,
     ruc: FromQuery[str | None] = None,
 ) -> dict[str, Any]:
     kind, code, place = _authority_query(ubigeo_code, ruc)
-    deps = _deps(request)
-    authority = deps.register.current(kind, code, deps.today())
+    authority = deps.register.current(kind, code, deps.clock.today())
     if authority is None:
         raise UserError(f"No hay una autoridad vigente registrada para {place}.", 404)
     body: dict[str, Any] = {
@@ -96,31 +88,26 @@ def _authority_query(code: str | None, ruc: str | None) -> tuple[domain.Authorit
 
 
 @get("/entities", summary="Entidades que pueden solicitar acceso como otro aliado")
-async def list_entities(request: Request) -> list[dict[str, Any]]:
-    return [{"ruc": e.ruc, "name": e.name, "public": e.public} for e in _deps(request).register.entities()]
+async def list_entities(deps: DepsDep) -> list[dict[str, Any]]:
+    return [{"ruc": e.ruc, "name": e.name, "public": e.public} for e in deps.register.entities()]
 
 
 @post("/auth/login", status_code=200, summary="Iniciar sesión")
-async def log_in(request: Request) -> dict[str, Any]:
+async def log_in(request: Request, deps: DepsDep, uow: UowDep) -> dict[str, Any]:
     body = await _body(request, LoginBody)
-    deps = _deps(request)
-    try:
-        repo = LoginPgRepo(_pool(request))
-        token = await handlers.log_in(body.username, body.password, repo, deps.hasher, deps.signer)
-    except handlers.LoginRefusedError:
-        raise UserError(domain.LOGIN_REFUSED, 401) from None
+    token = await handlers.log_in(body.username, body.password, LoginPgRepo(uow.conn), deps.hasher, deps.signer)
     return {"access_token": token, "token_type": "Bearer", "expires_in": deps.token_ttl_s}
 
 
 @get("/.well-known/jwks.json", summary="Claves públicas que firman los tokens")
-async def jwks(request: Request) -> dict[str, Any]:
-    return _deps(request).jwks
+async def jwks(deps: DepsDep) -> dict[str, Any]:
+    return deps.jwks
 
 
 @post("/auth/introspect", status_code=200, summary="¿Sigue vigente este token?")
-async def introspect(request: Request) -> dict[str, Any]:
+async def introspect(request: Request, deps: DepsDep, uow: UowDep) -> dict[str, Any]:
     body = await _body(request, IntrospectBody)
-    claims = await handlers.introspect(body.token, _deps(request).verifier, LoginPgRepo(_pool(request)))
+    claims = await handlers.introspect(body.token, deps.verifier, LoginPgRepo(uow.conn))
     if claims is None:
         return {"active": False}
     return {"active": True, "claims": {k: v for k, v in msgspec.to_builtins(claims).items() if v is not None}}

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import structlog
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
+from litestar.di import Provide
 
 from authkit import Signer, Verifier, load_or_create_private_key
+from eventkit.clock import Clock, LimaClock
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
 from eventkit.settings import ConfigError
 from identity import handlers
-from identity.api import ROUTES
+from identity.api import ERRORS, ROUTES
 from identity.config import Settings
 from identity.consumers import subscriptions
-from identity.deps import Deps, lima_today
+from identity.deps import Deps
 from identity.mail_outbox import MailBox, MailSender
 from identity.mailcrypt import MailCipher, default_mail_key_path, load_or_create_mail_key
 from identity.mailer import SmtpMailer
@@ -75,10 +75,11 @@ def create_app(
     broker: KafkaBroker,
     *,
     own_broker: bool,
-    today: Callable[[], date] = lima_today,
+    clock: Clock | None = None,
     consumer_group: str | None = None,
 ) -> Litestar:
-    """Identity's app; ``today`` is the day on which authorities are judged (tests pin it)."""
+    """Identity's app; ``clock`` (Lima's unless a test fixes it) says the day on which authorities are judged."""
+    clock = clock or LimaClock()
     if not settings.token_key_file:
         raise ConfigError(
             "CONTIGO_TOKEN_KEY_FILE is required but not set: the path of identity's Ed25519 private key"
@@ -97,7 +98,7 @@ def create_app(
         jwks=signer.jwks(),
         token_ttl_s=settings.token_ttl_s,
         public_url=settings.public_url,
-        today=today,
+        clock=clock,
     )
     host = ServiceHost(
         name=NAME,
@@ -138,10 +139,13 @@ def create_app(
         host,
         ROUTES,
         title="CONTIGO Aliados - identidad",
+        errors=ERRORS,
+        verifier=Verifier(signer.public_key),
+        clock=clock,
+        dependencies={"deps": Provide(lambda: deps, sync_to_thread=False, use_cache=True)},
         on_startup=[start_demo_staff, start_mail_sender],
         on_shutdown=[stop_tasks],
     )
-    app.state.deps = deps
     app.state.mail_sender = sender
     return app
 

@@ -1,11 +1,14 @@
-"""What identity's entry points (HTTP routes, subscribers) are given: its registries, keys and adapters."""
+"""What identity's entry points (HTTP routes, subscribers) are given: its registries, keys, adapters and clock."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from typing import Annotated
 
+from litestar.di import Dependency
+from litestar.params import SkipValidationMarker
+
+from eventkit.clock import Clock, LimaClock
 from identity.handlers import (
     AuthorityRegister,
     CitizenRegistry,
@@ -14,17 +17,6 @@ from identity.handlers import (
     TokenVerifier,
 )
 from identity.mail_outbox import MailBox
-
-LIMA = timezone(timedelta(hours=-5), "America/Lima")  # Peru keeps no daylight saving time
-
-
-def lima_today() -> date:
-    """Today's date in Peru: the day on which an authority must be in office."""
-    return datetime.now(LIMA).date()
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -38,5 +30,9 @@ class Deps:
     jwks: dict
     token_ttl_s: int
     public_url: str
-    today: Callable[[], date] = lima_today
-    now: Callable[[], datetime] = utc_now
+    clock: Clock = field(default_factory=LimaClock)
+    """Lima's clock: an authority must be in office on Peru's date, not the server's (UTC) one."""
+
+
+DepsDep = Annotated[Deps, Dependency(kind="named"), SkipValidationMarker()]
+"""A route's ``deps`` parameter: Litestar injects the service's :class:`Deps` by name."""

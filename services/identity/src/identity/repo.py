@@ -7,10 +7,9 @@ from datetime import datetime
 
 import asyncpg
 
-from contracts import Envelope, Event
+from contracts import Event
 from contracts.events import Jurisdiction
-from eventkit import outbox
-from eventkit.messages import wrap
+from eventkit.uow import UnitOfWork
 from identity.domain import Account, LoginAccount, StaffRole, Verdict
 from identity.letters import Mail
 from identity.mail_outbox import MailBox
@@ -18,16 +17,18 @@ from identity.mail_outbox import MailBox
 Db = asyncpg.Connection | asyncpg.Pool
 
 
-class _Outbox:
-    def __init__(self, conn: asyncpg.Connection, cause: Envelope | None = None):
-        self._conn = conn
-        self._cause = cause
+class _InUnit:
+    """A repository inside the kit's unit of work: its SQL on ``uow.conn``, its events into ``uow``'s outbox."""
+
+    def __init__(self, uow: UnitOfWork):
+        self._uow = uow
+        self._conn = uow.conn
 
     async def emit(self, payload: Event, key: str) -> None:
-        await outbox.add(self._conn, wrap(payload, key=key, cause=self._cause))
+        await self._uow.emit(payload, key)
 
 
-class ChecksPgRepo(_Outbox):
+class ChecksPgRepo(_InUnit):
     async def record_check(self, request_id: uuid.UUID, attempt: int, verdict: Verdict) -> bool:
         inserted = await self._conn.fetchval(
             "insert into authority_checks (request_id, attempt, result, reason) values ($1, $2, $3, $4)"
@@ -49,9 +50,9 @@ def _jurisdiction(row: asyncpg.Record) -> Jurisdiction:
     )
 
 
-class CredentialsPgRepo(_Outbox):
-    def __init__(self, conn: asyncpg.Connection, cause: Envelope | None, mail_box: MailBox):
-        super().__init__(conn, cause)
+class CredentialsPgRepo(_InUnit):
+    def __init__(self, uow: UnitOfWork, mail_box: MailBox):
+        super().__init__(uow)
         self._mail_box = mail_box
 
     async def add_mail(self, mail: Mail, account_id: uuid.UUID) -> str:

@@ -34,6 +34,7 @@ from litestar import Litestar
 from authkit import Verifier
 from contracts import encode
 from contracts.events import AccessApproved, AccessRequested, AuthorityVerified, Jurisdiction, Person, Responsible
+from eventkit.clock import FixedClock
 from eventkit.messages import read, wrap
 from identity.app import create_app
 from identity.config import Settings
@@ -123,7 +124,7 @@ async def identity(database_url, tmp_path) -> AsyncIterator[Identity]:
         demo_staff_password=DEMO_PASSWORD,
     )
     broker = KafkaBroker("in-memory")
-    app = create_app(settings, broker, own_broker=False, today=lambda: TODAY)
+    app = create_app(settings, broker, own_broker=False, clock=FixedClock(TODAY))
     try:
         async with running(app, broker) as client:
             yield Identity(app, client, smtp)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from faststream.kafka import KafkaBroker
 from litestar.testing import AsyncTestClient
 
+from eventkit.clock import FixedClock
 from eventkit.settings import ConfigError
 from identity.app import create_app
 from identity.config import Settings
@@ -21,7 +22,7 @@ NOWHERE = "postgresql://nobody@127.0.0.1:1/none"
 @pytest.fixture
 async def client(tmp_path):
     settings = Settings(database_url=NOWHERE, token_key_file=str(tmp_path / "token.pem"))
-    app = create_app(settings, KafkaBroker("127.0.0.1:1"), own_broker=False, today=lambda: date(2025, 6, 1))
+    app = create_app(settings, KafkaBroker("127.0.0.1:1"), own_broker=False, clock=FixedClock(date(2025, 6, 1)))
     async with AsyncTestClient(app) as client:
         yield client
 
@@ -99,3 +100,16 @@ def test_identity_refuses_to_start_with_a_mail_key_file_that_holds_no_key(tmp_pa
 
     with pytest.raises(ConfigError, match="CONTIGO_MAIL_KEY_FILE: cannot read or create identity's mail key"):
         create_app(settings, KafkaBroker("127.0.0.1:1"), own_broker=False)
+
+
+async def test_on_new_years_eve_in_lima_the_outgoing_mayor_is_still_in_office_although_utc_is_in_the_new_year(
+    tmp_path,
+):
+    settings = Settings(database_url=NOWHERE, token_key_file=str(tmp_path / "token.pem"))
+    late_evening = FixedClock(datetime(2027, 1, 1, 3, 0, tzinfo=UTC))  # 22:00 on 31 December in Lima
+    app = create_app(settings, KafkaBroker("127.0.0.1:1"), own_broker=False, clock=late_evening)
+
+    async with AsyncTestClient(app) as client:
+        mayor = (await client.get("/authorities", params={"ubigeo": "090201"})).json()
+
+    assert mayor["period"] == "2023-2026"
