@@ -161,3 +161,29 @@ async def test_when_access_refuses_the_ddc_or_an_upload_documents_is_never_asked
     assert (ddc.status_code, ddc.json()) == (409, refusal)
     assert (uploaded.status_code, uploaded.json()) == (409, refusal)
     assert not [s for s in seen if s[0] == "documents"]
+
+
+def services_answering(statuses: dict[str, tuple[int, str]]) -> dict[str, httpx.AsyncClient]:
+    def service(name: str) -> httpx.AsyncClient:
+        code, status = statuses.get(name, (200, "ok"))
+        transport = httpx.MockTransport(lambda _request: httpx.Response(code, json={"status": status, "checks": {}}))
+        return httpx.AsyncClient(transport=transport, base_url=f"http://{name}")
+
+    return {n: service(n) for n in ("identity", "access", "documents", "padron", "cases")}
+
+
+async def test_dead_letters_waiting_make_the_health_page_degraded_but_not_down():
+    degraded = create_app(Settings(), clients=services_answering({"cases": (200, "degraded")}), mode="embedded")
+    down = create_app(
+        Settings(),
+        clients=services_answering({"cases": (200, "degraded"), "documents": (503, "unavailable")}),
+        mode="embedded",
+    )
+
+    async with AsyncTestClient(degraded) as client:
+        degraded_answer = await client.get("/health")
+    async with AsyncTestClient(down) as client:
+        down_answer = await client.get("/health")
+
+    assert degraded_answer.status_code == 200 and degraded_answer.json()["status"] == "degraded"
+    assert down_answer.status_code == 503 and down_answer.json()["status"] == "unavailable"
