@@ -94,11 +94,19 @@ class Run:
             time.sleep(0.25)
 
 
-def start(args: Sequence[str], *, cwd: Path, env: dict[str, str], ports: Sequence[int], log: Path) -> Run:
-    """``contigo up ARGS`` in its own session, as a service manager would start it."""
+def start(
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    ports: Sequence[int],
+    log: Path,
+    command: Sequence[str] = (sys.executable, "-m", "contigo.cli", "up"),
+) -> Run:
+    """``contigo up ARGS`` (or ``command ARGS``) in its own session, as a service manager would start it."""
     handle = log.open("a")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "contigo.cli", "up", *args],
+        [*command, *args],
         cwd=cwd,
         env=env,
         stdout=handle,

@@ -25,7 +25,8 @@ def test_the_embedded_run_is_healthy_within_30_seconds_and_keeps_its_data_across
     ports = (18000, 12525)
     log = tmp_path / "up.log"
 
-    first = start(args, cwd=REPO, env=dict(os.environ), ports=ports, log=log)
+    # The README's own command: bin/run replaces itself with the run, so its pid is the run's.
+    first = start(args, cwd=REPO, env=dict(os.environ), ports=ports, log=log, command=[str(REPO / "bin" / "run")])
     took, body = first.wait_healthy("http://127.0.0.1:18000/health", 30)
     first_children = [p.name() for p in first.tree]
     first_exit = first.stop(signal.SIGINT)
