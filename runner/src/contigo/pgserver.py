@@ -181,11 +181,20 @@ class EmbeddedPostgres:
         deadline = time.monotonic() + timeout_s
         while not self._accepts(bin_dir):
             if process.poll() is not None:
-                raise PostgresError(f"PostgreSQL terminó al iniciar (código {process.returncode}); vea {self.log_path}")
+                raise PostgresError(
+                    f"PostgreSQL terminó al iniciar (código {process.returncode}); vea {self.log_path}:\n"
+                    + self._log_tail()
+                )
             if time.monotonic() > deadline:
                 raise PostgresError(f"PostgreSQL no respondió en {timeout_s:.0f} s; vea {self.log_path}")
             time.sleep(0.2)
         return self.url
+
+    def _log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(sin registro)"
 
     def _accepts(self, bin_dir: Path) -> bool:
         ready = subprocess.run(
