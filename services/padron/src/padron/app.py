@@ -8,19 +8,21 @@ from faststream.kafka import KafkaBroker
 from litestar import Litestar
 
 from authkit import Verifier, load_public_key
+from eventkit.clock import Clock
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
 from eventkit.settings import ConfigError
 from padron import changes_api, demo, imports_api, registry_api, views_api
 from padron.config import Settings
-from padron.deps import PadronDeps
+from padron.deps import DEPENDENCIES, ERRORS
 
 NAME = "padron"
 MIGRATIONS = Path(__file__).with_name("migrations")
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
 
-def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> Litestar:
+def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool, clock: Clock | None = None) -> Litestar:
+    """Padrón's app; ``clock`` is Lima's unless a test fixes the day."""
     host = ServiceHost(
         name=NAME,
         database_url=settings.database_url,
@@ -36,11 +38,14 @@ def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool) -> 
             verifier = Verifier(load_public_key(Path(settings.token_public_key_file)))
         except (OSError, ValueError) as exc:
             raise ConfigError(f"CONTIGO_TOKEN_PUBLIC_KEY_FILE is invalid: {exc}") from None
-    deps = PadronDeps(host, verifier)
-    handlers = [
-        *registry_api.routes(deps),
-        *views_api.routes(deps),
-        *changes_api.routes(deps),
-        *imports_api.routes(deps),
-    ]
-    return create_service_app(host, handlers, title="CONTIGO Aliados - padrón", request_max_body_size=MAX_IMPORT_BYTES)
+    handlers = [*registry_api.routes(), *views_api.routes(), *changes_api.routes(), *imports_api.routes()]
+    return create_service_app(
+        host,
+        handlers,
+        title="CONTIGO Aliados - padrón",
+        errors=ERRORS,
+        verifier=verifier,
+        clock=clock,
+        dependencies=DEPENDENCIES,
+        request_max_body_size=MAX_IMPORT_BYTES,
+    )

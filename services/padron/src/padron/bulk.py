@@ -32,6 +32,7 @@ import asyncpg
 import structlog
 
 from contracts import ubigeo
+from eventkit.clock import LimaClock
 from padron import synthetic
 from padron.beneficiary import FIELDS, requirements, validate
 
@@ -102,7 +103,7 @@ async def import_csv(conn: asyncpg.Connection, source: Source, today: date | Non
     ``source``: a path, the bytes, a binary file, or a sync or async iterable of byte chunks.
     """
     started = time.perf_counter()
-    check = _Check(today or date.today())
+    check = _Check(today or LimaClock().today())
     try:
         async with conn.transaction():
             await conn.execute("select pg_advisory_xact_lock($1)", IMPORT_LOCK)

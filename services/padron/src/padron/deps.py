@@ -1,53 +1,56 @@
-"""What every padrón route needs: a transaction, and the caller's scope from their token."""
+"""What padrón routes are given besides the kit's providers: the caller's scope, logged refusals, one error table."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from typing import Annotated, NoReturn
 
-import asyncpg
-from litestar import Request
+from litestar.di import Dependency, Provide
+from litestar.params import SkipValidationMarker
 
-from authkit import TokenError, Verifier, bearer
-from eventkit.host import ServiceHost
-from eventkit.http import UserError
-from padron import accesslog
+from eventkit.http import ErrorTable, UserError
+from eventkit.providers import ClaimsDep, Units
+from padron import accesslog, changes, registry
 from padron.scope import Scope, ScopeError, scope_of
 
+ERRORS = ErrorTable(
+    {
+        ScopeError: 403,
+        registry.FormError: 422,
+        registry.ConflictError: 409,
+        registry.NotFoundError: 404,
+        changes.InvalidChangeError: 422,
+        changes.ConflictError: 409,
+        changes.NotFoundError: 404,
+    }
+)
+"""Every domain refusal of the padrón, answered with the error's own Spanish message (and its fields)."""
 
-@dataclass
-class PadronDeps:
-    host: ServiceHost
-    verifier: Verifier | None
+OUT_OF_SCOPE = (registry.OutOfScopeError, changes.OutOfScopeError)
 
-    @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
-        """One connection in one open transaction; ScopeError becomes a Spanish 403/404."""
-        if self.host.pool is None:
-            raise UserError("El servicio está iniciando; intente nuevamente en unos segundos.", 503)
-        try:
-            async with self.host.pool.acquire() as conn, conn.transaction():
-                yield conn
-        except ScopeError as exc:
-            raise UserError(str(exc), exc.status) from None
 
-    async def deny(self, scope: Scope, resource: str, message: str, status: int = 403) -> None:
-        """Log a refused attempt (in a transaction of its own, so it survives) and refuse in Spanish."""
-        if self.host.pool is not None:
-            async with self.host.pool.acquire() as conn, conn.transaction():
-                await accesslog.denied(conn, scope, resource)
-        raise UserError(message, status)
+def provide_scope(claims: ClaimsDep) -> Scope:
+    """The caller's scope, from the verified token only (the kit answers 401 without one)."""
+    return scope_of(claims)
 
-    def scope(self, request: Request) -> Scope:
-        """The caller's scope, from the token only; no token: 401."""
-        if self.verifier is None:
-            raise UserError("El padrón no está configurado (falta la clave pública de tokens).", 503)
-        try:
-            claims = self.verifier.verify(bearer(request.headers.get("authorization")))
-        except TokenError:
-            raise UserError("Inicie sesión para consultar el padrón.", 401) from None
-        try:
-            return scope_of(claims)
-        except ScopeError as exc:
-            raise UserError(str(exc), exc.status) from None
+
+ScopeDep = Annotated[Scope, Dependency(kind="named"), SkipValidationMarker()]
+# Named "caller": Litestar reserves "scope" for the ASGI scope.
+DEPENDENCIES = {"caller": Provide(provide_scope, sync_to_thread=False)}
+
+
+async def deny(units: Units, scope: Scope, resource: str, message: str, status: int = 403) -> NoReturn:
+    """Log a refused attempt (in a transaction of its own, so it survives) and refuse in Spanish."""
+    async with units.open() as uow:
+        await accesslog.denied(uow.conn, scope, resource)
+    raise UserError(message, status)
+
+
+@contextlib.asynccontextmanager
+async def logging_refusals(units: Units, scope: Scope, resource: str) -> AsyncIterator[None]:
+    """A refusal for scope raised inside the block is logged, then answered; other errors go to ``ERRORS``."""
+    try:
+        yield
+    except OUT_OF_SCOPE as exc:
+        await deny(units, scope, resource, str(exc), exc.status)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
 from typing import Any
 
 from litestar import Request, post
@@ -11,27 +10,29 @@ from litestar.datastructures import UploadFile
 from litestar.response import Response
 
 from eventkit.http import UserError
+from eventkit.providers import ClockDep, UnitsDep
 from padron import accesslog, bulk
-from padron.deps import PadronDeps
+from padron.deps import ScopeDep, deny
 
 RESOURCE = "POST /padron/imports"
 
 
-def routes(deps: PadronDeps) -> list[Any]:
+def routes() -> list[Any]:
     @post("/padron/imports", status_code=201, summary="Importar beneficiarios desde CSV (todo o nada)")
-    async def import_beneficiaries(request: Request) -> Response[dict[str, Any]]:
+    async def import_beneficiaries(
+        request: Request, caller: ScopeDep, units: UnitsDep, clock: ClockDep
+    ) -> Response[dict[str, Any]]:
         """The CSV as the body (``Content-Type: text/csv``) or as the multipart field ``file``.
 
         201 ``{imported}``; 422 ``{detail, errors: [{line, dni, errors: {column: message}}], error_rows}``.
         """
-        scope = deps.scope(request)
-        if scope.kind != "STAFF":
-            await deps.deny(scope, RESOURCE, "Solo el personal del programa puede importar beneficiarios.")
+        if caller.kind != "STAFF":
+            await deny(units, caller, RESOURCE, "Solo el personal del programa puede importar beneficiarios.")
         source = await _upload(request)
-        async with deps.transaction() as conn:
-            report = await bulk.import_csv(conn, source, date.today())
+        async with units.open() as uow:
+            report = await bulk.import_csv(uow.conn, source, clock.today())
             if report.ok:
-                await accesslog.record(conn, scope, "IMPORT_BENEFICIARIES", RESOURCE, records=report.imported)
+                await accesslog.record(uow.conn, caller, "IMPORT_BENEFICIARIES", RESOURCE, records=report.imported)
         if not report.ok:
             body: dict[str, Any] = {"detail": report.detail, "error_rows": report.error_rows}
             body["errors"] = [{"line": e.line, "dni": e.dni, "errors": e.errors} for e in report.errors]

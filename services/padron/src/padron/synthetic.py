@@ -30,6 +30,7 @@ from functools import cache
 from pathlib import Path
 
 from contracts import ubigeo
+from eventkit.clock import LimaClock
 from padron.beneficiary import FIELDS
 
 DEFAULT_ROWS = 80_326
@@ -228,7 +229,7 @@ def rows(n: int = DEFAULT_ROWS, *, seed: int = DEFAULT_SEED, as_of: date | None 
     """
     if n > _DNI_SPACE:
         raise ValueError(f"at most {_DNI_SPACE} rows: there are no more 8-digit DNIs")
-    today = (as_of or date.today()).toordinal()
+    today = (as_of or LimaClock().today()).toordinal()
     rng = random.Random(f"{seed}:rows")
     r = rng.random
     dni = _dni_maker(seed)

@@ -7,8 +7,6 @@ page by keyset over an index, so each page is one index range scan.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -54,23 +52,6 @@ DISTRICT_EXPORT = tuple(f for f in FIELDS if f in LIST_COLUMNS)
 
 
 Counts = dict[str, dict[str, int]]
-
-
-# --- cursors ---------------------------------------------------------------------------------------
-
-
-def encode_cursor(*key: Any) -> str:
-    """An opaque page cursor: base64url of the last row's sort key."""
-    return base64.urlsafe_b64encode(msgspec.json.encode(key)).rstrip(b"=").decode()
-
-
-def decode_cursor(token: str, kind: Any) -> Any:
-    """The sort key in ``token`` as ``kind`` (e.g. ``tuple[str, UUID]``); ValueError when it is not one."""
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        return msgspec.json.decode(raw, type=kind)
-    except (binascii.Error, ValueError, msgspec.DecodeError) as exc:
-        raise ValueError("bad cursor") from exc
 
 
 # --- places ----------------------------------------------------------------------------------------

@@ -1,13 +1,14 @@
 """The scoped views of the padrón: summaries, the district list, one beneficiary, padrón categories,
-CSV exports and the access log. The scope comes from the token only; every read of personal data is
+CSV exports and the access log. The caller comes from the token only; every read of personal data is
 written to the access log, and every refusal too."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from datetime import datetime
+from typing import Any, NoReturn
 from uuid import UUID
 
 import asyncpg
@@ -16,16 +17,16 @@ from litestar.params import FromPath
 from litestar.response import Stream
 
 from contracts import ubigeo
+from eventkit.clock import LIMA
 from eventkit.http import UserError
+from eventkit.paging import PageQuery, page_of
+from eventkit.providers import PageDep, Units, UnitsDep
 from padron import accesslog, csvexport, views
 from padron.beneficiary import STATUSES
-from padron.deps import PadronDeps
+from padron.deps import ScopeDep, deny
 from padron.scope import Scope
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
 CHUNK = 1000
-LIMA = timezone(timedelta(hours=-5))  # Peru keeps no daylight saving time
 _PERIOD = re.compile(r"(I|II|III|IV|V|VI)-\d{4}")
 
 NO_REGION = "La región no existe en el ubigeo del INEI."
@@ -48,38 +49,19 @@ def resource(request: Request) -> str:
     return f"{request.url.path}?{query}" if query else request.url.path
 
 
-def outside(scope: Scope) -> str:
+def outside(caller: Scope) -> str:
     """Why another jurisdiction's data is refused, in the caller's terms."""
-    if scope.kind == "REGION":
-        region = ubigeo.regions().get(scope.ubigeo or "", "")
+    if caller.kind == "REGION":
+        region = ubigeo.regions().get(caller.ubigeo or "", "")
         return f"Su gobierno regional solo puede consultar datos de la región {region}."
-    if scope.kind == "DISTRICT":
-        district = views.district_name(scope.ubigeo or "")
+    if caller.kind == "DISTRICT":
+        district = views.district_name(caller.ubigeo or "")
         return f"Su municipalidad solo puede consultar datos de su distrito ({district})."
     return ENTITY_CATEGORIES
 
 
 def bad_query(field: str, message: str) -> UserError:
     return UserError("Hay parámetros de consulta no válidos.", 400, {field: message})
-
-
-def limit_of(request: Request) -> int:
-    raw = request.query_params.get("limit")
-    if not raw:
-        return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise bad_query("limit", f"Use un número entre 1 y {MAX_LIMIT}.")
-    return int(raw)
-
-
-def cursor_of(request: Request, kind: Any, first: Any) -> Any:
-    raw = request.query_params.get("after")
-    if not raw:
-        return first
-    try:
-        return views.decode_cursor(raw, kind)
-    except ValueError:
-        raise bad_query("after", "El cursor de página no es válido; vuelva a la primera página.") from None
 
 
 def choice_of(request: Request, name: str, allowed: Sequence[str], *, required: bool = False) -> str | None:
@@ -109,10 +91,8 @@ def since_of(request: Request) -> datetime | None:
     return since if since.tzinfo else since.replace(tzinfo=LIMA)
 
 
-def page(rows: list[Row], limit: int, key: Callable[[Row], tuple[Any, ...]]) -> tuple[list[Row], str | None]:
-    """The first ``limit`` of ``limit + 1`` rows fetched, and the cursor of the next page if there is one."""
-    shown = rows[:limit]
-    return shown, (views.encode_cursor(*key(shown[-1])) if len(rows) > limit else None)
+def split(page: Any) -> tuple[list[Row], str | None]:
+    return page.items, page.next
 
 
 def ids(rows: list[Row]) -> list[UUID]:
@@ -127,12 +107,12 @@ def by_place(row: Row) -> tuple[str, UUID]:
     return row["ubigeo"], row["beneficiary_id"]
 
 
-def span_of(scope: Scope) -> tuple[str, str]:
-    """The ubigeo range a scope sees of the padrón."""
-    if scope.kind == "REGION":
-        return views.region_span(scope.ubigeo or "")
-    if scope.kind == "DISTRICT":
-        return scope.ubigeo or "", scope.ubigeo or ""
+def span_of(caller: Scope) -> tuple[str, str]:
+    """The ubigeo range a caller sees of the padrón."""
+    if caller.kind == "REGION":
+        return views.region_span(caller.ubigeo or "")
+    if caller.kind == "DISTRICT":
+        return caller.ubigeo or "", caller.ubigeo or ""
     return views.NATIONAL
 
 
@@ -161,105 +141,119 @@ async def streamed(
 
 
 class ViewsApi:
-    """The views' use of their dependencies: a transaction, the caller's scope, logged refusals."""
+    """The views of one request: the caller's scope, the page asked for, short transactions, logged refusals.
 
-    def __init__(self, deps: PadronDeps):
-        self.deps = deps
+    Each block opens a transaction of its own (``units``): a refusal is logged outside the one it rolls
+    back, and a CSV export reads chunk by chunk while the download runs.
+    """
+
+    def __init__(self, caller: Scope, units: Units, page: PageQuery | None = None):
+        self.caller = caller
+        self.units = units
+        self.page = page or PageQuery()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+        async with self.units.open() as uow:
+            yield uow.conn
+
+    async def deny(self, caller: Scope, resource: str, message: str, status: int = 403) -> NoReturn:
+        await deny(self.units, caller, resource, message, status)
 
     async def summary(self, request: Request) -> dict[str, Any]:
-        scope = self.deps.scope(request)
-        async with self.deps.transaction() as conn:
+        caller = self.caller
+        async with self.transaction() as conn:
             padron = await views.find_padron(conn)
-            if scope.kind == "STAFF":
+            if caller.kind == "STAFF":
                 return await views.national_summary(conn, padron)
-            if scope.kind == "REGION":
-                return await views.region_summary(conn, scope.ubigeo or "", padron)
-            if scope.kind == "DISTRICT":
-                return await views.district_summary(conn, scope.ubigeo or "", padron)
+            if caller.kind == "REGION":
+                return await views.region_summary(conn, caller.ubigeo or "", padron)
+            if caller.kind == "DISTRICT":
+                return await views.district_summary(conn, caller.ubigeo or "", padron)
             return await views.entity_summary(conn, padron)
 
     async def region_summary(self, region: str, request: Request) -> dict[str, Any]:
-        scope = self.deps.scope(request)
+        caller = self.caller
         if not ubigeo.is_region(region):
             raise UserError(NO_REGION, 404)
-        if not scope.covers_region(region):
-            await self.deps.deny(scope, resource(request), outside(scope))
-        async with self.deps.transaction() as conn:
+        if not caller.covers_region(region):
+            await self.deny(caller, resource(request), outside(caller))
+        async with self.transaction() as conn:
             return await views.region_summary(conn, region, await views.find_padron(conn))
 
     async def district_summary(self, code: str, request: Request) -> dict[str, Any]:
-        scope = self.deps.scope(request)
+        caller = self.caller
         if not ubigeo.is_district(code):
             raise UserError(NO_DISTRICT, 404)
-        if not scope.covers_district(code):
-            await self.deps.deny(scope, resource(request), outside(scope))
-        async with self.deps.transaction() as conn:
+        if not caller.covers_district(code):
+            await self.deny(caller, resource(request), outside(caller))
+        async with self.transaction() as conn:
             return await views.district_summary(conn, code, await views.find_padron(conn))
 
-    async def district_of(self, scope: Scope, request: Request) -> str:
+    async def district_of(self, caller: Scope, request: Request) -> str:
         """The district whose list is asked for: only the district itself, or program staff, read one."""
-        if scope.kind == "REGION":
-            await self.deps.deny(scope, resource(request), REGION_COUNTS)
-        if scope.kind == "ENTITY":
-            await self.deps.deny(scope, resource(request), ENTITY_CATEGORIES)
-        code = request.query_params.get("ubigeo") or (scope.ubigeo if scope.kind == "DISTRICT" else None)
+        if caller.kind == "REGION":
+            await self.deny(caller, resource(request), REGION_COUNTS)
+        if caller.kind == "ENTITY":
+            await self.deny(caller, resource(request), ENTITY_CATEGORIES)
+        code = request.query_params.get("ubigeo") or (caller.ubigeo if caller.kind == "DISTRICT" else None)
         if not code:
             raise bad_query("ubigeo", "Indique el distrito (ubigeo de 6 dígitos).")
         if not ubigeo.is_district(code):
             raise UserError(NO_DISTRICT, 404)
-        if not scope.covers_district(code):
-            await self.deps.deny(scope, resource(request), outside(scope))
+        if not caller.covers_district(code):
+            await self.deny(caller, resource(request), outside(caller))
         return code
 
     async def beneficiaries(self, request: Request) -> dict[str, Any]:
-        scope = self.deps.scope(request)
-        code = await self.district_of(scope, request)
+        caller = self.caller
+        code = await self.district_of(caller, request)
         status = choice_of(request, "status", STATUSES)
-        after = cursor_of(request, tuple[str, UUID], views.FIRST_NAME)
-        limit = limit_of(request)
-        staff = scope.kind == "STAFF"
+        after = self.page.key(tuple[str, UUID], views.FIRST_NAME)
+        limit = self.page.limit
+        staff = caller.kind == "STAFF"
         columns = views.LIST_COLUMNS + (views.BANK_COLUMNS if staff else ())
-        async with self.deps.transaction() as conn:
+        async with self.transaction() as conn:
             rows = await views.beneficiaries_page(conn, code, status, after, limit + 1, columns)
-            shown, following = page(rows, limit, by_name)
-            await accesslog.record(conn, scope, "LIST_BENEFICIARIES", resource(request), beneficiary_ids=ids(shown))
+            shown, following = split(page_of(rows, limit, by_name))
+            await accesslog.record(conn, caller, "LIST_BENEFICIARIES", resource(request), beneficiary_ids=ids(shown))
         items = [views.beneficiary_item(r, bank=staff) for r in shown]
         return {"district": {"code": code, "name": views.district_name(code)}, "items": items, "next": following}
 
     async def beneficiaries_csv(self, request: Request) -> Stream:
-        scope = self.deps.scope(request)
-        code = await self.district_of(scope, request)
+        caller = self.caller
+        code = await self.district_of(caller, request)
         status = choice_of(request, "status", STATUSES)
-        columns = views.STAFF_EXPORT if scope.kind == "STAFF" else views.DISTRICT_EXPORT
+        columns = views.STAFF_EXPORT if caller.kind == "STAFF" else views.DISTRICT_EXPORT
         # Logged, and committed, before any row leaves: an interrupted download is on record too.
-        async with self.deps.transaction() as conn:
+        async with self.transaction() as conn:
             count = await views.expected_rows(conn, code, status)
-            await accesslog.record(conn, scope, "EXPORT_CSV", resource(request), records=count)
+            await accesslog.record(conn, caller, "EXPORT_CSV", resource(request), records=count)
 
         async def chunk(after: tuple[str, UUID]) -> list[Row]:
-            async with self.deps.transaction() as conn:
+            async with self.transaction() as conn:
                 return await views.beneficiaries_page(conn, code, status, after, CHUNK, columns)
 
         return csv_file(streamed(columns, chunk, by_name, views.FIRST_NAME), f"padron-{code}.csv")
 
     async def beneficiary(self, beneficiary_id: str, request: Request) -> dict[str, Any]:
-        scope = self.deps.scope(request)
-        if scope.kind in ("REGION", "ENTITY"):
-            await self.deps.deny(scope, resource(request), NO_BENEFICIARY, 404)
+        caller = self.caller
+        if caller.kind in ("REGION", "ENTITY"):
+            await self.deny(caller, resource(request), NO_BENEFICIARY, 404)
         try:
             bid = UUID(beneficiary_id)
         except ValueError:
             raise UserError(NO_BENEFICIARY, 404) from None
-        async with self.deps.transaction() as conn:
+        async with self.transaction() as conn:
             row = await views.beneficiary(conn, bid)
-            if row is not None and scope.covers_district(row["ubigeo"]):
-                detail = await views.beneficiary_detail(conn, row, bank=scope.kind == "STAFF")
-                await accesslog.record(conn, scope, "VIEW_BENEFICIARY", resource(request), beneficiary_ids=[bid])
+            if row is not None and caller.covers_district(row["ubigeo"]):
+                detail = await views.beneficiary_detail(conn, row, bank=caller.kind == "STAFF")
+                await accesslog.record(conn, caller, "VIEW_BENEFICIARY", resource(request), beneficiary_ids=[bid])
                 return detail
-        if row is None and scope.kind == "STAFF":
+        if row is None and caller.kind == "STAFF":
             raise UserError(NO_BENEFICIARY, 404)
         # Another district's beneficiary answers as one that does not exist: nobody can probe who lives where.
-        await self.deps.deny(scope, resource(request), NO_BENEFICIARY, 404)
+        await self.deny(caller, resource(request), NO_BENEFICIARY, 404)
         raise AssertionError("deny always raises")
 
     async def padron_of(self, conn: asyncpg.Connection, period: str | None) -> asyncpg.Record:
@@ -272,33 +266,33 @@ class ViewsApi:
         return found
 
     async def categories(self, request: Request) -> dict[str, Any]:
-        scope = self.deps.scope(request)
+        caller = self.caller
         category = choice_of(request, "category", views.CATEGORIES, required=True)
         period = period_of(request)
-        after = cursor_of(request, tuple[str, UUID], views.FIRST_ENTRY)
-        limit = limit_of(request)
-        async with self.deps.transaction() as conn:
+        after = self.page.key(tuple[str, UUID], views.FIRST_ENTRY)
+        limit = self.page.limit
+        async with self.transaction() as conn:
             padron = await self.padron_of(conn, period)
-            rows = await views.category_page(conn, padron["padron_id"], category, span_of(scope), after, limit + 1)
-            shown, following = page(rows, limit, by_place)
-            await accesslog.record(conn, scope, "LIST_CATEGORIES", resource(request), beneficiary_ids=ids(shown))
-        shape = views.masked_entry if scope.kind == "ENTITY" else views.entry_item
+            rows = await views.category_page(conn, padron["padron_id"], category, span_of(caller), after, limit + 1)
+            shown, following = split(page_of(rows, limit, by_place))
+            await accesslog.record(conn, caller, "LIST_CATEGORIES", resource(request), beneficiary_ids=ids(shown))
+        shape = views.masked_entry if caller.kind == "ENTITY" else views.entry_item
         items = [shape(r) for r in shown]
         return {"padron": views.padron_view(padron), "category": category, "items": items, "next": following}
 
     async def categories_csv(self, request: Request) -> Stream:
-        scope = self.deps.scope(request)
+        caller = self.caller
         category = choice_of(request, "category", views.CATEGORIES, required=True) or ""
         period = period_of(request)
-        span = span_of(scope)
-        async with self.deps.transaction() as conn:
+        span = span_of(caller)
+        async with self.transaction() as conn:
             padron = await self.padron_of(conn, period)
             count = await views.expected_entries(conn, padron["padron_id"], category, span)
-            await accesslog.record(conn, scope, "EXPORT_CSV", resource(request), records=count)
-        masked = scope.kind == "ENTITY"
+            await accesslog.record(conn, caller, "EXPORT_CSV", resource(request), records=count)
+        masked = caller.kind == "ENTITY"
 
         async def chunk(after: tuple[str, UUID]) -> list[Row]:
-            async with self.deps.transaction() as conn:
+            async with self.transaction() as conn:
                 return await views.category_page(conn, padron["padron_id"], category, span, after, CHUNK)
 
         body = streamed(
@@ -311,60 +305,64 @@ class ViewsApi:
         return csv_file(body, f"padron-{padron['period']}-{category}.csv")
 
     async def access_log(self, request: Request) -> dict[str, Any]:
-        scope = self.deps.scope(request)
-        if scope.kind != "STAFF":
-            await self.deps.deny(scope, resource(request), STAFF_ONLY)
+        caller = self.caller
+        if caller.kind != "STAFF":
+            await self.deny(caller, resource(request), STAFF_ONLY)
         username = request.query_params.get("username") or None
         action = request.query_params.get("action") or None
         since = since_of(request)
-        (before,) = cursor_of(request, tuple[int], (views.LAST_ENTRY,))
-        limit = limit_of(request)
-        async with self.deps.transaction() as conn:
+        (before,) = self.page.key(tuple[int], (views.LAST_ENTRY,))
+        limit = self.page.limit
+        async with self.transaction() as conn:
             rows = await views.access_page(
                 conn, username=username, since=since, action=action, before=before, limit=limit + 1
             )
-        shown, following = page(rows, limit, lambda r: (r["entry_id"],))
+        shown, following = split(page_of(rows, limit, lambda r: (r["entry_id"],)))
         return {"items": [dict(r) for r in shown], "next": following}
 
 
-def routes(deps: PadronDeps) -> list[Any]:
-    api = ViewsApi(deps)
-
+def routes() -> list[Any]:
     @get("/padron/summary", summary="Resumen del padrón en la jurisdicción del usuario")
-    async def summary(request: Request) -> dict[str, Any]:
-        return await api.summary(request)
+    async def summary(request: Request, caller: ScopeDep, units: UnitsDep) -> dict[str, Any]:
+        return await ViewsApi(caller, units).summary(request)
 
     @get("/padron/regions/{region:str}/summary", summary="Resumen de una región, por provincia y distrito")
-    async def region_summary(region: FromPath[str], request: Request) -> dict[str, Any]:
-        return await api.region_summary(region, request)
+    async def region_summary(
+        region: FromPath[str], request: Request, caller: ScopeDep, units: UnitsDep
+    ) -> dict[str, Any]:
+        return await ViewsApi(caller, units).region_summary(region, request)
 
     @get("/padron/districts/{code:str}/summary", summary="Resumen de un distrito")
-    async def district_summary(code: FromPath[str], request: Request) -> dict[str, Any]:
-        return await api.district_summary(code, request)
+    async def district_summary(
+        code: FromPath[str], request: Request, caller: ScopeDep, units: UnitsDep
+    ) -> dict[str, Any]:
+        return await ViewsApi(caller, units).district_summary(code, request)
 
     @get("/padron/beneficiaries", summary="Beneficiarios de un distrito, por páginas")
-    async def beneficiaries(request: Request) -> dict[str, Any]:
-        return await api.beneficiaries(request)
+    async def beneficiaries(request: Request, caller: ScopeDep, units: UnitsDep, page: PageDep) -> dict[str, Any]:
+        return await ViewsApi(caller, units, page).beneficiaries(request)
 
     @get("/padron/beneficiaries.csv", summary="Beneficiarios de un distrito en CSV")
-    async def beneficiaries_csv(request: Request) -> Stream:
-        return await api.beneficiaries_csv(request)
+    async def beneficiaries_csv(request: Request, caller: ScopeDep, units: UnitsDep) -> Stream:
+        return await ViewsApi(caller, units).beneficiaries_csv(request)
 
     @get("/padron/beneficiaries/{beneficiary_id:str}", summary="Ficha de un beneficiario")
-    async def beneficiary(beneficiary_id: FromPath[str], request: Request) -> dict[str, Any]:
-        return await api.beneficiary(beneficiary_id, request)
+    async def beneficiary(
+        beneficiary_id: FromPath[str], request: Request, caller: ScopeDep, units: UnitsDep
+    ) -> dict[str, Any]:
+        return await ViewsApi(caller, units).beneficiary(beneficiary_id, request)
 
     @get("/padron/categories", summary="Personas del padrón por categoría, por páginas")
-    async def categories(request: Request) -> dict[str, Any]:
-        return await api.categories(request)
+    async def categories(request: Request, caller: ScopeDep, units: UnitsDep, page: PageDep) -> dict[str, Any]:
+        return await ViewsApi(caller, units, page).categories(request)
 
     @get("/padron/categories.csv", summary="Personas del padrón por categoría en CSV")
-    async def categories_csv(request: Request) -> Stream:
-        return await api.categories_csv(request)
+    async def categories_csv(request: Request, caller: ScopeDep, units: UnitsDep) -> Stream:
+        return await ViewsApi(caller, units).categories_csv(request)
 
     @get("/padron/access-log", summary="Registro de accesos a datos personales (Ley 29733)")
-    async def access_log(request: Request) -> dict[str, Any]:
-        return await api.access_log(request)
+    async def access_log(request: Request, caller: ScopeDep, units: UnitsDep, page: PageDep) -> dict[str, Any]:
+        return await ViewsApi(caller, units, page).access_log(request)
 
     return [
         summary,

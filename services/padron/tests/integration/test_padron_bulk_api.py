@@ -14,6 +14,7 @@ import padron.app
 import padron.config
 from authkit import Claims
 from authkit.testing import token_keys
+from eventkit.http import SPANISH
 from eventkit.testing import serve_in_memory
 from padron import synthetic
 from padron.beneficiary import FIELDS
@@ -144,5 +145,5 @@ async def test_without_a_token_the_import_answers_401(database_url, tmp_path):
         answer = await client.post("/padron/imports", content=padron_csv(10), headers={"Content-Type": "text/csv"})
 
         assert answer.status_code == 401
-        assert answer.json() == {"detail": "Inicie sesión para consultar el padrón."}
+        assert answer.json() == {"detail": SPANISH[401]}
         assert await client.pool.fetchval("select count(*) from beneficiaries") == 0

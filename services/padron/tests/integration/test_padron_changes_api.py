@@ -17,6 +17,8 @@ import padron.config
 from authkit import Claims, Signer
 from authkit.testing import token_keys
 from contracts.events import AlertRaised, FADApplied, FADSubmitted
+from eventkit.clock import LimaClock
+from eventkit.http import SPANISH
 from eventkit.messages import read
 from eventkit.testing import serve_in_memory
 from padron import changes
@@ -215,7 +217,7 @@ async def test_without_a_token_no_alert_or_fad_route_answers(database_url, tmp_p
         ]
 
         assert [a.status_code for a in answers] == [401] * 7
-        assert answers[0].json() == {"detail": "Inicie sesión para consultar el padrón."}
+        assert answers[0].json() == {"detail": SPANISH[401]}
 
 
 async def test_alerts_are_listed_newest_first_page_by_page_within_the_jurisdiction_and_the_read_is_logged(
@@ -333,7 +335,7 @@ async def test_approving_a_fad_updates_the_beneficiary_and_keeps_before_and_afte
             " where a.beneficiary_id = $1 group by 1, 2, 3, 4 order by 1",
             beneficiary_id,
         )
-        today = date.today()
+        today = LimaClock().today()
         until = changes.authorization_until(today)
         assert [tuple(r) for r in authorizations] == [
             ("41234567", "REVOCADA", date(2026, 1, 1), date(2027, 1, 1), ["REVOCADA"]),
@@ -482,7 +484,7 @@ async def test_a_list_refuses_a_made_up_page_position_in_spanish(database_url, t
     async with padron_client(database_url, tmp_path) as p:
         local = p.local(fresh_district())
 
-        answer = await p.http.get("/padron/fad?after=inventado&limit=0", headers=local.headers)
+        answer = await p.http.get("/padron/fad?after=inventado", headers=local.headers)
 
         assert answer.status_code == 422
         assert answer.json()["errors"] == {"after": "Use el valor next de la página anterior."}

@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import asyncpg
 import httpx
@@ -19,12 +19,13 @@ import padron.app
 import padron.config
 from authkit import Claims
 from authkit.testing import token_keys
+from eventkit.clock import LimaClock
 from eventkit.testing import serve_in_memory
 from padron.registry_repo import expire_authorizations
 
 pytestmark = pytest.mark.integration
 
-TODAY = date.today()
+TODAY = LimaClock().today()
 
 
 @pytest.fixture(scope="module")
@@ -501,7 +502,7 @@ async def test_affiliation_requests_refuse_the_wrong_caller_and_log_it(registry_
         assert decided_by_local.status_code == 403
         assert anonymous.status_code == 401
         assert too_big.status_code == wrong_state.status_code == 422
-        assert too_big.json()["errors"] == {"limit": "Use un número de 1 a 200."}
+        assert too_big.json()["errors"] == {"limit": "Use un número entre 1 y 200."}
         assert await refusals(client, "conadis-aff") == [("DENIED", "affiliation-requests")]
         assert await refusals(client, "gore-15-aff") == [("DENIED", "affiliation-requests")]
         assert await refusals(client, "muni-150103") == [("DENIED", f"affiliation-requests/{sent}")]

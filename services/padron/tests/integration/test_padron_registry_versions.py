@@ -19,6 +19,7 @@ import padron.config
 from authkit import Claims
 from authkit.testing import token_keys
 from contracts.events import PadronPublished
+from eventkit.clock import LimaClock
 from eventkit.messages import read
 from eventkit.testing import serve_in_memory
 
@@ -71,7 +72,7 @@ def person(dni: str, district: str) -> dict:
         "certificate_issuer": "MINSA",
         "certificate_date": "2020-01-10",
         "sisfoh_classification": "POBRE_EXTREMO",
-        "sisfoh_expires_on": (date.today() + timedelta(days=365)).isoformat(),
+        "sisfoh_expires_on": (LimaClock().today() + timedelta(days=365)).isoformat(),
         "other_pension": False,
     }
 
