@@ -111,7 +111,9 @@ class Consumer:
             async for attempt in AsyncRetrying(
                 stop=stop_after_attempt(self._attempts),
                 wait=wait_exponential(multiplier=self._backoff_s, max=5),
-                retry=retry_if_exception(lambda exc: unavailable(exc) is None),
+                # tenacity sees every exception, cancellation too: retrying a CancelledError would
+                # swallow the stop of the task (a relay delivering in memory never ends then).
+                retry=retry_if_exception(lambda exc: isinstance(exc, Exception) and unavailable(exc) is None),
                 reraise=True,
             ):
                 with attempt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
@@ -234,3 +235,24 @@ def test_a_dependency_down_makes_health_unavailable_even_with_dead_letters():
     status, body = health_payload("documents", results)
 
     assert (status, body["status"]) == (503, "unavailable")
+
+
+async def test_a_cancelled_consumer_stops_at_once_instead_of_retrying_its_handler():
+    started = asyncio.Event()
+    calls = 0
+
+    async def slow(_envelope: Any, _event: Any, _uow: Any) -> None:
+        nonlocal calls
+        calls += 1
+        started.set()
+        await asyncio.sleep(30)
+
+    consumer = consumer_with(slow)
+    task = asyncio.create_task(consumer.process(message(), key="case-1", headers={}))
+    await started.wait()
+
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 5)
+
+    assert calls == 1
