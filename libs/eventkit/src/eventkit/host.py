@@ -100,18 +100,31 @@ class ServiceHost:
         if self.own_broker:
             self._tasks.append(asyncio.create_task(self._connect_broker(), name=f"{self.name}-kafka"))
 
-    async def stop(self) -> None:
+    async def stop(self, grace_s: float = 10.0) -> None:
+        """Stop the background work, the broker and the pool; a stop never waits longer than ``grace_s`` per step.
+
+        A run is stopped by a service manager that will kill it if it hangs: better to end the
+        stragglers (a task that ignores its cancel, a connection never released) and say so.
+        """
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if self._tasks:
+            done, stuck = await asyncio.wait(self._tasks, timeout=grace_s)
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    log.warning("task_failed_while_stopping", service=self.name, task=task.get_name())
+            for task in stuck:
+                log.error("task_did_not_stop", service=self.name, task=task.get_name())
         self._tasks.clear()
         if self.own_broker and self._broker_started:
             await self.broker.stop()
         if self.pool is not None:
-            await self.pool.close()
-            self.pool = None
+            pool, self.pool = self.pool, None
+            try:
+                await asyncio.wait_for(pool.close(), grace_s)
+            except TimeoutError:
+                log.error("pool_did_not_close", service=self.name)
+                pool.terminate()
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: object = None) -> AsyncIterator[None]:
