@@ -10,8 +10,6 @@ import json
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import running
 from altcha import v1 as altcha
 from pypdf import PdfWriter
 
@@ -34,39 +33,15 @@ class System:
     mode: str
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"the system exited with {proc.returncode} before it was healthy")
-        try:
-            if httpx.get(f"{url}/health", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"{url}/health not 200 within {timeout_s}s")
-
-
-def _start(args: list[str], url: str, tmp: Path, env: dict[str, str]) -> Iterator[System]:
-    log = (tmp / "system.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "contigo.cli", "up", *args],
-        cwd=tmp,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+def _start(args: list[str], url: str, ports: tuple[int, ...], tmp: Path, env: dict[str, str]) -> Iterator[System]:
+    run = running.start(args, cwd=tmp, env=env, ports=ports, log=tmp / "system.log")
     try:
-        _wait_healthy(url, proc)
+        run.wait_healthy(f"{url}/health", 90)
         yield System(url, "distributed" if "--distributed" in args else "embedded")
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        exit_code = run.stop(signal.SIGINT)
+    assert exit_code == 0, run.output()[-2000:]
+    assert run.leftovers() == ([], []), "the run left processes or ports behind"
 
 
 @pytest.fixture(scope="module", params=["distributed", "embedded"])
@@ -74,10 +49,11 @@ def system(request, servers, tmp_path_factory) -> Iterator[System]:
     tmp = tmp_path_factory.mktemp(request.param)
     env = os.environ | {"CONTIGO_DEMO_STAFF_PASSWORD": PASSWORD, "CONTIGO_LOG_LEVEL": "INFO"}
     if request.param == "distributed":
-        yield from _start(["--distributed", "--smtp-port", "12530"], "http://127.0.0.1:8000", tmp, env)
+        ports = (8000, 8001, 8002, 8003, 8004, 8005, 12530)
+        yield from _start(["--distributed", "--smtp-port", "12530"], "http://127.0.0.1:8000", ports, tmp, env)
     else:
         args = ["--port", "18100", "--smtp-port", "12531", "--data-dir", str(tmp / "data")]
-        yield from _start(args, "http://127.0.0.1:18100", tmp, env)
+        yield from _start(args, "http://127.0.0.1:18100", (18100, 12531), tmp, env)
 
 
 # -- a person's steps ---------------------------------------------------------------------
