@@ -6,19 +6,29 @@ from pathlib import Path
 
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
+from litestar.di import Provide
 
 from authkit import Verifier, load_public_key
 from eventkit.clock import Clock
 from eventkit.host import ServiceHost
-from eventkit.http import create_service_app
+from eventkit.http import ErrorTable, create_service_app
 from eventkit.settings import ConfigError
 from padron import changes_api, demo, imports_api, registry_api, views_api
 from padron.config import Settings
-from padron.deps import DEPENDENCIES, ERRORS
+from padron.shared.api import provide_scope
+from padron.shared.errors import ConflictError, FormError, NotFoundError, ScopeError
 
 NAME = "padron"
 MIGRATIONS = Path(__file__).with_name("migrations")
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
+
+ERRORS = ErrorTable({ScopeError: 403, FormError: 422, ConflictError: 409, NotFoundError: 404})
+"""Every domain refusal of the padrón, answered with the error's own Spanish message (and its fields).
+
+``OutOfScopeError`` is not here: routes catch it to log the refusal first (``shared.api.logging_refusals``).
+"""
+# Named "caller": Litestar reserves "scope" for the ASGI scope.
+DEPENDENCIES = {"caller": Provide(provide_scope, sync_to_thread=False)}
 
 
 def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool, clock: Clock | None = None) -> Litestar:

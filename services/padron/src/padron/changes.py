@@ -13,7 +13,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from padron.scope import Scope
+from padron.shared.errors import ConflictError, FormError, OutOfScopeError
+from padron.shared.scope import Scope
 
 ALERT_TYPES = ("FALLECIMIENTO", "CAMBIO_DE_DOMICILIO", "NO_COBRA", "EN_RIESGO", "OTRO")
 ALERT_STATES = ("ABIERTA", "ATENDIDA")
@@ -40,30 +41,6 @@ PHONE = re.compile(r"9\d{8}|0\d{8}")
 BENEFICIARY_NOT_FOUND = "No encontramos a ese usuario en su distrito."
 FAD_NOT_FOUND = "No encontramos esa FAD en su jurisdicción."
 PHONE_MESSAGE = "Teléfono no válido (celular de 9 dígitos o fijo con código de ciudad)."
-
-
-class InvalidChangeError(Exception):
-    """The input cannot be accepted; ``errors`` says why, field by field, in Spanish."""
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
-
-
-class NotFoundError(Exception):
-    """No such alert or FAD."""
-
-
-class ConflictError(Exception):
-    """The alert or FAD is no longer in a state that allows this."""
-
-
-class OutOfScopeError(Exception):
-    """The caller may not do this here: 403, or 404 where a single record of another jurisdiction is asked for."""
-
-    def __init__(self, message: str, status: int = 403):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -155,7 +132,7 @@ def _text(value: Any, limit: int, errors: dict[str, str], path: str, message: st
 
 def _object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise InvalidChangeError("Envíe los datos como un objeto JSON.")
+        raise FormError("Envíe los datos como un objeto JSON.")
     return body
 
 
@@ -172,7 +149,7 @@ def alert_input(body: Any) -> AlertInput:
         body.get("detail"), MAX_DETAIL, errors, "detail", f"Describa la alerta en máximo {MAX_DETAIL} caracteres."
     )
     if errors:
-        raise InvalidChangeError("Revise los datos de la alerta.", errors)
+        raise FormError("Revise los datos de la alerta.", errors)
     return AlertInput(str(alert_type), str(detail))
 
 
@@ -213,7 +190,7 @@ def fad_changes(body: Any) -> dict[str, Any]:
     changes = body.get("changes")
     if not isinstance(changes, dict) or not changes:
         errors["changes"] = "Indique al menos un dato a actualizar."
-        raise InvalidChangeError("La FAD no propone ningún cambio.", errors)
+        raise FormError("La FAD no propone ningún cambio.", errors)
     cleaned: dict[str, Any] = {}
     for name, value in changes.items():
         path = f"changes.{name}"
@@ -232,7 +209,7 @@ def fad_changes(body: Any) -> dict[str, Any]:
         else:
             errors[path] = UNKNOWN
     if errors:
-        raise InvalidChangeError("Revise los datos de la FAD.", errors)
+        raise FormError("Revise los datos de la FAD.", errors)
     return cleaned
 
 
@@ -253,7 +230,7 @@ def decision(body: Any) -> Decision:
     elif note and len(note) > MAX_NOTE:
         errors["note"] = f"Escriba la observación en máximo {MAX_NOTE} caracteres."
     if errors:
-        raise InvalidChangeError("Revise la decisión.", errors)
+        raise FormError("Revise la decisión.", errors)
     return Decision(bool(approve), note)
 
 
@@ -262,7 +239,7 @@ def state_filter(raw: str | None, allowed: tuple[str, ...]) -> str | None:
         return None
     if raw not in allowed:
         choices = f"{', '.join(allowed[:-1])} o {allowed[-1]}"
-        raise InvalidChangeError("Filtro no válido.", {"state": f"Use {choices}."})
+        raise FormError("Filtro no válido.", {"state": f"Use {choices}."})
     return raw
 
 
@@ -270,7 +247,7 @@ def page_limit(raw: str | None) -> int:
     if not raw:
         return DEFAULT_LIMIT
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise InvalidChangeError("Tamaño de página no válido.", {"limit": f"Use un número entre 1 y {MAX_LIMIT}."})
+        raise FormError("Tamaño de página no válido.", {"limit": f"Use un número entre 1 y {MAX_LIMIT}."})
     return int(raw)
 
 
@@ -286,7 +263,7 @@ def decode_cursor(raw: str | None) -> tuple[datetime, UUID] | None:
         at, record_id = base64.urlsafe_b64decode(raw.encode()).decode().split("|")
         return datetime.fromisoformat(at), UUID(record_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidChangeError("Página no válida.", {"after": "Use el valor next de la página anterior."}) from None
+        raise FormError("Página no válida.", {"after": "Use el valor next de la página anterior."}) from None
 
 
 # Who may do what -------------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from padron import changes, changes_handlers
 from padron.changes import Alert, Fad, Page
 from padron.changes_handlers import Decided, ListQuery
 from padron.changes_repo import ChangesPgRepo
-from padron.deps import ScopeDep, logging_refusals
-from padron.scope import Scope
+from padron.shared.api import ScopeDep, logging_refusals
+from padron.shared.scope import Scope
 
 log = structlog.get_logger(__name__)
 

@@ -13,7 +13,8 @@ from contracts import Event
 from contracts.events import AlertRaised, FADApplied, FADSubmitted
 from padron import changes
 from padron.changes import Alert, AlertInput, AuthorizedPerson, Fad, HistoryEntry, Page
-from padron.scope import Scope
+from padron.shared.errors import NotFoundError
+from padron.shared.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ async def _district_of(beneficiary_id: UUID, scope: Scope, repo: ChangesRepo) ->
     """The beneficiary's district; one the caller does not cover is answered as not found."""
     ubigeo = await repo.beneficiary_ubigeo(beneficiary_id)
     if ubigeo is None:
-        raise changes.NotFoundError(changes.BENEFICIARY_NOT_FOUND)
+        raise NotFoundError(changes.BENEFICIARY_NOT_FOUND)
     changes.check_in_district(scope, ubigeo)
     return ubigeo
 
@@ -125,7 +126,7 @@ async def attend_alert(alert_id: UUID, scope: Scope, repo: ChangesRepo) -> Alert
     changes.check_staff(scope, "Solo el personal del programa puede dar por atendida una alerta.")
     alert = await repo.alert_for_update(alert_id)
     if alert is None:
-        raise changes.NotFoundError("No encontramos esa alerta.")
+        raise NotFoundError("No encontramos esa alerta.")
     state = changes.attended(alert.state)
     await repo.set_alert_state(alert_id, state)
     return replace(alert, state=state)
@@ -163,7 +164,7 @@ async def show_fad(fad_id: UUID, scope: Scope, resource: str, repo: ChangesRepo)
     changes.check_may_list(scope)
     fad = await repo.fad(fad_id)
     if fad is None:
-        raise changes.NotFoundError(changes.FAD_NOT_FOUND)
+        raise NotFoundError(changes.FAD_NOT_FOUND)
     changes.check_may_read(scope, fad.ubigeo)
     history = await repo.fad_history(fad_id)
     await repo.log_read(scope, "VIEW_FAD", resource, [fad.beneficiary_id])
@@ -175,7 +176,7 @@ async def decide_fad(fad_id: UUID, body: Any, scope: Scope, repo: ChangesRepo, t
     choice = changes.decision(body)
     fad = await repo.fad(fad_id, for_update=True)
     if fad is None:
-        raise changes.NotFoundError("No encontramos esa FAD.")
+        raise NotFoundError("No encontramos esa FAD.")
     state = changes.decided(fad.state, choice)
     applied = await _apply(fad, scope.username, repo, today) if choice.approve else []
     await repo.decide_fad(fad_id, state, scope.username, choice.note)

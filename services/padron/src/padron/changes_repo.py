@@ -12,13 +12,13 @@ import asyncpg
 
 from contracts import Event
 from eventkit import messages, outbox
-from padron import accesslog
 from padron.changes import CONTACT_FIELDS, Alert, AlertInput, AuthorizedPerson, Fad, HistoryEntry
 from padron.changes_handlers import Authorization, ListQuery
 from padron.registry import AuthorizationInput
 from padron.registry_handlers import BeneficiaryRef
 from padron.registry_repo import RegistryPgRepo
-from padron.scope import Scope
+from padron.shared import accesslog
+from padron.shared.scope import Scope
 
 ALERT_COLUMNS = (
     "a.alert_id, a.beneficiary_id, a.ubigeo, a.alert_type, a.detail, a.state, a.raised_by, a.raised_at, b.dni, b.names"

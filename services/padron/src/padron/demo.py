@@ -9,7 +9,7 @@ import structlog
 
 from padron import bulk, registry_handlers
 from padron.registry_repo import RegistryPgRepo
-from padron.scope import Scope
+from padron.shared.scope import Scope
 
 log = structlog.get_logger(__name__)
 

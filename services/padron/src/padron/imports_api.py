@@ -11,8 +11,9 @@ from litestar.response import Response
 
 from eventkit.http import UserError
 from eventkit.providers import ClockDep, UnitsDep
-from padron import accesslog, bulk
-from padron.deps import ScopeDep, deny
+from padron import bulk
+from padron.shared import accesslog
+from padron.shared.api import ScopeDep, deny
 
 RESOURCE = "POST /padron/imports"
 

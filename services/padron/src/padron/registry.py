@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from padron.beneficiary import PENSION_SOLES, STATUSES
+from padron.shared.errors import ConflictError, FormError
 
 CATEGORIES = ("CONTINUADOR", "NUEVO", "REINCORPORADO", "SUSPENDIDO", "DESAFILIADO")
 # A padrón entry is paid when the beneficiary is VIGENTE: these three categories.
@@ -26,30 +27,6 @@ REQUIREMENT_MESSAGES = {
     "sin_otra_pension_ni_ingresos": "El solicitante no debe percibir otra pensión ni ingresos.",
     "pobreza_sisfoh_vigente": "La clasificación SISFOH debe ser POBRE o POBRE_EXTREMO y estar vigente.",
 }
-
-
-class FormError(Exception):
-    """Data that cannot be stored, field by field (in Spanish)."""
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
-
-
-class ConflictError(Exception):
-    """The action contradicts the current state (a final status, a taken DNI, an older period)."""
-
-
-class NotFoundError(Exception):
-    """No such record (or none the caller may open)."""
-
-
-class OutOfScopeError(Exception):
-    """The caller's jurisdiction or role does not reach this; ``status`` is 403 or 404. Logged when raised."""
-
-    def __init__(self, message: str, status: int = 403):
-        super().__init__(message)
-        self.status = status
 
 
 # Periods -------------------------------------------------------------------------------------------------

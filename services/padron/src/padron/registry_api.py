@@ -21,9 +21,9 @@ from eventkit.http import UserError
 from eventkit.paging import encode_cursor
 from eventkit.providers import ClockDep, PageDep, Units, UnitsDep
 from padron import registry_handlers as handlers
-from padron.deps import ScopeDep, logging_refusals
 from padron.registry_repo import RegistryPgRepo
-from padron.scope import Scope
+from padron.shared.api import ScopeDep, logging_refusals
+from padron.shared.scope import Scope
 
 log = structlog.get_logger(__name__)
 

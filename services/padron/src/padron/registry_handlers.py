@@ -13,8 +13,9 @@ from uuid import UUID
 from contracts import Event, ubigeo
 from contracts.events import DistrictCount, PadronPublished
 from padron import beneficiary, registry
-from padron.registry import ConflictError, FormError, NotFoundError, OutOfScopeError, Period
-from padron.scope import Scope
+from padron.registry import Period
+from padron.shared.errors import ConflictError, FormError, NotFoundError, OutOfScopeError
+from padron.shared.scope import Scope
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ import asyncpg
 from contracts import Event
 from eventkit import outbox
 from eventkit.messages import wrap
-from padron import accesslog, registry
+from padron import registry
 from padron.beneficiary import FIELDS
-from padron.registry import ConflictError, Period
+from padron.registry import Period
 from padron.registry_handlers import AffiliationRef, AuthorizationRef, BeneficiaryRef, PublishedVersion
-from padron.scope import Scope
+from padron.shared import accesslog
+from padron.shared.errors import ConflictError
+from padron.shared.scope import Scope
 
 SYSTEM_USER = "sistema"
 

@@ -21,10 +21,11 @@ from eventkit.clock import LIMA
 from eventkit.http import UserError
 from eventkit.paging import PageQuery, page_of
 from eventkit.providers import PageDep, Units, UnitsDep
-from padron import accesslog, csvexport, views
+from padron import views
 from padron.beneficiary import STATUSES
-from padron.deps import ScopeDep, deny
-from padron.scope import Scope
+from padron.shared import accesslog, csvexport
+from padron.shared.api import ScopeDep, deny
+from padron.shared.scope import Scope
 
 CHUNK = 1000
 _PERIOD = re.compile(r"(I|II|III|IV|V|VI)-\d{4}")

@@ -12,7 +12,7 @@ from contracts.events import AlertRaised, FADApplied, FADSubmitted
 from padron import changes, changes_handlers
 from padron.changes import Alert, Fad, HistoryEntry
 from padron.changes_handlers import Authorization, ListQuery
-from padron.scope import Scope
+from padron.shared.scope import Scope
 
 pytestmark = pytest.mark.unit
 

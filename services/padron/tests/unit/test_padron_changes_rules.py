@@ -9,12 +9,13 @@ import pytest
 
 from padron import changes
 from padron.changes import AuthorizedPerson, Decision
+from padron.shared.errors import FormError
 
 pytestmark = pytest.mark.unit
 
 
 def refusal(call, *args) -> dict[str, str]:
-    with pytest.raises(changes.InvalidChangeError) as caught:
+    with pytest.raises(FormError) as caught:
         call(*args)
     return caught.value.errors
 

@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 
 from padron import registry_handlers as handlers
-from padron.registry import ConflictError, FormError, OutOfScopeError, Period
+from padron.registry import Period
 from padron.registry_handlers import BeneficiaryRef, PublishedVersion
-from padron.scope import Scope
+from padron.shared.errors import ConflictError, FormError, OutOfScopeError
+from padron.shared.scope import Scope
 
 pytestmark = pytest.mark.unit
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from padron import registry
-from padron.registry import ConflictError, FormError, Period, category
+from padron.registry import Period, category
+from padron.shared.errors import ConflictError, FormError
 
 pytestmark = pytest.mark.unit
 

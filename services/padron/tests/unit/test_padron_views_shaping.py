@@ -10,7 +10,8 @@ from uuid import uuid4
 
 import pytest
 
-from padron import csvexport, views
+from padron import views
+from padron.shared import csvexport
 
 pytestmark = pytest.mark.unit
 

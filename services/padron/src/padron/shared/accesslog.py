@@ -8,7 +8,7 @@ from uuid import UUID
 import asyncpg
 import structlog
 
-from padron.scope import Scope
+from padron.shared.scope import Scope
 
 log = structlog.get_logger(__name__)
 

@@ -6,16 +6,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from authkit import Claims
+from padron.shared.errors import ScopeError
 
 ScopeKind = Literal["STAFF", "REGION", "DISTRICT", "ENTITY"]
-
-
-class ScopeError(Exception):
-    """The caller may not see this; ``status`` is 403 or 404 as the API answers."""
-
-    def __init__(self, message: str, status: int = 403):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)

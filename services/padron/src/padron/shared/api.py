@@ -1,0 +1,57 @@
+"""What padrón routes share besides the kit's providers: the caller's scope, logged refusals, the JSON body."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, NoReturn
+
+import msgspec
+from litestar import Request
+from litestar.di import Dependency
+from litestar.params import SkipValidationMarker
+
+from eventkit.http import UserError
+from eventkit.providers import ClaimsDep, Units
+from padron.shared import accesslog
+from padron.shared.errors import OutOfScopeError
+from padron.shared.scope import Scope, scope_of
+
+
+def provide_scope(claims: ClaimsDep) -> Scope:
+    """The caller's scope, from the verified token only (the kit answers 401 without one)."""
+    return scope_of(claims)
+
+
+# Provided as "caller" (see padron.app): Litestar reserves "scope" for the ASGI scope.
+ScopeDep = Annotated[Scope, Dependency(kind="named"), SkipValidationMarker()]
+
+
+async def deny(units: Units, scope: Scope, resource: str, message: str, status: int = 403) -> NoReturn:
+    """Log a refused attempt (in a transaction of its own, so it survives) and refuse in Spanish."""
+    async with units.open() as uow:
+        await accesslog.denied(uow.conn, scope, resource)
+    raise UserError(message, status)
+
+
+@contextlib.asynccontextmanager
+async def logging_refusals(units: Units, scope: Scope, resource: str) -> AsyncIterator[None]:
+    """A refusal for scope raised inside the block is logged, then answered; other errors go to ``app.ERRORS``."""
+    try:
+        yield
+    except OutOfScopeError as exc:
+        await deny(units, scope, resource, str(exc), exc.status)
+
+
+def resource(request: Request) -> str:
+    """What was asked for, as the access log records it."""
+    query = request.url.query
+    return f"{request.url.path}?{query}" if query else request.url.path
+
+
+async def json_of(request: Request) -> Any:
+    """The decoded JSON body (``{}`` when empty); not JSON at all is a 400 in Spanish."""
+    try:
+        return msgspec.json.decode(await request.body() or b"{}")
+    except msgspec.DecodeError:
+        raise UserError("El cuerpo de la solicitud no es JSON válido.", 400) from None
