@@ -13,10 +13,14 @@ from eventkit.clock import Clock
 from eventkit.host import ServiceHost
 from eventkit.http import ErrorTable, create_service_app
 from eventkit.settings import ConfigError
-from padron import changes_api, demo, imports_api, registry_api, views_api
+from padron import changes_api, demo, imports_api, views_api
+from padron.affiliations import api as affiliations_api
+from padron.authorizations import api as authorizations_api
+from padron.beneficiaries import api as beneficiaries_api
 from padron.config import Settings
 from padron.shared.api import provide_scope
 from padron.shared.errors import ConflictError, FormError, NotFoundError, ScopeError
+from padron.versions import api as versions_api
 
 NAME = "padron"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -48,7 +52,15 @@ def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool, clo
             verifier = Verifier(load_public_key(Path(settings.token_public_key_file)))
         except (OSError, ValueError) as exc:
             raise ConfigError(f"CONTIGO_TOKEN_PUBLIC_KEY_FILE is invalid: {exc}") from None
-    handlers = [*registry_api.routes(), *views_api.routes(), *changes_api.routes(), *imports_api.routes()]
+    handlers = [
+        *beneficiaries_api.routes(),
+        *versions_api.routes(),
+        *authorizations_api.routes(),
+        *affiliations_api.routes(),
+        *views_api.routes(),
+        *changes_api.routes(),
+        *imports_api.routes(),
+    ]
     return create_service_app(
         host,
         handlers,

@@ -34,7 +34,7 @@ import structlog
 from contracts import ubigeo
 from eventkit.clock import LimaClock
 from padron import synthetic
-from padron.beneficiary import FIELDS, requirements, validate
+from padron.beneficiaries.domain import FIELDS, requirements, validate
 
 log = structlog.get_logger(__name__)
 

@@ -12,11 +12,11 @@ import asyncpg
 
 from contracts import Event
 from eventkit import messages, outbox
+from padron.authorizations.domain import AuthorizationInput
+from padron.authorizations.repo import AuthorizationPgRepo
+from padron.beneficiaries.domain import BeneficiaryRef
 from padron.changes import CONTACT_FIELDS, Alert, AlertInput, AuthorizedPerson, Fad, HistoryEntry
 from padron.changes_handlers import Authorization, ListQuery
-from padron.registry import AuthorizationInput
-from padron.registry_handlers import BeneficiaryRef
-from padron.registry_repo import RegistryPgRepo
 from padron.shared import accesslog
 from padron.shared.scope import Scope
 
@@ -169,7 +169,7 @@ class ChangesPgRepo:
         return Authorization(row["authorization_id"], person)
 
     async def revoke_authorization(self, authorization_id: UUID, by: str, reason: str) -> None:
-        registry = RegistryPgRepo(self._conn)  # one way to write authorizations and their history
+        registry = AuthorizationPgRepo(self._conn)  # one way to write authorizations and their history
         current = await registry.authorization_for_update(authorization_id)
         if current is not None:
             await registry.set_authorization(authorization_id, "REVOCADA", current.valid_until, "REVOCADA", reason, by)
@@ -187,7 +187,7 @@ class ChangesPgRepo:
         authorization_id = messages.new_id()
         data = AuthorizationInput(person.dni, person.names, person.relationship, valid_from, valid_until)
         ref = BeneficiaryRef(beneficiary_id, ubigeo, "VIGENTE")
-        await RegistryPgRepo(self._conn).add_authorization(authorization_id, ref, data, by, reason)
+        await AuthorizationPgRepo(self._conn).add_authorization(authorization_id, ref, data, by, reason)
         return authorization_id
 
     async def add_history(self, fad_id: UUID, beneficiary_id: UUID, entries: Sequence[HistoryEntry], by: str) -> None:

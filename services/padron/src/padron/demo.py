@@ -7,9 +7,10 @@ from datetime import date
 import asyncpg
 import structlog
 
-from padron import bulk, registry_handlers
-from padron.registry_repo import RegistryPgRepo
+from padron import bulk
 from padron.shared.scope import Scope
+from padron.versions.handlers import publish_padron
+from padron.versions.repo import VersionPgRepo
 
 log = structlog.get_logger(__name__)
 
@@ -25,8 +26,6 @@ async def seed(pool: asyncpg.Pool) -> None:
         async with conn.transaction():
             if await conn.fetchval("select exists (select 1 from padrones)"):
                 return
-            repo = RegistryPgRepo(conn)
-            await registry_handlers.publish_padron(
-                DEMO_PERIOD, DEMO_RESOLUTION, date(2022, 9, 30).isoformat(), SYSTEM, repo
-            )
+            repo = VersionPgRepo(conn)
+            await publish_padron(DEMO_PERIOD, DEMO_RESOLUTION, date(2022, 9, 30).isoformat(), SYSTEM, repo)
     log.info("padron_demo_loaded", beneficiaries=imported, period=DEMO_PERIOD)

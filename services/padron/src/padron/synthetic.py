@@ -31,7 +31,7 @@ from pathlib import Path
 
 from contracts import ubigeo
 from eventkit.clock import LimaClock
-from padron.beneficiary import FIELDS
+from padron.beneficiaries.domain import FIELDS
 
 DEFAULT_ROWS = 80_326
 DEFAULT_SEED = 2022

@@ -16,7 +16,7 @@ import asyncpg
 import msgspec
 
 from contracts import ubigeo
-from padron.beneficiary import FIELDS, STATUSES, mask_dni, mask_names
+from padron.beneficiaries.domain import FIELDS, STATUSES, mask_dni, mask_names
 
 # Counter metric prefix -> (block name in the answer, its states).
 GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {

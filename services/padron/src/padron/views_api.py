@@ -22,7 +22,7 @@ from eventkit.http import UserError
 from eventkit.paging import PageQuery, page_of
 from eventkit.providers import PageDep, Units, UnitsDep
 from padron import views
-from padron.beneficiary import STATUSES
+from padron.beneficiaries.domain import STATUSES
 from padron.shared import accesslog, csvexport
 from padron.shared.api import ScopeDep, deny
 from padron.shared.scope import Scope

@@ -17,7 +17,7 @@ from authkit.testing import token_keys
 from eventkit.http import SPANISH
 from eventkit.testing import serve_in_memory
 from padron import synthetic
-from padron.beneficiary import FIELDS
+from padron.beneficiaries.domain import FIELDS
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,7 @@ import pytest
 import padron.app
 from eventkit.migrations import migrate
 from padron import bulk, synthetic
-from padron.beneficiary import FIELDS, requirements, validate
+from padron.beneficiaries.domain import FIELDS, requirements, validate
 
 pytestmark = pytest.mark.integration
 

@@ -21,7 +21,7 @@ from authkit import Claims
 from authkit.testing import token_keys
 from eventkit.clock import LimaClock
 from eventkit.testing import serve_in_memory
-from padron.registry_repo import expire_authorizations
+from padron.authorizations.repo import expire_authorizations
 
 pytestmark = pytest.mark.integration
 

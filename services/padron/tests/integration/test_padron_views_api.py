@@ -21,7 +21,7 @@ from authkit.testing import token_keys
 from contracts import ubigeo
 from eventkit.testing import serve_in_memory
 from padron import views, views_api
-from padron.beneficiary import FIELDS
+from padron.beneficiaries.domain import FIELDS
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from padron import bulk, synthetic
-from padron.beneficiary import FIELDS, requirements, validate
+from padron.beneficiaries.domain import FIELDS, requirements, validate
 
 pytestmark = pytest.mark.unit
 

@@ -12,7 +12,7 @@ import pytest
 
 from contracts import ubigeo
 from padron import synthetic
-from padron.beneficiary import FIELDS, requirements, validate
+from padron.beneficiaries.domain import FIELDS, requirements, validate
 
 pytestmark = pytest.mark.unit
 

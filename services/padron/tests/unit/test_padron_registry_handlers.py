@@ -7,11 +7,15 @@ from datetime import date
 
 import pytest
 
-from padron import registry_handlers as handlers
-from padron.registry import Period
-from padron.registry_handlers import BeneficiaryRef, PublishedVersion
+from padron.affiliations import handlers as affiliations
+from padron.authorizations import handlers as authorizations
+from padron.beneficiaries import handlers as beneficiaries
+from padron.beneficiaries.domain import BeneficiaryRef
 from padron.shared.errors import ConflictError, FormError, OutOfScopeError
 from padron.shared.scope import Scope
+from padron.versions import handlers as versions
+from padron.versions.domain import Period
+from padron.versions.handlers import PublishedVersion
 
 pytestmark = pytest.mark.unit
 
@@ -90,7 +94,7 @@ async def test_an_applicant_whose_sisfoh_classification_expired_is_not_stored():
     repo = FakeRegistry()
 
     with pytest.raises(FormError) as refused:
-        await handlers.affiliate(applicant(sisfoh_expires_on="2026-07-14"), STAFF, repo, TODAY)
+        await beneficiaries.affiliate(applicant(sisfoh_expires_on="2026-07-14"), STAFF, repo, TODAY)
 
     assert list(refused.value.errors) == ["requirements.pobreza_sisfoh_vigente"]
     assert repo.beneficiaries == {}
@@ -100,7 +104,7 @@ async def test_a_publication_compares_with_the_latest_version_and_announces_its_
     latest, older = uuid.uuid4(), uuid.uuid4()
     repo = FakeRegistry([PublishedVersion(latest, Period(2026, 4)), PublishedVersion(older, Period(2026, 3))])
 
-    event = await handlers.publish_padron("V-2026", " RD-15-2026 ", "2026-08-30", STAFF, repo)
+    event = await versions.publish_padron("V-2026", " RD-15-2026 ", "2026-08-30", STAFF, repo)
 
     assert repo.frozen == [(Period(2026, 5), latest, [older])]
     assert repo.events == [(event, str(event.padron_id))]
@@ -115,9 +119,9 @@ async def test_a_publication_without_a_resolution_date_or_by_an_ally_is_refused_
     repo = FakeRegistry()
 
     with pytest.raises(FormError):
-        await handlers.publish_padron("V-2026", "RD-1", "", STAFF, repo)
+        await versions.publish_padron("V-2026", "RD-1", "", STAFF, repo)
     with pytest.raises(OutOfScopeError):
-        await handlers.publish_padron("V-2026", "RD-1", "2026-08-30", DISTRICT, repo)
+        await versions.publish_padron("V-2026", "RD-1", "2026-08-30", DISTRICT, repo)
 
     assert repo.frozen == repo.events == []
 
@@ -134,11 +138,11 @@ async def test_a_local_government_authorizes_in_its_district_only():
         "valid_until": "2026-12-31",
     }
 
-    await handlers.authorize(beneficiary_id, body, DISTRICT, repo, TODAY)
+    await authorizations.authorize(beneficiary_id, body, DISTRICT, repo, TODAY)
     with pytest.raises(OutOfScopeError) as other:
-        await handlers.authorize(beneficiary_id, body, OTHER_DISTRICT, repo, TODAY)
+        await authorizations.authorize(beneficiary_id, body, OTHER_DISTRICT, repo, TODAY)
     with pytest.raises(OutOfScopeError) as region:
-        await handlers.authorize(beneficiary_id, body, REGION, repo, TODAY)
+        await authorizations.authorize(beneficiary_id, body, REGION, repo, TODAY)
 
     assert (other.value.status, region.value.status) == (404, 403)
     assert repo.revoked == [beneficiary_id]
@@ -151,7 +155,7 @@ async def test_a_disaffiliated_beneficiary_gets_no_new_authorization():
     repo.beneficiaries[beneficiary_id] = BeneficiaryRef(beneficiary_id, "090101", "DESAFILIADO")
 
     with pytest.raises(ConflictError):
-        await handlers.authorize(beneficiary_id, {}, STAFF, repo, TODAY)
+        await authorizations.authorize(beneficiary_id, {}, STAFF, repo, TODAY)
 
     assert repo.authorized == []
 
@@ -160,8 +164,8 @@ async def test_an_affiliation_request_is_filed_under_the_district_of_the_token()
     repo = FakeRegistry()
     body = {"applicant_dni": "40123321", "applicant_names": "HUAMAN, JUANA", "ubigeo": "150101"}
 
-    await handlers.submit_affiliation(body, DISTRICT, repo)
+    await affiliations.submit_affiliation(body, DISTRICT, repo)
     with pytest.raises(OutOfScopeError):
-        await handlers.submit_affiliation(body, STAFF, repo)
+        await affiliations.submit_affiliation(body, STAFF, repo)
 
     assert repo.requests == [("090101", "40123321", "muni")]

@@ -7,9 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from padron import registry
-from padron.registry import Period, category
+from padron.affiliations import domain as affiliations
+from padron.authorizations import domain as authorizations
+from padron.beneficiaries import domain as beneficiaries
 from padron.shared.errors import ConflictError, FormError
+from padron.versions import domain as versions
+from padron.versions.domain import Period, category
 
 pytestmark = pytest.mark.unit
 
@@ -39,7 +42,7 @@ def test_a_beneficiarys_category_follows_its_status_in_the_previous_padron(previ
 
 
 def test_the_rule_table_used_by_the_publication_sql_says_the_same_as_the_rule():
-    rules = {(r.previous, r.seen_before, r.current): r.category for r in registry.category_rules()}
+    rules = {(r.previous, r.seen_before, r.current): r.category for r in versions.category_rules()}
 
     for previous in (None, "VIGENTE", "SUSPENDIDO", "DESAFILIADO"):
         for seen in (False, True) if previous is None else (True,):
@@ -48,7 +51,7 @@ def test_the_rule_table_used_by_the_publication_sql_says_the_same_as_the_rule():
 
 
 def test_only_vigente_entries_are_paid_300_soles():
-    amounts = {(r.current, r.amount) for r in registry.category_rules()}
+    amounts = {(r.current, r.amount) for r in versions.category_rules()}
 
     assert amounts == {
         ("VIGENTE", Decimal("300.00")),
@@ -58,13 +61,13 @@ def test_only_vigente_entries_are_paid_300_soles():
 
 
 def test_one_leaves_the_padron_only_through_a_desafiliado_entry():
-    assert registry.exit_categories() == ["DESAFILIADO"]
+    assert versions.exit_categories() == ["DESAFILIADO"]
 
 
 def test_a_padrons_pension_total_counts_the_paid_categories_only():
     counts = {"CONTINUADOR": 10, "NUEVO": 2, "REINCORPORADO": 1, "SUSPENDIDO": 5, "DESAFILIADO": 3}
 
-    assert registry.pension_total(counts) == Decimal("3900.00")
+    assert versions.pension_total(counts) == Decimal("3900.00")
 
 
 @pytest.mark.parametrize(
@@ -95,39 +98,39 @@ def test_periods_sort_across_years_and_print_back_as_written():
 def test_only_a_period_after_the_latest_may_be_published():
     latest = Period.parse("V-2026")
 
-    registry.check_next_period(Period.parse("VI-2026"), latest)
-    registry.check_next_period(Period.parse("I-2030"), latest)
-    registry.check_next_period(Period.parse("I-2020"), None)
+    versions.check_next_period(Period.parse("VI-2026"), latest)
+    versions.check_next_period(Period.parse("I-2030"), latest)
+    versions.check_next_period(Period.parse("I-2020"), None)
     with pytest.raises(ConflictError, match="no es posterior al último publicado"):
-        registry.check_next_period(Period.parse("IV-2026"), latest)
+        versions.check_next_period(Period.parse("IV-2026"), latest)
     with pytest.raises(ConflictError):
-        registry.check_next_period(Period.parse("V-2026"), latest)
+        versions.check_next_period(Period.parse("V-2026"), latest)
 
 
 def test_suspending_or_disaffiliating_needs_a_reason():
     with pytest.raises(FormError) as refused:
-        registry.check_status_change("VIGENTE", "SUSPENDIDO", "  ")
+        beneficiaries.check_status_change("VIGENTE", "SUSPENDIDO", "  ")
 
     assert "reason" in refused.value.errors
-    registry.check_status_change("VIGENTE", "SUSPENDIDO", "No cobra hace 3 periodos")
-    registry.check_status_change("SUSPENDIDO", "VIGENTE", "")
+    beneficiaries.check_status_change("VIGENTE", "SUSPENDIDO", "No cobra hace 3 periodos")
+    beneficiaries.check_status_change("SUSPENDIDO", "VIGENTE", "")
 
 
 def test_a_disaffiliation_is_final():
     with pytest.raises(ConflictError, match="definitiva"):
-        registry.check_status_change("DESAFILIADO", "VIGENTE", "")
+        beneficiaries.check_status_change("DESAFILIADO", "VIGENTE", "")
 
 
 def test_an_unknown_status_is_refused():
     with pytest.raises(FormError) as refused:
-        registry.check_status_change("VIGENTE", "FALLECIDO", "x")
+        beneficiaries.check_status_change("VIGENTE", "FALLECIDO", "x")
 
     assert refused.value.errors == {"status": "Use VIGENTE, SUSPENDIDO o DESAFILIADO."}
 
 
 def test_an_authorization_needs_a_collector_and_a_validity_that_has_not_ended():
     with pytest.raises(FormError) as refused:
-        registry.authorization_input(
+        authorizations.authorization_input(
             {"collector_dni": "123", "valid_from": "2026-07-01", "valid_until": "2026-06-30"}, TODAY
         )
 
@@ -142,28 +145,28 @@ def test_an_authorization_needs_a_collector_and_a_validity_that_has_not_ended():
 def test_a_renewal_must_extend_the_validity_and_a_revoked_one_cannot_be_renewed():
     current = date(2026, 12, 31)
 
-    assert registry.renewal_until("VIGENTE", current, "2027-06-30", TODAY) == date(2027, 6, 30)
-    assert registry.renewal_until("VENCIDA", date(2026, 7, 1), "2026-12-31", TODAY) == current
+    assert authorizations.renewal_until("VIGENTE", current, "2027-06-30", TODAY) == date(2027, 6, 30)
+    assert authorizations.renewal_until("VENCIDA", date(2026, 7, 1), "2026-12-31", TODAY) == current
     with pytest.raises(FormError):
-        registry.renewal_until("VIGENTE", current, "2026-12-31", TODAY)
+        authorizations.renewal_until("VIGENTE", current, "2026-12-31", TODAY)
     with pytest.raises(ConflictError, match="revocada"):
-        registry.renewal_until("REVOCADA", current, "2027-06-30", TODAY)
+        authorizations.renewal_until("REVOCADA", current, "2027-06-30", TODAY)
 
 
 def test_a_no_conforme_decision_needs_observations_and_a_request_is_decided_once():
     with pytest.raises(FormError) as refused:
-        registry.check_affiliation_decision("PENDIENTE", "NO_CONFORME", "")
+        affiliations.check_affiliation_decision("PENDIENTE", "NO_CONFORME", "")
 
     assert refused.value.errors == {"observations": "Indique por qué la solicitud no es conforme."}
-    registry.check_affiliation_decision("PENDIENTE", "CONFORME", "")
+    affiliations.check_affiliation_decision("PENDIENTE", "CONFORME", "")
     with pytest.raises(ConflictError, match="ya fue atendida"):
-        registry.check_affiliation_decision("CONFORME", "NO_CONFORME", "Duplicada")
+        affiliations.check_affiliation_decision("CONFORME", "NO_CONFORME", "Duplicada")
 
 
 def test_an_unmet_requirement_is_named_in_spanish():
     checked = {"discapacidad_severa": False, "sin_otra_pension_ni_ingresos": True, "pobreza_sisfoh_vigente": False}
 
-    assert registry.unmet_requirements(checked) == {
+    assert beneficiaries.unmet_requirements(checked) == {
         "requirements.discapacidad_severa": "El certificado de discapacidad debe ser de grado SEVERA.",
         "requirements.pobreza_sisfoh_vigente": (
             "La clasificación SISFOH debe ser POBRE o POBRE_EXTREMO y estar vigente."
@@ -172,7 +175,7 @@ def test_an_unmet_requirement_is_named_in_spanish():
 
 
 def test_a_new_affiliate_is_vigente_and_a_json_boolean_reads_as_si_or_no():
-    row, errors = registry.affiliation_row({"dni": "40123321", "other_pension": False}, TODAY)
+    row, errors = beneficiaries.affiliation_row({"dni": "40123321", "other_pension": False}, TODAY)
 
     assert errors == {}
     assert row["status"] == "VIGENTE"
@@ -181,6 +184,6 @@ def test_a_new_affiliate_is_vigente_and_a_json_boolean_reads_as_si_or_no():
 
 
 def test_an_affiliation_cannot_start_suspended():
-    _row, errors = registry.affiliation_row({"status": "SUSPENDIDO"}, TODAY)
+    _row, errors = beneficiaries.affiliation_row({"status": "SUSPENDIDO"}, TODAY)
 
     assert errors == {"status": "Una afiliación nueva queda VIGENTE; suspenda o desafilie después."}

@@ -13,6 +13,7 @@ from litestar.params import SkipValidationMarker
 
 from eventkit.http import UserError
 from eventkit.providers import ClaimsDep, Units
+from eventkit.uow import UnitOfWork
 from padron.shared import accesslog
 from padron.shared.errors import OutOfScopeError
 from padron.shared.scope import Scope, scope_of
@@ -43,6 +44,13 @@ async def logging_refusals(units: Units, scope: Scope, resource: str) -> AsyncIt
         await deny(units, scope, resource, str(exc), exc.status)
 
 
+@contextlib.asynccontextmanager
+async def transaction(units: Units, scope: Scope, resource: str) -> AsyncIterator[UnitOfWork]:
+    """One transaction; a refusal rolls it back, and a scope refusal is then logged in a transaction of its own."""
+    async with logging_refusals(units, scope, resource), units.open() as uow:
+        yield uow
+
+
 def resource(request: Request) -> str:
     """What was asked for, as the access log records it."""
     query = request.url.query
@@ -55,3 +63,17 @@ async def json_of(request: Request) -> Any:
         return msgspec.json.decode(await request.body() or b"{}")
     except msgspec.DecodeError:
         raise UserError("El cuerpo de la solicitud no es JSON válido.", 400) from None
+
+
+async def object_of(request: Request) -> dict[str, Any]:
+    """The JSON body, which must be an object (else a 422 in Spanish)."""
+    body = await json_of(request)
+    if not isinstance(body, dict):
+        raise UserError("Envíe un objeto JSON con los datos.", 422)
+    return body
+
+
+def text_of(body: dict[str, Any], field: str) -> str:
+    """A string field of the body, or ``""`` when it is missing or not a string."""
+    value = body.get(field)
+    return value if isinstance(value, str) else ""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from authkit import Claims
-from padron.shared.errors import ScopeError
+from padron.shared.errors import OutOfScopeError, ScopeError
 
 ScopeKind = Literal["STAFF", "REGION", "DISTRICT", "ENTITY"]
 
@@ -50,3 +50,9 @@ def scope_of(claims: Claims) -> Scope:
     if claims.ally_type == "OTRO_ALIADO" and claims.entity_ruc:
         return Scope("ENTITY", claims.username, claims.role, claims.ally_type, entity_ruc=claims.entity_ruc)
     raise ScopeError("Su cuenta no tiene una jurisdicción válida para consultar el padrón.", 403)
+
+
+def require_staff(scope: Scope, action: str) -> None:
+    """Only programme staff may ``action`` (a refusal that is logged)."""
+    if scope.kind != "STAFF":
+        raise OutOfScopeError(f"Solo el personal del programa puede {action}.", 403)

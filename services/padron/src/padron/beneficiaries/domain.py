@@ -1,15 +1,20 @@
-"""A beneficiary's record: its fields, how each is checked, the pension requirements, masking.
+"""A beneficiary's record: its fields, how each is checked, the pension requirements, masking, its status.
 
-Shared by affiliation, the bulk import and the views, so a row means the same everywhere.
+Shared by affiliation, the bulk import, the padrón versions and the views, so a row means the same everywhere.
+Pure: no framework, no driver.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from contracts import ubigeo
+from padron.shared.errors import ConflictError, FormError, NotFoundError
+from padron.shared.scope import Scope
 
 # CSV columns of the bulk import and the export, in order.
 FIELDS = (
@@ -40,6 +45,21 @@ SEVERITIES = ("LEVE", "MODERADA", "SEVERA")
 SISFOH = ("POBRE_EXTREMO", "POBRE", "NO_POBRE")
 STATUSES = ("VIGENTE", "SUSPENDIDO", "DESAFILIADO")
 PENSION_SOLES = 300
+
+REQUIREMENT_MESSAGES = {
+    "discapacidad_severa": "El certificado de discapacidad debe ser de grado SEVERA.",
+    "sin_otra_pension_ni_ingresos": "El solicitante no debe percibir otra pensión ni ingresos.",
+    "pobreza_sisfoh_vigente": "La clasificación SISFOH debe ser POBRE o POBRE_EXTREMO y estar vigente.",
+}
+
+
+@dataclass(frozen=True)
+class BeneficiaryRef:
+    """What other aggregates need of a beneficiary: where it lives and its status."""
+
+    beneficiary_id: UUID
+    ubigeo: str
+    status: str
 
 
 def _date(value: str) -> date | None:
@@ -134,3 +154,57 @@ def mask_names(names: str) -> str:
         return w[0] + "*" * (len(w) - 1) if w else w
 
     return ", ".join(" ".join(word(w) for w in part.split()) for part in names.split(","))
+
+
+def not_found(scope: Scope) -> NotFoundError:
+    """No such beneficiary, in the caller's terms."""
+    if scope.kind == "STAFF":
+        return NotFoundError("No encontramos ese beneficiario.")
+    return NotFoundError("No encontramos ese beneficiario en su distrito.")
+
+
+# Status ----------------------------------------------------------------------------------------------
+
+
+def check_status_change(current: str, new: str, reason: str) -> None:
+    """SUSPENDIDO and DESAFILIADO need a reason; DESAFILIADO is final."""
+    if new not in STATUSES:
+        raise FormError("El estado no es válido.", {"status": "Use VIGENTE, SUSPENDIDO o DESAFILIADO."})
+    if new in ("SUSPENDIDO", "DESAFILIADO") and not reason.strip():
+        raise FormError("Falta el motivo.", {"reason": "Indique el motivo de la suspensión o desafiliación."})
+    if current == "DESAFILIADO":
+        raise ConflictError(
+            "El beneficiario está DESAFILIADO; la desafiliación es definitiva y no se puede revertir. "
+            "Si corresponde, registre una nueva solicitud de afiliación."
+        )
+    if current == new:
+        raise ConflictError(f"El beneficiario ya está {new}.")
+
+
+# Affiliation -----------------------------------------------------------------------------------------
+
+
+def unmet_requirements(checked: dict[str, bool]) -> dict[str, str]:
+    """The failing requirements, each with what is missing (in Spanish)."""
+    return {f"requirements.{k}": m for k, m in REQUIREMENT_MESSAGES.items() if not checked.get(k)}
+
+
+def affiliation_row(body: dict[str, Any], today: date) -> tuple[dict[str, str], dict[str, str]]:
+    """The body as a beneficiary row: strings as the CSV would carry them; a new affiliate is VIGENTE."""
+    errors: dict[str, str] = {}
+    row: dict[str, str] = {}
+    for key, value in body.items():
+        if isinstance(value, bool):
+            row[key] = "SI" if value else "NO"
+        elif value is None:
+            row[key] = ""
+        elif isinstance(value, str | int | float):
+            row[key] = str(value)
+        else:
+            errors[key] = "Valor no válido."
+    if row.get("status", "VIGENTE").strip().upper() not in ("", "VIGENTE"):
+        errors["status"] = "Una afiliación nueva queda VIGENTE; suspenda o desafilie después."
+    row["status"] = "VIGENTE"
+    row["status_reason"] = ""
+    row["affiliated_on"] = row.get("affiliated_on") or today.isoformat()
+    return row, errors

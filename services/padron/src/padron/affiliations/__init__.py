@@ -1,0 +1,1 @@
+"""Affiliation requests: proposed by a local government, qualified by programme staff."""

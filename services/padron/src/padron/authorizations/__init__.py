@@ -1,0 +1,1 @@
+"""Collection authorizations: who may collect a beneficiary's pension, and until when."""

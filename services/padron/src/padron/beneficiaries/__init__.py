@@ -1,0 +1,1 @@
+"""Beneficiaries: the record, affiliation by programme staff, status changes."""
