@@ -21,7 +21,7 @@ from eventkit.clock import LimaClock
 from eventkit.http import SPANISH
 from eventkit.messages import read
 from eventkit.testing import serve_in_memory
-from padron import changes
+from padron.fad import domain as fad
 
 pytestmark = pytest.mark.integration
 
@@ -336,7 +336,7 @@ async def test_approving_a_fad_updates_the_beneficiary_and_keeps_before_and_afte
             beneficiary_id,
         )
         today = LimaClock().today()
-        until = changes.authorization_until(today)
+        until = fad.authorization_until(today)
         assert [tuple(r) for r in authorizations] == [
             ("41234567", "REVOCADA", date(2026, 1, 1), date(2027, 1, 1), ["REVOCADA"]),
             ("42345678", "VIGENTE", today, until, ["AUTORIZADA"]),

@@ -9,9 +9,15 @@ from datetime import UTC, date, datetime
 import pytest
 
 from contracts.events import AlertRaised, FADApplied, FADSubmitted
-from padron import changes, changes_handlers
-from padron.changes import Alert, Fad, HistoryEntry
-from padron.changes_handlers import Authorization, ListQuery
+from padron.alerts import handlers as alert_handlers
+from padron.alerts.domain import Alert
+from padron.fad import domain as fad_domain
+from padron.fad import handlers as fad_handlers
+from padron.fad.domain import Fad, HistoryEntry
+from padron.fad.handlers import Authorization
+from padron.shared import reports
+from padron.shared.errors import OutOfScopeError
+from padron.shared.reports import ListQuery
 from padron.shared.scope import Scope
 
 pytestmark = pytest.mark.unit
@@ -76,7 +82,7 @@ class FakeRepo:
 
     async def contact_for_update(self, beneficiary_id):
         row = self.beneficiaries[beneficiary_id]
-        return {k: row[k] for k in changes.CONTACT_FIELDS}
+        return {k: row[k] for k in fad_domain.CONTACT_FIELDS}
 
     async def update_contact(self, beneficiary_id, values):
         self.beneficiaries[beneficiary_id].update(values)
@@ -113,8 +119,8 @@ class FakeRepo:
         self.reads.append((scope.username, action, list(beneficiary_ids)))
 
 
-async def refused(call) -> changes.OutOfScopeError:
-    with pytest.raises(changes.OutOfScopeError) as caught:
+async def refused(call) -> OutOfScopeError:
+    with pytest.raises(OutOfScopeError) as caught:
         await call
     return caught.value
 
@@ -123,7 +129,7 @@ async def test_a_local_government_raises_an_alert_and_the_event_is_keyed_by_the_
     repo = FakeRepo()
     beneficiary_id = repo.add_beneficiary()
 
-    alert = await changes_handlers.raise_alert(
+    alert = await alert_handlers.raise_alert(
         beneficiary_id, {"alert_type": "NO_COBRA", "detail": "No cobra hace dos periodos."}, LOCAL, repo
     )
 
@@ -146,7 +152,7 @@ async def test_an_alert_about_a_beneficiary_of_another_district_is_answered_as_n
     beneficiary_id = repo.add_beneficiary(ubigeo="090101")
 
     refusal = await refused(
-        changes_handlers.raise_alert(beneficiary_id, {"alert_type": "OTRO", "detail": "x"}, OTHER_LOCAL, repo)
+        alert_handlers.raise_alert(beneficiary_id, {"alert_type": "OTRO", "detail": "x"}, OTHER_LOCAL, repo)
     )
 
     assert refusal.status == 404
@@ -158,9 +164,9 @@ async def test_regional_governments_and_other_allies_cannot_raise_alerts_and_sta
     beneficiary_id = repo.add_beneficiary()
     body = {"alert_type": "EN_RIESGO", "detail": "Vive solo."}
 
-    region = await refused(changes_handlers.raise_alert(beneficiary_id, body, REGION, repo))
-    entity = await refused(changes_handlers.raise_alert(beneficiary_id, body, ENTITY, repo))
-    by_staff = await changes_handlers.raise_alert(beneficiary_id, body, STAFF, repo)
+    region = await refused(alert_handlers.raise_alert(beneficiary_id, body, REGION, repo))
+    entity = await refused(alert_handlers.raise_alert(beneficiary_id, body, ENTITY, repo))
+    by_staff = await alert_handlers.raise_alert(beneficiary_id, body, STAFF, repo)
 
     assert region.status == entity.status == 403
     assert by_staff.raised_by == "evaluador"
@@ -172,10 +178,10 @@ async def test_a_fad_is_proposed_only_by_the_local_government_of_the_district():
     body = {"changes": {"phone": "987654321"}}
 
     statuses = [
-        (await refused(changes_handlers.submit_fad(beneficiary_id, body, scope, repo))).status
+        (await refused(fad_handlers.submit_fad(beneficiary_id, body, scope, repo))).status
         for scope in (REGION, ENTITY, STAFF, OTHER_LOCAL)
     ]
-    fad = await changes_handlers.submit_fad(beneficiary_id, body, LOCAL, repo)
+    fad = await fad_handlers.submit_fad(beneficiary_id, body, LOCAL, repo)
 
     assert statuses == [403, 403, 403, 404]
     assert fad.state == "PENDIENTE"
@@ -188,8 +194,8 @@ async def test_approving_a_fad_changes_the_beneficiary_and_replaces_the_authoriz
     repo = FakeRepo()
     beneficiary_id = repo.add_beneficiary(phone="987654321")
     first = {"changes": {"authorized_person": {"dni": "41234567", "names": "QUISPE, ROSA", "relationship": "HIJA"}}}
-    earlier = await changes_handlers.submit_fad(beneficiary_id, first, LOCAL, repo)
-    await changes_handlers.decide_fad(earlier.fad_id, {"approve": True}, STAFF, repo, TODAY)
+    earlier = await fad_handlers.submit_fad(beneficiary_id, first, LOCAL, repo)
+    await fad_handlers.decide_fad(earlier.fad_id, {"approve": True}, STAFF, repo, TODAY)
     repo.history.clear()
     second = {
         "changes": {
@@ -198,9 +204,9 @@ async def test_approving_a_fad_changes_the_beneficiary_and_replaces_the_authoriz
             "authorized_person": {"dni": "42345678", "names": "QUISPE, JUAN", "relationship": "HIJO"},
         }
     }
-    fad = await changes_handlers.submit_fad(beneficiary_id, second, LOCAL, repo)
+    fad = await fad_handlers.submit_fad(beneficiary_id, second, LOCAL, repo)
 
-    decided = await changes_handlers.decide_fad(fad.fad_id, {"approve": True}, STAFF, repo, TODAY)
+    decided = await fad_handlers.decide_fad(fad.fad_id, {"approve": True}, STAFF, repo, TODAY)
 
     assert decided.state == "APROBADA"
     assert decided.applied_fields == ["address", "authorized_person"]
@@ -225,9 +231,9 @@ async def test_approving_a_fad_changes_the_beneficiary_and_replaces_the_authoriz
 async def test_rejecting_a_fad_changes_nothing_and_says_so_in_the_event():
     repo = FakeRepo()
     beneficiary_id = repo.add_beneficiary()
-    fad = await changes_handlers.submit_fad(beneficiary_id, {"changes": {"address": "Av. Grau 45"}}, LOCAL, repo)
+    fad = await fad_handlers.submit_fad(beneficiary_id, {"changes": {"address": "Av. Grau 45"}}, LOCAL, repo)
 
-    decided = await changes_handlers.decide_fad(
+    decided = await fad_handlers.decide_fad(
         fad.fad_id, {"approve": False, "note": "La dirección no existe."}, STAFF, repo, TODAY
     )
 
@@ -240,9 +246,9 @@ async def test_rejecting_a_fad_changes_nothing_and_says_so_in_the_event():
 async def test_only_staff_decide_a_fad():
     repo = FakeRepo()
     beneficiary_id = repo.add_beneficiary()
-    fad = await changes_handlers.submit_fad(beneficiary_id, {"changes": {"address": "Av. Grau 45"}}, LOCAL, repo)
+    fad = await fad_handlers.submit_fad(beneficiary_id, {"changes": {"address": "Av. Grau 45"}}, LOCAL, repo)
 
-    refusal = await refused(changes_handlers.decide_fad(fad.fad_id, {"approve": True}, LOCAL, repo, TODAY))
+    refusal = await refused(fad_handlers.decide_fad(fad.fad_id, {"approve": True}, LOCAL, repo, TODAY))
 
     assert refusal.status == 403
     assert repo.fads_by_id[fad.fad_id].state == "PENDIENTE"
@@ -252,21 +258,21 @@ async def test_a_list_says_where_the_next_page_starts_and_logs_whose_data_was_re
     repo = FakeRepo()
     ids = [repo.add_beneficiary() for _ in range(3)]
     for beneficiary_id in ids:
-        await changes_handlers.raise_alert(beneficiary_id, {"alert_type": "OTRO", "detail": "x"}, LOCAL, repo)
+        await alert_handlers.raise_alert(beneficiary_id, {"alert_type": "OTRO", "detail": "x"}, LOCAL, repo)
 
-    page = await changes_handlers.list_alerts(ListQuery(None, None, 2), REGION, "/padron/alerts", repo)
+    page = await alert_handlers.list_alerts(ListQuery(None, None, 2), REGION, "/padron/alerts", repo)
 
     assert len(page.items) == 2
     last = page.items[-1]
-    assert changes.decode_cursor(page.next) == (last.raised_at, last.alert_id)
+    assert reports.decode_cursor(page.next) == (last.raised_at, last.alert_id)
     assert repo.reads == [("gr-09", "LIST_ALERTS", sorted(a.beneficiary_id for a in page.items))]
 
 
 async def test_other_allies_cannot_list_alerts_or_fads():
     repo = FakeRepo()
 
-    alerts = await refused(changes_handlers.list_alerts(ListQuery(None, None, 10), ENTITY, "/padron/alerts", repo))
-    fads = await refused(changes_handlers.list_fads(ListQuery(None, None, 10), ENTITY, "/padron/fad", repo))
+    alerts = await refused(alert_handlers.list_alerts(ListQuery(None, None, 10), ENTITY, "/padron/alerts", repo))
+    fads = await refused(fad_handlers.list_fads(ListQuery(None, None, 10), ENTITY, "/padron/fad", repo))
 
     assert alerts.status == fads.status == 403
     assert repo.reads == []

@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from padron import changes
-from padron.changes import AuthorizedPerson, Decision
-from padron.shared.errors import FormError
+from padron.alerts import domain as alerts
+from padron.fad import domain as fad
+from padron.fad.domain import AuthorizedPerson, Decision
+from padron.shared import reports
+from padron.shared.errors import ConflictError, FormError
 
 pytestmark = pytest.mark.unit
 
@@ -21,13 +23,13 @@ def refusal(call, *args) -> dict[str, str]:
 
 
 def test_an_alert_keeps_its_type_and_the_detail_without_surrounding_spaces():
-    alert = changes.alert_input({"alert_type": "FALLECIMIENTO", "detail": "  Falleció el 3 de marzo.  "})
+    alert = alerts.alert_input({"alert_type": "FALLECIMIENTO", "detail": "  Falleció el 3 de marzo.  "})
 
-    assert alert == changes.AlertInput("FALLECIMIENTO", "Falleció el 3 de marzo.")
+    assert alert == alerts.AlertInput("FALLECIMIENTO", "Falleció el 3 de marzo.")
 
 
 def test_an_alert_of_an_unknown_type_and_without_detail_is_refused_field_by_field():
-    errors = refusal(changes.alert_input, {"alert_type": "MUDANZA", "detail": "   "})
+    errors = refusal(alerts.alert_input, {"alert_type": "MUDANZA", "detail": "   "})
 
     assert errors == {
         "alert_type": "Use FALLECIMIENTO, CAMBIO_DE_DOMICILIO, NO_COBRA, EN_RIESGO u OTRO.",
@@ -36,25 +38,25 @@ def test_an_alert_of_an_unknown_type_and_without_detail_is_refused_field_by_fiel
 
 
 def test_an_alert_detail_longer_than_a_thousand_characters_is_refused():
-    errors = refusal(changes.alert_input, {"alert_type": "OTRO", "detail": "x" * 1001})
+    errors = refusal(alerts.alert_input, {"alert_type": "OTRO", "detail": "x" * 1001})
 
     assert errors == {"detail": "Describa la alerta en máximo 1000 caracteres."}
 
 
 def test_a_detail_of_exactly_a_thousand_characters_is_accepted():
-    alert = changes.alert_input({"alert_type": "OTRO", "detail": "x" * 1000})
+    alert = alerts.alert_input({"alert_type": "OTRO", "detail": "x" * 1000})
 
     assert len(alert.detail) == 1000
 
 
 def test_an_alert_with_a_field_nobody_asked_for_is_refused():
-    errors = refusal(changes.alert_input, {"alert_type": "NO_COBRA", "detail": "No cobra", "dni": "40123456"})
+    errors = refusal(alerts.alert_input, {"alert_type": "NO_COBRA", "detail": "No cobra", "dni": "40123456"})
 
     assert errors == {"dni": "Dato no reconocido."}
 
 
 def test_a_fad_keeps_each_proposed_value_cleaned():
-    proposed = changes.fad_changes(
+    proposed = fad.fad_changes(
         {
             "changes": {
                 "address": " Jr. Lima 123, Huancavelica ",
@@ -76,12 +78,12 @@ def test_a_fad_keeps_each_proposed_value_cleaned():
 
 
 def test_a_fad_without_changes_is_refused():
-    assert refusal(changes.fad_changes, {"changes": {}}) == {"changes": "Indique al menos un dato a actualizar."}
-    assert refusal(changes.fad_changes, {}) == {"changes": "Indique al menos un dato a actualizar."}
+    assert refusal(fad.fad_changes, {"changes": {}}) == {"changes": "Indique al menos un dato a actualizar."}
+    assert refusal(fad.fad_changes, {}) == {"changes": "Indique al menos un dato a actualizar."}
 
 
 def test_fields_a_fad_cannot_change_are_refused_one_by_one():
-    errors = refusal(changes.fad_changes, {"changes": {"dni": "40123456", "status": "VIGENTE", "phone": "987654321"}})
+    errors = refusal(fad.fad_changes, {"changes": {"dni": "40123456", "status": "VIGENTE", "phone": "987654321"}})
 
     assert errors == {
         "changes.dni": "Este dato no se puede actualizar con una FAD.",
@@ -90,7 +92,7 @@ def test_fields_a_fad_cannot_change_are_refused_one_by_one():
 
 
 def test_phones_follow_the_same_rule_as_the_registry():
-    errors = refusal(changes.fad_changes, {"changes": {"phone": "12345", "contact_phone": "887654321"}})
+    errors = refusal(fad.fad_changes, {"changes": {"phone": "12345", "contact_phone": "887654321"}})
 
     assert errors == {
         "changes.phone": "Teléfono no válido (celular de 9 dígitos o fijo con código de ciudad).",
@@ -99,21 +101,21 @@ def test_phones_follow_the_same_rule_as_the_registry():
 
 
 def test_an_empty_or_too_long_address_is_refused():
-    assert refusal(changes.fad_changes, {"changes": {"address": "  "}}) == {"changes.address": "Dato obligatorio."}
-    assert refusal(changes.fad_changes, {"changes": {"address": "A" * 201}}) == {
+    assert refusal(fad.fad_changes, {"changes": {"address": "  "}}) == {"changes.address": "Dato obligatorio."}
+    assert refusal(fad.fad_changes, {"changes": {"address": "A" * 201}}) == {
         "changes.address": "Escriba la dirección en máximo 200 caracteres."
     }
 
 
 def test_a_value_that_is_not_text_is_refused():
-    errors = refusal(changes.fad_changes, {"changes": {"contact_name": 12}})
+    errors = refusal(fad.fad_changes, {"changes": {"contact_name": 12}})
 
     assert errors == {"changes.contact_name": "Escriba un texto."}
 
 
 def test_the_authorized_person_needs_a_dni_of_eight_digits_names_and_relationship():
     errors = refusal(
-        changes.fad_changes,
+        fad.fad_changes,
         {"changes": {"authorized_person": {"dni": "4123456", "names": "", "age": 40}}},
     )
 
@@ -126,38 +128,38 @@ def test_the_authorized_person_needs_a_dni_of_eight_digits_names_and_relationshi
 
 
 def test_rejecting_a_fad_needs_its_reason():
-    assert refusal(changes.decision, {"approve": False}) == {"note": "Indique el motivo del rechazo."}
-    assert changes.decision({"approve": False, "note": " Dirección ilegible "}) == Decision(False, "Dirección ilegible")
+    assert refusal(fad.decision, {"approve": False}) == {"note": "Indique el motivo del rechazo."}
+    assert fad.decision({"approve": False, "note": " Dirección ilegible "}) == Decision(False, "Dirección ilegible")
 
 
 def test_a_decision_must_say_approve_true_or_false():
-    errors = refusal(changes.decision, {"approve": "si"})
+    errors = refusal(fad.decision, {"approve": "si"})
 
     assert errors == {"approve": "Indique si aprueba (true) o rechaza (false) la FAD."}
 
 
 def test_a_decided_fad_cannot_be_decided_again():
-    with pytest.raises(changes.ConflictError, match="ya fue decidida"):
-        changes.decided("APROBADA", Decision(True, None))
+    with pytest.raises(ConflictError, match="ya fue decidida"):
+        fad.decided("APROBADA", Decision(True, None))
 
 
 def test_an_attended_alert_cannot_be_attended_again():
-    assert changes.attended("ABIERTA") == "ATENDIDA"
-    with pytest.raises(changes.ConflictError, match="ya fue atendida"):
-        changes.attended("ATENDIDA")
+    assert alerts.attended("ABIERTA") == "ATENDIDA"
+    with pytest.raises(ConflictError, match="ya fue atendida"):
+        alerts.attended("ATENDIDA")
 
 
 def test_only_the_values_that_differ_are_history():
     current = {"address": "Jr. Lima 123", "phone": None, "contact_name": "ROJAS, LUIS", "contact_phone": None}
 
-    entries = changes.contact_changes(current, {"address": "Jr. Lima 123", "phone": "987654321"})
+    entries = fad.contact_changes(current, {"address": "Jr. Lima 123", "phone": "987654321"})
 
-    assert entries == [changes.HistoryEntry("phone", None, "987654321")]
+    assert entries == [fad.HistoryEntry("phone", None, "987654321")]
 
 
 def test_an_authorization_granted_on_the_29th_of_february_ends_on_the_28th_a_year_later():
-    assert changes.authorization_until(date(2028, 2, 29)) == date(2029, 2, 28)
-    assert changes.authorization_until(date(2026, 5, 4)) == date(2027, 5, 4)
+    assert fad.authorization_until(date(2028, 2, 29)) == date(2029, 2, 28)
+    assert fad.authorization_until(date(2026, 5, 4)) == date(2027, 5, 4)
 
 
 def test_the_authorized_person_is_written_in_the_history_with_dni_and_relationship():
@@ -167,10 +169,10 @@ def test_the_authorized_person_is_written_in_the_history_with_dni_and_relationsh
 def test_a_page_position_goes_and_comes_back_unchanged():
     at, record_id = datetime(2026, 3, 1, 10, 5, 7, 123456, tzinfo=UTC), uuid.uuid4()
 
-    assert changes.decode_cursor(changes.encode_cursor(at, record_id)) == (at, record_id)
+    assert reports.decode_cursor(reports.encode_cursor(at, record_id)) == (at, record_id)
 
 
 def test_a_made_up_page_position_or_size_is_refused_in_spanish():
-    assert refusal(changes.decode_cursor, "no-es-un-cursor") == {"after": "Use el valor next de la página anterior."}
-    assert refusal(changes.page_limit, "500") == {"limit": "Use un número entre 1 y 200."}
-    assert refusal(changes.state_filter, "CERRADA", changes.ALERT_STATES) == {"state": "Use ABIERTA o ATENDIDA."}
+    assert refusal(reports.decode_cursor, "no-es-un-cursor") == {"after": "Use el valor next de la página anterior."}
+    assert refusal(reports.page_limit, "500") == {"limit": "Use un número entre 1 y 200."}
+    assert refusal(reports.state_filter, "CERRADA", alerts.ALERT_STATES) == {"state": "Use ABIERTA o ATENDIDA."}

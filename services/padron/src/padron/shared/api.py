@@ -12,9 +12,10 @@ from litestar.di import Dependency
 from litestar.params import SkipValidationMarker
 
 from eventkit.http import UserError
+from eventkit.paging import PageQuery
 from eventkit.providers import ClaimsDep, Units
 from eventkit.uow import UnitOfWork
-from padron.shared import accesslog
+from padron.shared import accesslog, reports
 from padron.shared.errors import OutOfScopeError
 from padron.shared.scope import Scope, scope_of
 
@@ -77,3 +78,12 @@ def text_of(body: dict[str, Any], field: str) -> str:
     """A string field of the body, or ``""`` when it is missing or not a string."""
     value = body.get(field)
     return value if isinstance(value, str) else ""
+
+
+def list_query(request: Request, page: PageQuery, states: tuple[str, ...]) -> reports.ListQuery:
+    """An alert or FAD list's filter and page; the kit bounds ``limit``, the list's own cursor says where it starts."""
+    return reports.ListQuery(
+        state=reports.state_filter(request.query_params.get("state"), states),
+        after=reports.decode_cursor(page.after),
+        limit=page.limit,
+    )

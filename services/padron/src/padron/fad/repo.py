@@ -1,4 +1,8 @@
-"""asyncpg repository of alerts and FAD: plain SQL on one connection inside the caller's transaction."""
+"""asyncpg repository of FAD: plain SQL on one connection inside the caller's transaction.
+
+An approved FAD writes the collection authorization through ``AuthorizationPgRepo``: one way to write
+authorizations and their history.
+"""
 
 from __future__ import annotations
 
@@ -10,102 +14,27 @@ from uuid import UUID
 
 import asyncpg
 
-from contracts import Event
-from eventkit import messages, outbox
+from eventkit import messages
 from padron.authorizations.domain import AuthorizationInput
 from padron.authorizations.repo import AuthorizationPgRepo
 from padron.beneficiaries.domain import BeneficiaryRef
-from padron.changes import CONTACT_FIELDS, Alert, AlertInput, AuthorizedPerson, Fad, HistoryEntry
-from padron.changes_handlers import Authorization, ListQuery
-from padron.shared import accesslog
+from padron.fad.domain import CONTACT_FIELDS, AuthorizedPerson, Fad, HistoryEntry
+from padron.fad.handlers import Authorization
+from padron.shared.reports import ListQuery
+from padron.shared.reports_repo import ReportPgRepo, page_sql
 from padron.shared.scope import Scope
 
-ALERT_COLUMNS = (
-    "a.alert_id, a.beneficiary_id, a.ubigeo, a.alert_type, a.detail, a.state, a.raised_by, a.raised_at, b.dni, b.names"
-)
 FAD_COLUMNS = (
     "f.fad_id, f.beneficiary_id, f.ubigeo, f.changes, f.state, f.submitted_by, f.submitted_at, f.decided_by,"
     " f.decided_at, f.decision_note, b.dni, b.names"
 )
 
 
-def _jurisdiction(scope: Scope, alias: str, params: list[Any]) -> str:
-    """The SQL condition of the caller's jurisdiction; staff see every district."""
-    if scope.kind == "DISTRICT":
-        params.append(scope.ubigeo)
-        return f"{alias}.ubigeo = ${len(params)}"
-    if scope.kind == "REGION":
-        params.append(scope.ubigeo)
-        return f"left({alias}.ubigeo, 2) = ${len(params)}"
-    if scope.kind == "STAFF":
-        return "true"
-    return "false"
-
-
-def _page_sql(table: str, columns: str, alias: str, at: str, record_id: str, scope: Scope, query: ListQuery) -> tuple:
-    """Newest first, keyset over (at, id); one row more than the page tells whether another page follows."""
-    params: list[Any] = []
-    where = [_jurisdiction(scope, alias, params)]
-    if query.state:
-        params.append(query.state)
-        where.append(f"{alias}.state = ${len(params)}")
-    if query.after:
-        params.extend(query.after)
-        where.append(f"({alias}.{at}, {alias}.{record_id}) < (${len(params) - 1}, ${len(params)})")
-    params.append(query.limit + 1)
-    sql = (
-        f"select {columns} from {table} {alias} join beneficiaries b using (beneficiary_id)"
-        f" where {' and '.join(where)} order by {alias}.{at} desc, {alias}.{record_id} desc limit ${len(params)}"
-    )
-    return sql, params
-
-
-def _alert(row: asyncpg.Record) -> Alert:
-    return Alert(**dict(row))
-
-
 def _fad(row: asyncpg.Record) -> Fad:
     return Fad(**(dict(row) | {"changes": json.loads(row["changes"])}))
 
 
-class ChangesPgRepo:
-    def __init__(self, conn: asyncpg.Connection):
-        self._conn = conn
-
-    async def beneficiary_ubigeo(self, beneficiary_id: UUID) -> str | None:
-        return await self._conn.fetchval("select ubigeo from beneficiaries where beneficiary_id = $1", beneficiary_id)
-
-    async def add_alert(
-        self, alert_id: UUID, beneficiary_id: UUID, ubigeo: str, data: AlertInput, raised_by: str
-    ) -> Alert:
-        row = await self._conn.fetchrow(
-            "insert into alerts (alert_id, beneficiary_id, ubigeo, alert_type, detail, raised_by)"
-            " values ($1, $2, $3, $4, $5, $6)"
-            " returning alert_id, beneficiary_id, ubigeo, alert_type, detail, state, raised_by, raised_at",
-            alert_id,
-            beneficiary_id,
-            ubigeo,
-            data.alert_type,
-            data.detail,
-            raised_by,
-        )
-        return _alert(row)
-
-    async def alerts(self, scope: Scope, query: ListQuery) -> list[Alert]:
-        sql, params = _page_sql("alerts", ALERT_COLUMNS, "a", "raised_at", "alert_id", scope, query)
-        return [_alert(r) for r in await self._conn.fetch(sql, *params)]
-
-    async def alert_for_update(self, alert_id: UUID) -> Alert | None:
-        row = await self._conn.fetchrow(
-            "select alert_id, beneficiary_id, ubigeo, alert_type, detail, state, raised_by, raised_at"
-            " from alerts where alert_id = $1 for update",
-            alert_id,
-        )
-        return _alert(row) if row else None
-
-    async def set_alert_state(self, alert_id: UUID, state: str) -> None:
-        await self._conn.execute("update alerts set state = $2 where alert_id = $1", alert_id, state)
-
+class FadPgRepo(ReportPgRepo):
     async def add_fad(
         self, fad_id: UUID, beneficiary_id: UUID, ubigeo: str, proposed: dict[str, Any], submitted_by: str
     ) -> Fad:
@@ -122,7 +51,7 @@ class ChangesPgRepo:
         return _fad(row)
 
     async def fads(self, scope: Scope, query: ListQuery) -> list[Fad]:
-        sql, params = _page_sql("fads", FAD_COLUMNS, "f", "submitted_at", "fad_id", scope, query)
+        sql, params = page_sql("fads", FAD_COLUMNS, "f", "submitted_at", "fad_id", scope, query)
         return [_fad(r) for r in await self._conn.fetch(sql, *params)]
 
     async def fad(self, fad_id: UUID, *, for_update: bool = False) -> Fad | None:
@@ -205,9 +134,3 @@ class ChangesPgRepo:
             by,
             note,
         )
-
-    async def publish(self, payload: Event, key: str) -> None:
-        await outbox.add(self._conn, messages.wrap(payload, key=key))
-
-    async def log_read(self, scope: Scope, action: str, resource: str, beneficiary_ids: Sequence[UUID]) -> None:
-        await accesslog.record(self._conn, scope, action, resource, beneficiary_ids=beneficiary_ids)
