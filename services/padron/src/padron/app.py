@@ -13,7 +13,7 @@ from eventkit.clock import Clock
 from eventkit.host import ServiceHost
 from eventkit.http import ErrorTable, create_service_app
 from eventkit.settings import ConfigError
-from padron import demo, imports_api, views_api
+from padron import demo, imports_api
 from padron.affiliations import api as affiliations_api
 from padron.alerts import api as alerts_api
 from padron.authorizations import api as authorizations_api
@@ -23,6 +23,7 @@ from padron.fad import api as fad_api
 from padron.shared.api import provide_scope
 from padron.shared.errors import ConflictError, FormError, NotFoundError, ScopeError
 from padron.versions import api as versions_api
+from padron.views import api as views_api
 
 NAME = "padron"
 MIGRATIONS = Path(__file__).with_name("migrations")

@@ -20,8 +20,9 @@ from authkit import Claims, Signer
 from authkit.testing import token_keys
 from contracts import ubigeo
 from eventkit.testing import serve_in_memory
-from padron import views, views_api
 from padron.beneficiaries.domain import FIELDS
+from padron.views import api as views_api
+from padron.views import domain as views
 
 pytestmark = pytest.mark.integration
 

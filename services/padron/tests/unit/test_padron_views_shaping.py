@@ -10,8 +10,8 @@ from uuid import uuid4
 
 import pytest
 
-from padron import views
 from padron.shared import csvexport
+from padron.views import domain as views
 
 pytestmark = pytest.mark.unit
 

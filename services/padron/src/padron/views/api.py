@@ -21,11 +21,11 @@ from eventkit.clock import LIMA
 from eventkit.http import UserError
 from eventkit.paging import PageQuery, page_of
 from eventkit.providers import PageDep, Units, UnitsDep
-from padron import views
 from padron.beneficiaries.domain import STATUSES
 from padron.shared import accesslog, csvexport
 from padron.shared.api import ScopeDep, deny
 from padron.shared.scope import Scope
+from padron.views import domain, repo
 
 CHUNK = 1000
 _PERIOD = re.compile(r"(I|II|III|IV|V|VI)-\d{4}")
@@ -56,7 +56,7 @@ def outside(caller: Scope) -> str:
         region = ubigeo.regions().get(caller.ubigeo or "", "")
         return f"Su gobierno regional solo puede consultar datos de la región {region}."
     if caller.kind == "DISTRICT":
-        district = views.district_name(caller.ubigeo or "")
+        district = domain.district_name(caller.ubigeo or "")
         return f"Su municipalidad solo puede consultar datos de su distrito ({district})."
     return ENTITY_CATEGORIES
 
@@ -111,10 +111,10 @@ def by_place(row: Row) -> tuple[str, UUID]:
 def span_of(caller: Scope) -> tuple[str, str]:
     """The ubigeo range a caller sees of the padrón."""
     if caller.kind == "REGION":
-        return views.region_span(caller.ubigeo or "")
+        return domain.region_span(caller.ubigeo or "")
     if caller.kind == "DISTRICT":
         return caller.ubigeo or "", caller.ubigeo or ""
-    return views.NATIONAL
+    return domain.NATIONAL
 
 
 def csv_file(body: AsyncIterator[bytes], filename: str) -> Stream:
@@ -164,14 +164,14 @@ class ViewsApi:
     async def summary(self, request: Request) -> dict[str, Any]:
         caller = self.caller
         async with self.transaction() as conn:
-            padron = await views.find_padron(conn)
+            padron = await repo.find_padron(conn)
             if caller.kind == "STAFF":
-                return await views.national_summary(conn, padron)
+                return await repo.national_summary(conn, padron)
             if caller.kind == "REGION":
-                return await views.region_summary(conn, caller.ubigeo or "", padron)
+                return await repo.region_summary(conn, caller.ubigeo or "", padron)
             if caller.kind == "DISTRICT":
-                return await views.district_summary(conn, caller.ubigeo or "", padron)
-            return await views.entity_summary(conn, padron)
+                return await repo.district_summary(conn, caller.ubigeo or "", padron)
+            return await repo.entity_summary(conn, padron)
 
     async def region_summary(self, region: str, request: Request) -> dict[str, Any]:
         caller = self.caller
@@ -180,7 +180,7 @@ class ViewsApi:
         if not caller.covers_region(region):
             await self.deny(caller, resource(request), outside(caller))
         async with self.transaction() as conn:
-            return await views.region_summary(conn, region, await views.find_padron(conn))
+            return await repo.region_summary(conn, region, await repo.find_padron(conn))
 
     async def district_summary(self, code: str, request: Request) -> dict[str, Any]:
         caller = self.caller
@@ -189,7 +189,7 @@ class ViewsApi:
         if not caller.covers_district(code):
             await self.deny(caller, resource(request), outside(caller))
         async with self.transaction() as conn:
-            return await views.district_summary(conn, code, await views.find_padron(conn))
+            return await repo.district_summary(conn, code, await repo.find_padron(conn))
 
     async def district_of(self, caller: Scope, request: Request) -> str:
         """The district whose list is asked for: only the district itself, or program staff, read one."""
@@ -210,32 +210,32 @@ class ViewsApi:
         caller = self.caller
         code = await self.district_of(caller, request)
         status = choice_of(request, "status", STATUSES)
-        after = self.page.key(tuple[str, UUID], views.FIRST_NAME)
+        after = self.page.key(tuple[str, UUID], domain.FIRST_NAME)
         limit = self.page.limit
         staff = caller.kind == "STAFF"
-        columns = views.LIST_COLUMNS + (views.BANK_COLUMNS if staff else ())
+        columns = domain.LIST_COLUMNS + (domain.BANK_COLUMNS if staff else ())
         async with self.transaction() as conn:
-            rows = await views.beneficiaries_page(conn, code, status, after, limit + 1, columns)
+            rows = await repo.beneficiaries_page(conn, code, status, after, limit + 1, columns)
             shown, following = split(page_of(rows, limit, by_name))
             await accesslog.record(conn, caller, "LIST_BENEFICIARIES", resource(request), beneficiary_ids=ids(shown))
-        items = [views.beneficiary_item(r, bank=staff) for r in shown]
-        return {"district": {"code": code, "name": views.district_name(code)}, "items": items, "next": following}
+        items = [domain.beneficiary_item(r, bank=staff) for r in shown]
+        return {"district": {"code": code, "name": domain.district_name(code)}, "items": items, "next": following}
 
     async def beneficiaries_csv(self, request: Request) -> Stream:
         caller = self.caller
         code = await self.district_of(caller, request)
         status = choice_of(request, "status", STATUSES)
-        columns = views.STAFF_EXPORT if caller.kind == "STAFF" else views.DISTRICT_EXPORT
+        columns = domain.STAFF_EXPORT if caller.kind == "STAFF" else domain.DISTRICT_EXPORT
         # Logged, and committed, before any row leaves: an interrupted download is on record too.
         async with self.transaction() as conn:
-            count = await views.expected_rows(conn, code, status)
+            count = await repo.expected_rows(conn, code, status)
             await accesslog.record(conn, caller, "EXPORT_CSV", resource(request), records=count)
 
         async def chunk(after: tuple[str, UUID]) -> list[Row]:
             async with self.transaction() as conn:
-                return await views.beneficiaries_page(conn, code, status, after, CHUNK, columns)
+                return await repo.beneficiaries_page(conn, code, status, after, CHUNK, columns)
 
-        return csv_file(streamed(columns, chunk, by_name, views.FIRST_NAME), f"padron-{code}.csv")
+        return csv_file(streamed(columns, chunk, by_name, domain.FIRST_NAME), f"padron-{code}.csv")
 
     async def beneficiary(self, beneficiary_id: str, request: Request) -> dict[str, Any]:
         caller = self.caller
@@ -246,9 +246,9 @@ class ViewsApi:
         except ValueError:
             raise UserError(NO_BENEFICIARY, 404) from None
         async with self.transaction() as conn:
-            row = await views.beneficiary(conn, bid)
+            row = await repo.beneficiary(conn, bid)
             if row is not None and caller.covers_district(row["ubigeo"]):
-                detail = await views.beneficiary_detail(conn, row, bank=caller.kind == "STAFF")
+                detail = await repo.beneficiary_detail(conn, row, bank=caller.kind == "STAFF")
                 await accesslog.record(conn, caller, "VIEW_BENEFICIARY", resource(request), beneficiary_ids=[bid])
                 return detail
         if row is None and caller.kind == "STAFF":
@@ -258,7 +258,7 @@ class ViewsApi:
         raise AssertionError("deny always raises")
 
     async def padron_of(self, conn: asyncpg.Connection, period: str | None) -> asyncpg.Record:
-        found = await views.find_padron(conn, period)
+        found = await repo.find_padron(conn, period)
         if found is None:
             raise UserError(
                 f"No hay un padrón publicado del periodo {period}." if period else "Aún no hay un padrón publicado.",
@@ -268,40 +268,40 @@ class ViewsApi:
 
     async def categories(self, request: Request) -> dict[str, Any]:
         caller = self.caller
-        category = choice_of(request, "category", views.CATEGORIES, required=True)
+        category = choice_of(request, "category", domain.CATEGORIES, required=True)
         period = period_of(request)
-        after = self.page.key(tuple[str, UUID], views.FIRST_ENTRY)
+        after = self.page.key(tuple[str, UUID], domain.FIRST_ENTRY)
         limit = self.page.limit
         async with self.transaction() as conn:
             padron = await self.padron_of(conn, period)
-            rows = await views.category_page(conn, padron["padron_id"], category, span_of(caller), after, limit + 1)
+            rows = await repo.category_page(conn, padron["padron_id"], category, span_of(caller), after, limit + 1)
             shown, following = split(page_of(rows, limit, by_place))
             await accesslog.record(conn, caller, "LIST_CATEGORIES", resource(request), beneficiary_ids=ids(shown))
-        shape = views.masked_entry if caller.kind == "ENTITY" else views.entry_item
+        shape = domain.masked_entry if caller.kind == "ENTITY" else domain.entry_item
         items = [shape(r) for r in shown]
-        return {"padron": views.padron_view(padron), "category": category, "items": items, "next": following}
+        return {"padron": domain.padron_view(padron), "category": category, "items": items, "next": following}
 
     async def categories_csv(self, request: Request) -> Stream:
         caller = self.caller
-        category = choice_of(request, "category", views.CATEGORIES, required=True) or ""
+        category = choice_of(request, "category", domain.CATEGORIES, required=True) or ""
         period = period_of(request)
         span = span_of(caller)
         async with self.transaction() as conn:
             padron = await self.padron_of(conn, period)
-            count = await views.expected_entries(conn, padron["padron_id"], category, span)
+            count = await repo.expected_entries(conn, padron["padron_id"], category, span)
             await accesslog.record(conn, caller, "EXPORT_CSV", resource(request), records=count)
         masked = caller.kind == "ENTITY"
 
         async def chunk(after: tuple[str, UUID]) -> list[Row]:
             async with self.transaction() as conn:
-                return await views.category_page(conn, padron["padron_id"], category, span, after, CHUNK)
+                return await repo.category_page(conn, padron["padron_id"], category, span, after, CHUNK)
 
         body = streamed(
-            views.MASKED_COLUMNS if masked else views.ENTRY_COLUMNS,
+            domain.MASKED_COLUMNS if masked else domain.ENTRY_COLUMNS,
             chunk,
             by_place,
-            views.FIRST_ENTRY,
-            views.masked_entry if masked else views.entry_item,
+            domain.FIRST_ENTRY,
+            domain.masked_entry if masked else domain.entry_item,
         )
         return csv_file(body, f"padron-{padron['period']}-{category}.csv")
 
@@ -312,10 +312,10 @@ class ViewsApi:
         username = request.query_params.get("username") or None
         action = request.query_params.get("action") or None
         since = since_of(request)
-        (before,) = self.page.key(tuple[int], (views.LAST_ENTRY,))
+        (before,) = self.page.key(tuple[int], (domain.LAST_ENTRY,))
         limit = self.page.limit
         async with self.transaction() as conn:
-            rows = await views.access_page(
+            rows = await repo.access_page(
                 conn, username=username, since=since, action=action, before=before, limit=limit + 1
             )
         shown, following = split(page_of(rows, limit, lambda r: (r["entry_id"],)))
