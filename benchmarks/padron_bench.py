@@ -4,7 +4,7 @@
 
 For each size, in a fresh schema of the local PostgreSQL (``deploy/local/servers.sh start``;
 ``CONTIGO_DATABASE_URL`` or postgresql://postgres@127.0.0.1:55432/contigo) with the padrón's
-migrations: writes the synthetic padrón to a CSV file, imports it with ``padron.bulk.import_csv``
+migrations: writes the synthetic padrón to a CSV file, imports it with ``padron.imports.repo.import_csv``
 (read + check every row + COPY + the counters' triggers + commit), runs VACUUM ANALYZE (what
 autovacuum does after a large insert), publishes one padrón's counts per district (so summaries
 read them as in production), then times the padrón views' own queries and, beside them, plain
@@ -34,7 +34,8 @@ import structlog
 import padron.app
 from contracts import ubigeo
 from eventkit.migrations import migrate
-from padron import bulk, synthetic
+from padron.imports import repo as bulk
+from padron.imports import synthetic
 from padron.views import repo as views
 from padron.views.domain import LIST_COLUMNS
 

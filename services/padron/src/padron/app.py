@@ -13,13 +13,14 @@ from eventkit.clock import Clock
 from eventkit.host import ServiceHost
 from eventkit.http import ErrorTable, create_service_app
 from eventkit.settings import ConfigError
-from padron import demo, imports_api
+from padron import demo
 from padron.affiliations import api as affiliations_api
 from padron.alerts import api as alerts_api
 from padron.authorizations import api as authorizations_api
 from padron.beneficiaries import api as beneficiaries_api
 from padron.config import Settings
 from padron.fad import api as fad_api
+from padron.imports import api as imports_api
 from padron.shared.api import provide_scope
 from padron.shared.errors import ConflictError, FormError, NotFoundError, ScopeError
 from padron.versions import api as versions_api

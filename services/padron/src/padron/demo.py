@@ -7,7 +7,7 @@ from datetime import date
 import asyncpg
 import structlog
 
-from padron import bulk
+from padron.imports import repo as imports
 from padron.shared.scope import Scope
 from padron.versions.handlers import publish_padron
 from padron.versions.repo import VersionPgRepo
@@ -22,7 +22,7 @@ SYSTEM = Scope("STAFF", "sistema", "ADMIN")
 async def seed(pool: asyncpg.Pool) -> None:
     """Idempotent: imports only into an empty registry, publishes only when no version exists."""
     async with pool.acquire() as conn:
-        imported = await bulk.load_demo(conn)
+        imported = await imports.load_demo(conn)
         async with conn.transaction():
             if await conn.fetchval("select exists (select 1 from padrones)"):
                 return

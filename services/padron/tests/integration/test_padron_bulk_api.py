@@ -16,8 +16,8 @@ from authkit import Claims
 from authkit.testing import token_keys
 from eventkit.http import SPANISH
 from eventkit.testing import serve_in_memory
-from padron import synthetic
 from padron.beneficiaries.domain import FIELDS
+from padron.imports import synthetic
 
 pytestmark = pytest.mark.integration
 

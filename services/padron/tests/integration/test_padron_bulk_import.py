@@ -15,8 +15,10 @@ import pytest
 
 import padron.app
 from eventkit.migrations import migrate
-from padron import bulk, synthetic
 from padron.beneficiaries.domain import FIELDS, requirements, validate
+from padron.imports import repo as bulk
+from padron.imports import synthetic
+from padron.imports.domain import RowError
 
 pytestmark = pytest.mark.integration
 
@@ -61,9 +63,7 @@ async def test_a_csv_with_one_bad_row_among_10000_imports_nothing_and_names_that
 
         assert not report.ok
         assert report.detail == "El archivo tiene 1 fila con errores; no se importó ninguna."
-        assert report.errors == [
-            bulk.RowError(6_791, body[6_789][0], {"birth_date": "Fecha no válida; use AAAA-MM-DD."})
-        ]
+        assert report.errors == [RowError(6_791, body[6_789][0], {"birth_date": "Fecha no válida; use AAAA-MM-DD."})]
         assert report.rows == 10_000
         assert await stored(conn) == 0
         assert await conn.fetchval("select count(*) from district_counts") == 0
@@ -96,7 +96,7 @@ async def test_a_dni_already_in_the_padron_is_reported_and_nothing_more_is_impor
         report = await bulk.import_csv(conn, as_csv(second), TODAY)
 
         assert report.errors == [
-            bulk.RowError(152, first[40][0], {"dni": "Ya hay un beneficiario con este DNI en el padrón."})
+            RowError(152, first[40][0], {"dni": "Ya hay un beneficiario con este DNI en el padrón."})
         ]
         assert await stored(conn) == 100
 

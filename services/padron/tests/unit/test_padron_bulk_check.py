@@ -8,8 +8,9 @@ from datetime import date
 
 import pytest
 
-from padron import bulk, synthetic
 from padron.beneficiaries.domain import FIELDS, requirements, validate
+from padron.imports import domain as bulk
+from padron.imports import synthetic
 
 pytestmark = pytest.mark.unit
 

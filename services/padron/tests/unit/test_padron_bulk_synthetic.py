@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 
 from contracts import ubigeo
-from padron import synthetic
 from padron.beneficiaries.domain import FIELDS, requirements, validate
+from padron.imports import synthetic
 
 pytestmark = pytest.mark.unit
 

@@ -11,7 +11,8 @@ from litestar.response import Response
 
 from eventkit.http import UserError
 from eventkit.providers import ClockDep, UnitsDep
-from padron import bulk
+from padron.imports import repo
+from padron.imports.domain import CHUNK_BYTES
 from padron.shared import accesslog
 from padron.shared.api import ScopeDep, deny
 
@@ -31,7 +32,7 @@ def routes() -> list[Any]:
             await deny(units, caller, RESOURCE, "Solo el personal del programa puede importar beneficiarios.")
         source = await _upload(request)
         async with units.open() as uow:
-            report = await bulk.import_csv(uow.conn, source, clock.today())
+            report = await repo.import_csv(uow.conn, source, clock.today())
             if report.ok:
                 await accesslog.record(uow.conn, caller, "IMPORT_BENEFICIARIES", RESOURCE, records=report.imported)
         if not report.ok:
@@ -56,7 +57,7 @@ async def _upload(request: Request) -> AsyncIterator[bytes]:
 
 async def _read(upload: UploadFile) -> AsyncIterator[bytes]:
     try:
-        while chunk := await upload.read(bulk.CHUNK_BYTES):
+        while chunk := await upload.read(CHUNK_BYTES):
             yield chunk
     finally:
         await upload.close()

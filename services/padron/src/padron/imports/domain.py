@@ -1,53 +1,48 @@
-"""Bulk import of beneficiaries from CSV: every row is checked, then all are stored with COPY, or none.
+"""The bulk import's check of a CSV of beneficiaries: every row checked, the good ones turned into COPY input.
 
-One pass over the file: a worker thread reads and checks it a megabyte at a time (``beneficiary.validate``,
-the DNI unique in the file and new to the table, the pension requirements of VIGENTE rows) while
-PostgreSQL copies the rows already checked straight into ``beneficiaries``, so both cores work at
-once. From the first bad row on nothing more is sent; the rest is still checked so that the report
-names every bad row, and the transaction is rolled back. The per-district counters follow from the
-table's statement triggers, in the same transaction.
+Pure: no framework, no driver. ``CsvCheck`` reads the CSV a piece at a time (``beneficiaries.domain.validate``,
+the DNI unique in the file and new to the table, the pension requirements of VIGENTE rows) and says what
+is wrong with each bad row; ``imports.repo`` feeds its output to PostgreSQL COPY. From the first bad row
+on nothing more is output; the rest is still checked so that the report names every bad row.
 """
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import functools
 import io
 import itertools
 import json
-import os
 import re
 import secrets
 import time
-import zlib
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
-from pathlib import Path
-from typing import Any, BinaryIO
-
-import asyncpg
-import structlog
+from typing import Any
 
 from contracts import ubigeo
-from eventkit.clock import LimaClock
-from padron import synthetic
 from padron.beneficiaries.domain import FIELDS, requirements, validate
 
-log = structlog.get_logger(__name__)
-
-Source = str | os.PathLike[str] | bytes | BinaryIO | Iterable[bytes] | AsyncIterable[bytes]
-
 CHUNK_BYTES = 1 << 20
+
+
 MAX_LISTED = 1_000
+
+
 MAX_RECORD_BYTES = 1 << 24  # no CSV record is this long: an unclosed quote
+
+
 COLUMNS = ("beneficiary_id", *FIELDS, "requirements")
-# One import at a time: the check of DNIs already in the table must hold until the commit.
-IMPORT_LOCK = zlib.crc32(b"padron:bulk-import")
+
+
 HEADER_PROBLEM = f"La primera fila debe ser la cabecera {','.join(FIELDS)} (esas {len(FIELDS)} columnas, en ese orden)."
+
+
 _REQUIREMENT_FIELDS = ("certificate_severity", "other_pension", "sisfoh_classification", "sisfoh_expires_on", "status")
+
+
 _UNMET = {
     "discapacidad_severa": (
         "certificate_severity",
@@ -59,6 +54,8 @@ _UNMET = {
         "Para estar VIGENTE se requiere clasificación SISFOH POBRE o POBRE_EXTREMO no vencida.",
     ),
 }
+
+
 _values = itemgetter(*FIELDS)
 
 
@@ -93,47 +90,9 @@ class ImportReport:
         return f"Se importaron {self.imported} beneficiarios."
 
 
-class _RejectedError(Exception):
-    """Rolls the import's transaction back."""
-
-
-async def import_csv(conn: asyncpg.Connection, source: Source, today: date | None = None) -> ImportReport:
-    """Import a CSV of beneficiaries (header = ``beneficiary.FIELDS``): all rows or, if any is bad, none.
-
-    ``source``: a path, the bytes, a binary file, or a sync or async iterable of byte chunks.
-    """
-    started = time.perf_counter()
-    check = _Check(today or LimaClock().today())
-    try:
-        async with conn.transaction():
-            await conn.execute("select pg_advisory_xact_lock($1)", IMPORT_LOCK)
-            check.existing = await _existing_dnis(conn)
-            feed = _feed(check, source)
-            try:
-                await conn.copy_to_table("beneficiaries", source=feed, columns=COLUMNS, format="csv")
-            finally:
-                await feed.aclose()  # closes the file even when COPY fails half-way
-            if not check.report.ok:
-                raise _RejectedError
-            check.report.imported = check.accepted
-    except _RejectedError:
-        pass
-    except asyncpg.UniqueViolationError:
-        check.report.problem = (
-            "Mientras se importaba, se registró otro beneficiario con uno de estos DNI; vuelva a intentarlo."
-        )
-    report = check.report
-    report.seconds = time.perf_counter() - started
-    if report.ok:
-        log.info("padron_import_done", rows=report.imported, seconds=round(report.seconds, 2))
-    else:
-        log.info("padron_import_rejected", error_rows=report.error_rows, file_problem=report.problem is not None)
-    return report
-
-
 def check_csv(chunks: Iterable[bytes], today: date) -> ImportReport:
     """Check a CSV as ``import_csv`` does, without a database: DNIs are not compared with the table."""
-    check = _Check(today)
+    check = CsvCheck(today)
     for chunk in chunks:
         check.feed(chunk)
         if check.report.problem:
@@ -142,87 +101,7 @@ def check_csv(chunks: Iterable[bytes], today: date) -> ImportReport:
     return check.report
 
 
-async def load_demo(conn: asyncpg.Connection, rows: int = synthetic.DEFAULT_ROWS, *, today: date | None = None) -> int:
-    """Import the synthetic padrón if there are no beneficiaries yet; the number imported (0 if there were)."""
-    async with conn.transaction():
-        await conn.execute("select pg_advisory_xact_lock($1)", IMPORT_LOCK)
-        if await conn.fetchval("select exists (select 1 from beneficiaries)"):
-            return 0
-        report = await import_csv(conn, synthetic.csv_chunks(rows, as_of=today), today)
-    if not report.ok:
-        raise RuntimeError(f"the synthetic padrón did not import: {report.detail} {report.errors[:3]}")
-    return report.imported
-
-
-async def _existing_dnis(conn: asyncpg.Connection) -> bytearray | None:
-    """The DNIs already in the table as a bitmap over 10**8 (12.5 MB); None when the table is empty."""
-    if not await conn.fetchval("select exists (select 1 from beneficiaries)"):
-        return None
-    bits = bytearray(100_000_000 // 8)
-    tail = b""
-
-    async def mark(data: bytes) -> None:
-        nonlocal tail
-        lines = (tail + data).split(b"\n")
-        tail = lines.pop()
-        for line in lines:
-            k = int(line)
-            bits[k >> 3] |= 1 << (k & 7)
-
-    await conn.copy_from_query("select dni from beneficiaries", output=mark)
-    return bits
-
-
-async def _feed(check: _Check, source: Source) -> AsyncIterator[bytes]:
-    """The checked rows as CSV for COPY, checked in a worker thread so the event loop keeps COPY going."""
-    async for raw in _chunks(source):
-        out = await asyncio.to_thread(check.feed, raw)
-        if out:
-            yield out
-        if check.report.problem:
-            return
-    out = await asyncio.to_thread(check.feed, b"", final=True)
-    if out:
-        yield out
-
-
-async def _chunks(source: Source) -> AsyncIterator[bytes]:
-    """The source as chunks of about CHUNK_BYTES; blocking reads happen in a worker thread."""
-    if isinstance(source, bytes):
-        for start in range(0, len(source), CHUNK_BYTES):
-            yield source[start : start + CHUNK_BYTES]
-    elif isinstance(source, str | os.PathLike):
-        f = await asyncio.to_thread(Path(source).open, "rb")
-        try:
-            async for chunk in _chunks(f):
-                yield chunk
-        finally:
-            f.close()
-    elif hasattr(source, "read"):
-        while chunk := await asyncio.to_thread(source.read, CHUNK_BYTES):  # type: ignore[union-attr]
-            yield chunk
-    elif isinstance(source, AsyncIterable):
-        async for chunk in _coalesced(source):
-            yield chunk
-    else:
-        parts = iter(source)
-        while (chunk := await asyncio.to_thread(next, parts, None)) is not None:
-            yield chunk
-
-
-async def _coalesced(parts: AsyncIterable[bytes]) -> AsyncIterator[bytes]:
-    """Small pieces (an HTTP body arrives in a few kB at a time) joined into chunks of CHUNK_BYTES."""
-    buffer = bytearray()
-    async for part in parts:
-        buffer += part
-        if len(buffer) >= CHUNK_BYTES:
-            yield bytes(buffer)
-            buffer.clear()
-    if buffer:
-        yield bytes(buffer)
-
-
-class _Check:
+class CsvCheck:
     """Checks the CSV piece by piece and turns the good rows into COPY input (id, the fields, requirements).
 
     A line in the plain form the generator and spreadsheets write (see ``_PLAIN``) is checked by a fast
@@ -375,8 +254,14 @@ class _Check:
 # A plain line: no spaces around values, no quotes inside them, canonical dates, SI/NO spelled as
 # PostgreSQL reads it, every choice spelled as validate wants it. Groups: the values the fast path checks.
 _TEXT = r'(?:"[^"\s](?:[^"\r\n]*[^"\s])?"|[^",\s](?:[^",\r\n]*[^",\s])?)'
+
+
 _DATE = r"([0-9]{4}-[0-9]{2}-[0-9]{2})"
+
+
 _PHONE = r"(?:[09][0-9]{8})?"
+
+
 _PLAIN = re.compile(
     ",".join(
         (
@@ -404,7 +289,11 @@ _PLAIN = re.compile(
         )
     )
 ).fullmatch
+
+
 _DISTRICTS = frozenset(ubigeo.districts())
+
+
 _REQUIREMENTS_JSON = {
     met: json.dumps(
         dict(zip(("discapacidad_severa", "sin_otra_pension_ni_ingresos", "pobreza_sisfoh_vigente"), met, strict=True))
@@ -412,6 +301,8 @@ _REQUIREMENTS_JSON = {
     )
     for met in itertools.product((False, True), repeat=3)
 }
+
+
 _REQUIREMENTS_CSV = {met: '"' + text.replace('"', '""') + '"' for met, text in _REQUIREMENTS_JSON.items()}
 
 

@@ -11,9 +11,9 @@ smallest expected share have nobody.
 Rows come out one by one, district after district and each district's people in alphabetical order
 (as the programme lists them), so ten million of them never sit in memory, one district's names at most:
 ``rows()`` for tuples of strings in ``beneficiary.FIELDS`` order, ``csv_chunks()`` for CSV bytes
-ready for ``padron.bulk.import_csv`` (and so for PostgreSQL COPY).
+ready for ``padron.imports.repo.import_csv`` (and so for PostgreSQL COPY).
 
-    uv run python -m padron.synthetic --rows 80326 --out padron.csv
+    uv run python -m padron.imports.synthetic --rows 80326 --out padron.csv
 """
 
 from __future__ import annotations
