@@ -105,7 +105,7 @@ class CsvCheck:
     """Checks the CSV piece by piece and turns the good rows into COPY input (id, the fields, requirements).
 
     A line in the plain form the generator and spreadsheets write (see ``_PLAIN``) is checked by a fast
-    path and passed to COPY as it is; any other line, or any doubt, goes through ``beneficiary.validate``,
+    path and passed to COPY as it is; any other line, or any doubt, goes through ``beneficiaries.domain.validate``,
     which also words the errors. The fast path only ever accepts what ``validate`` accepts.
     """
 

@@ -225,7 +225,7 @@ def rows(n: int = DEFAULT_ROWS, *, seed: int = DEFAULT_SEED, as_of: date | None 
     """The padrón as tuples of strings in ``beneficiary.FIELDS`` order, district by district.
 
     Same ``n``, ``seed`` and ``as_of`` (default today): same rows. Every row passes
-    ``beneficiary.validate`` on ``as_of``; VIGENTE rows meet ``beneficiary.requirements``.
+    ``beneficiaries.domain.validate`` on ``as_of``; VIGENTE rows meet ``beneficiaries.domain.requirements``.
     """
     if n > _DNI_SPACE:
         raise ValueError(f"at most {_DNI_SPACE} rows: there are no more 8-digit DNIs")
@@ -362,7 +362,7 @@ def write_csv(path: Path, n: int = DEFAULT_ROWS, *, seed: int = DEFAULT_SEED, as
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m padron.synthetic", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m padron.imports.synthetic", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help=f"beneficiaries (default {DEFAULT_ROWS})")
     parser.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
