@@ -6,7 +6,7 @@ import base64
 import contextlib
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -17,12 +17,17 @@ from litestar.params import FromPath, FromQuery
 
 from access import handlers
 from access.domain import FormError, RequestForm, TransitionError
-from access.repo import PgUnitOfWork
+from access.repo import RequestsRepo
 from access.views import RequestView, view
 from authkit import TokenError, Verifier, bearer
 from contracts import ubigeo
+from eventkit.clock import LimaClock
 from eventkit.host import ServiceHost
 from eventkit.http import UserError
+from eventkit.uow import UnitOfWork, open_unit
+
+CLOCK = LimaClock()
+"""Whether a request is overdue is judged on Lima's day, not the server's."""
 
 _FIELD = re.compile(r"at `\$\.?([^`]*)`")
 
@@ -80,12 +85,12 @@ class AccessApi:
         self.captcha_max = captcha_max
 
     @contextlib.asynccontextmanager
-    async def uow(self) -> AsyncIterator[PgUnitOfWork]:
+    async def uow(self) -> AsyncIterator[UnitOfWork]:
         if self.host.pool is None:
             raise UserError("El servicio está iniciando; intente nuevamente en unos segundos.", 503)
         try:
-            async with self.host.pool.acquire() as conn, conn.transaction():
-                yield PgUnitOfWork(conn)
+            async with open_unit(self.host.pool) as uow:
+                yield uow
         except FormError as exc:
             raise UserError("Hay errores en el formulario.", 422, exc.errors) from None
         except TransitionError as exc:
@@ -160,39 +165,40 @@ class AccessApi:
         async def create(request: Request) -> RequestView:
             form = decode(await request.body(), RequestForm)
             async with api.uow() as uow:
-                created = await handlers.create_draft(form, uow, datetime.now(UTC))
-            return view(created, date.today())
+                created = await handlers.create_draft(form, RequestsRepo(uow.conn), datetime.now(UTC))
+            return view(created, CLOCK.today())
 
         @put("/access-requests/{request_id:uuid}", summary="Guardar el borrador")
         async def save(request_id: FromPath[UUID], request: Request) -> RequestView:
             form = decode(await request.body(), RequestForm)
             async with api.uow() as uow:
-                saved = await handlers.save_draft(request_id, form, uow)
-            return view(saved, date.today())
+                saved = await handlers.save_draft(request_id, form, RequestsRepo(uow.conn))
+            return view(saved, CLOCK.today())
 
         @get("/access-requests/{request_id:uuid}", summary="Estado de la solicitud")
         async def status(request_id: FromPath[UUID]) -> RequestView:
             async with api.uow() as uow:
-                found = await handlers.load(uow, request_id)
-            return view(found, date.today())
+                found = await handlers.load(RequestsRepo(uow.conn), request_id)
+            return view(found, CLOCK.today())
 
         @post("/access-requests/resume", summary="Retomar con código y DNI de la autoridad", status_code=200)
         async def resume(request: Request) -> RequestView:
             body = decode(await request.body(), ResumeBody)
             async with api.uow() as uow:
-                found = await handlers.resume(body.code, body.authority_dni, uow)
-            return view(found, date.today())
+                found = await handlers.resume(body.code, body.authority_dni, RequestsRepo(uow.conn))
+            return view(found, CLOCK.today())
 
         @post("/access-requests/{request_id:uuid}/submit", summary="Enviar la solicitud", status_code=202)
         async def submit(request_id: FromPath[UUID], request: Request) -> RequestView:
             body = decode(await request.body(), SubmitBody)
             async with api.uow() as uow:
-                current = await handlers.load(uow, request_id)
+                requests = RequestsRepo(uow.conn)
+                current = await handlers.load(requests, request_id)
                 signature = None
                 if current.state in ("DRAFT", "OBSERVED"):
                     signature = api.captcha_signature(body.altcha)
-                sent = await handlers.submit(request_id, signature, uow, datetime.now(UTC))
-            return view(sent, date.today())
+                sent = await handlers.submit(request_id, signature, requests, uow, datetime.now(UTC))
+            return view(sent, CLOCK.today())
 
         @get(
             "/access-requests/{request_id:uuid}/current-attempt",
@@ -202,15 +208,15 @@ class AccessApi:
             if purpose not in PURPOSES:
                 raise UserError(PURPOSE_ERROR, 422, {"purpose": PURPOSE_ERROR})
             async with api.uow() as uow:
-                attempt = await handlers.current_attempt(request_id, purpose, uow)
+                attempt = await handlers.current_attempt(request_id, purpose, RequestsRepo(uow.conn))
             return CurrentAttempt(attempt)
 
         @get("/evaluation/queue", summary="Cola de evaluación (personal evaluador)")
         async def queue(request: Request) -> list[RequestView]:
             api.evaluator(request)
             async with api.uow() as uow:
-                pending = await handlers.evaluation_queue(uow)
-            return [view(r, date.today()) for r in pending]
+                pending = await handlers.evaluation_queue(RequestsRepo(uow.conn))
+            return [view(r, CLOCK.today()) for r in pending]
 
         @post("/evaluation/{request_id:uuid}/decision", summary="Aprobar, observar o rechazar", status_code=200)
         async def decision(request_id: FromPath[UUID], request: Request) -> RequestView:
@@ -218,9 +224,15 @@ class AccessApi:
             body = decode(await request.body(), DecisionBody)
             async with api.uow() as uow:
                 decided = await handlers.decide(
-                    request_id, body.decision, evaluator, uow, reason=body.reason, observations=body.observations
+                    request_id,
+                    body.decision,
+                    evaluator,
+                    RequestsRepo(uow.conn),
+                    uow,
+                    reason=body.reason,
+                    observations=body.observations,
                 )
-            return view(decided, date.today())
+            return view(decided, CLOCK.today())
 
         return Router(
             path="/",

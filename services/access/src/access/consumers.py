@@ -1,32 +1,37 @@
-"""Subscriptions of the access service: what identity and documents report about a request."""
+"""Subscriptions of the access service: what identity and documents report about a request.
+
+Each runs in the kit's unit of work (inbox claim included): repositories on ``uow.conn``, events
+through ``uow.emit``, which names the incoming envelope as their cause.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-
-import asyncpg
-
 from access import handlers
-from access.repo import PgUnitOfWork
+from access.repo import RequestsRepo
 from contracts import Envelope, topics
 from contracts.events import AuthorityVerified, CredentialsIssued, DDCGenerated, DDCUploaded
+from eventkit.clock import LimaClock
 from eventkit.host import Subscription
+from eventkit.uow import UnitOfWork
+
+CLOCK = LimaClock()
+"""The day a deadline is counted from is Lima's, not the server's."""
 
 
-async def on_authority_verified(envelope: Envelope, event: AuthorityVerified, conn: asyncpg.Connection) -> None:
-    await handlers.authority_verified(envelope, event, PgUnitOfWork(conn), date.today())
+async def on_authority_verified(_envelope: Envelope, event: AuthorityVerified, uow: UnitOfWork) -> None:
+    await handlers.authority_verified(event, RequestsRepo(uow.conn), uow, CLOCK.today())
 
 
-async def on_ddc_generated(envelope: Envelope, event: DDCGenerated, conn: asyncpg.Connection) -> None:
-    await handlers.ddc_generated(event, PgUnitOfWork(conn))
+async def on_ddc_generated(_envelope: Envelope, event: DDCGenerated, uow: UnitOfWork) -> None:
+    await handlers.ddc_generated(event, RequestsRepo(uow.conn))
 
 
-async def on_ddc_uploaded(envelope: Envelope, event: DDCUploaded, conn: asyncpg.Connection) -> None:
-    await handlers.ddc_uploaded(event, PgUnitOfWork(conn), date.today())
+async def on_ddc_uploaded(_envelope: Envelope, event: DDCUploaded, uow: UnitOfWork) -> None:
+    await handlers.ddc_uploaded(event, RequestsRepo(uow.conn), CLOCK.today())
 
 
-async def on_credentials_issued(envelope: Envelope, event: CredentialsIssued, conn: asyncpg.Connection) -> None:
-    await handlers.credentials_issued(event, PgUnitOfWork(conn))
+async def on_credentials_issued(_envelope: Envelope, event: CredentialsIssued, uow: UnitOfWork) -> None:
+    await handlers.credentials_issued(event, RequestsRepo(uow.conn))
 
 
 SUBSCRIPTIONS = (

@@ -19,7 +19,7 @@ from access.domain import (
     normalize,
 )
 from access.validation import dni_error
-from contracts import Envelope, Event
+from contracts import Event
 from contracts.events import AccessObserved, AuthorityVerified, CredentialsIssued, DDCGenerated, DDCUploaded
 
 
@@ -41,63 +41,65 @@ class Requests(Protocol):
     async def queue(self) -> list[AccessRequest]: ...
 
 
-class UnitOfWork(Protocol):
-    requests: Requests
+class Outbox(Protocol):
+    """Where a use case puts the events it implies: the kit's unit of work, committed with the state."""
 
-    async def publish(self, event: Event, cause: Envelope | None = None) -> None: ...
+    async def emit(self, event: Event, key: str) -> object: ...
 
 
-async def load(uow: UnitOfWork, request_id: UUID) -> AccessRequest:
-    request = await uow.requests.get(request_id)
+async def load(requests: Requests, request_id: UUID) -> AccessRequest:
+    request = await requests.get(request_id)
     if request is None:
         raise NotFoundError("Solicitud no encontrada.")
     return request
 
 
-async def _emit(uow: UnitOfWork, request: AccessRequest, events: list[Event], cause: Envelope | None = None) -> None:
+async def _emit(requests: Requests, outbox: Outbox, request: AccessRequest, events: list[Event]) -> None:
     for event in events:
         if isinstance(event, AccessObserved):
             detail = {"observations": event.observations}
-            await uow.requests.record_decision(request, "OBSERVE", event.evaluator_id, detail)
-        await uow.publish(event, cause)
+            await requests.record_decision(request, "OBSERVE", event.evaluator_id, detail)
+        await outbox.emit(event, str(request.request_id))  # every access event is keyed by its request
 
 
-async def create_draft(form: RequestForm, uow: UnitOfWork, now: datetime) -> AccessRequest:
+async def create_draft(form: RequestForm, requests: Requests, now: datetime) -> AccessRequest:
     form = normalize(form)
     if problem := dni_error(form.authority.dni):
         raise FormError({"authority.dni": f"{problem} Lo necesitará, junto con el código, para retomar la solicitud."})
     request = AccessRequest(uuid.uuid4(), new_code(now.year), form)
-    await uow.requests.add(request)
+    await requests.add(request)
     return request
 
 
-async def save_draft(request_id: UUID, form: RequestForm, uow: UnitOfWork) -> AccessRequest:
-    request = await load(uow, request_id)
+async def save_draft(request_id: UUID, form: RequestForm, requests: Requests) -> AccessRequest:
+    request = await load(requests, request_id)
     form = normalize(form)
     if problem := dni_error(form.authority.dni):
         raise FormError({"authority.dni": problem})
     request.save(form)
-    await uow.requests.save(request)
+    await requests.save(request)
     return request
 
 
-async def resume(code: str, authority_dni: str, uow: UnitOfWork) -> AccessRequest:
+async def resume(code: str, authority_dni: str, requests: Requests) -> AccessRequest:
     """Both the code and the authority's DNI must match; the answer never says which one did not."""
-    request = await uow.requests.find_by_code(code.strip().upper())
+    request = await requests.find_by_code(code.strip().upper())
     if request is None or request.form.authority.dni != authority_dni.strip():
         raise NotFoundError("No encontramos una solicitud con ese código y DNI de la autoridad.")
     return request
 
 
-async def submit(request_id: UUID, captcha_signature: str | None, uow: UnitOfWork, now: datetime) -> AccessRequest:
-    request = await load(uow, request_id)
+async def submit(
+    request_id: UUID, captcha_signature: str | None, requests: Requests, outbox: Outbox, now: datetime
+) -> AccessRequest:
+    request = await load(requests, request_id)
     if request.state not in ("DRAFT", "OBSERVED"):
         return request  # already sent: the same answer, nothing new
-    if not captcha_signature or not await uow.requests.claim_captcha(captcha_signature):
+    if not captcha_signature or not await requests.claim_captcha(captcha_signature):
         raise CaptchaError("La verificación anti-robots ya fue usada; resuélvala de nuevo.")
     events = request.submit(now)
-    await uow.requests.save(request)
-    await _emit(uow, request, events)
+    await requests.save(request)
+    await _emit(requests, outbox, request, events)
     return request
 
 
@@ -105,40 +107,47 @@ def _advance(request: AccessRequest, today: date) -> None:
     request.ready_for_evaluation(today, add_business_days)
 
 
-async def authority_verified(envelope: Envelope, event: AuthorityVerified, uow: UnitOfWork, today: date) -> None:
-    request = await load(uow, event.request_id)
+async def authority_verified(event: AuthorityVerified, requests: Requests, outbox: Outbox, today: date) -> None:
+    request = await load(requests, event.request_id)
     events = request.authority_checked(event.attempt, event.result, event.reason)
     _advance(request, today)
-    await uow.requests.save(request)
-    await _emit(uow, request, events, envelope)
+    await requests.save(request)
+    await _emit(requests, outbox, request, events)
 
 
-async def ddc_generated(event: DDCGenerated, uow: UnitOfWork) -> None:
-    request = await load(uow, event.request_id)
+async def ddc_generated(event: DDCGenerated, requests: Requests) -> None:
+    request = await load(requests, event.request_id)
     request.ddc_generated(event.attempt, event.verification_code)
-    await uow.requests.save(request)
+    await requests.save(request)
 
 
-async def ddc_uploaded(event: DDCUploaded, uow: UnitOfWork, today: date) -> None:
-    request = await load(uow, event.request_id)
+async def ddc_uploaded(event: DDCUploaded, requests: Requests, today: date) -> None:
+    request = await load(requests, event.request_id)
     doc = UploadedDocument(event.kind, event.sha256, event.size, event.digitally_signed, event.signer, event.intact)
     request.document_uploaded(event.attempt, doc)
     _advance(request, today)
-    await uow.requests.save(request)
+    await requests.save(request)
 
 
-async def credentials_issued(event: CredentialsIssued, uow: UnitOfWork) -> None:
-    request = await load(uow, event.request_id)
+async def credentials_issued(event: CredentialsIssued, requests: Requests) -> None:
+    request = await load(requests, event.request_id)
     request.credentials_issued(event.username)
-    await uow.requests.save(request)
+    await requests.save(request)
 
 
 async def decide(
-    request_id: UUID, decision: str, evaluator_id: str, uow: UnitOfWork, *, reason: str = "", observations=()
+    request_id: UUID,
+    decision: str,
+    evaluator_id: str,
+    requests: Requests,
+    outbox: Outbox,
+    *,
+    reason: str = "",
+    observations=(),
 ) -> AccessRequest:
     if decision not in DECISIONS:
         raise FormError({"decision": DECISION_ERROR})
-    request = await load(uow, request_id)
+    request = await load(requests, request_id)
     if decision == "APPROVE":
         events = request.approve(evaluator_id)
         detail: dict = {}
@@ -148,18 +157,18 @@ async def decide(
     else:
         events = request.observe(evaluator_id, list(observations))
         detail = {}
-    await uow.requests.save(request)
+    await requests.save(request)
     if decision != "OBSERVE":
-        await uow.requests.record_decision(request, decision, evaluator_id, detail)
-    await _emit(uow, request, events)
+        await requests.record_decision(request, decision, evaluator_id, detail)
+    await _emit(requests, outbox, request, events)
     return request
 
 
-async def current_attempt(request_id: UUID, purpose: str, uow: UnitOfWork) -> int:
+async def current_attempt(request_id: UUID, purpose: str, requests: Requests) -> int:
     """The attempt a DDC download or an upload belongs to now (asked by the gateway before documents)."""
-    request = await load(uow, request_id)
+    request = await load(requests, request_id)
     return request.upload_attempt() if purpose == "upload" else request.ddc_attempt()
 
 
-async def evaluation_queue(uow: UnitOfWork) -> list[AccessRequest]:
-    return await uow.requests.queue()
+async def evaluation_queue(requests: Requests) -> list[AccessRequest]:
+    return await requests.queue()

@@ -1,4 +1,4 @@
-"""asyncpg adapters of the access service: the requests repository and the unit of work."""
+"""asyncpg adapter of the access service: the requests repository, on the kit's unit of work's connection."""
 
 from __future__ import annotations
 
@@ -11,9 +11,6 @@ import asyncpg
 import msgspec
 
 from access.domain import AccessRequest, RequestForm, UploadedDocument
-from contracts import Envelope, Event
-from eventkit import outbox
-from eventkit.messages import wrap
 
 _COLUMNS = (
     "request_id, code, state, form, attempt, authority_result, authority_reason, ddc_ready, ddc_verification_code,"
@@ -117,15 +114,3 @@ class RequestsRepo:
             f"select {_COLUMNS} from access_requests where state = 'PENDING_EVALUATION' order by due_date, submitted_at"
         )
         return [_to_domain(r) for r in rows]
-
-
-class PgUnitOfWork:
-    """One connection inside one open transaction: state and outbox commit together."""
-
-    def __init__(self, conn: asyncpg.Connection):
-        self._conn = conn
-        self.requests = RequestsRepo(conn)
-
-    async def publish(self, event: Event, cause: Envelope | None = None) -> None:
-        key = str(event.request_id)  # every access event is keyed by its request
-        await outbox.add(self._conn, wrap(event, key=key, cause=cause))

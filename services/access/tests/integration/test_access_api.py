@@ -20,6 +20,7 @@ from authkit.testing import token_keys
 from contracts.events import AuthorityVerified, DDCGenerated, DDCUploaded
 from eventkit.messages import wrap
 from eventkit.testing import serve_in_memory
+from eventkit.uow import open_unit
 
 pytestmark = pytest.mark.integration
 
@@ -73,8 +74,9 @@ async def outbox_types(client, request_id) -> list[str]:
 
 
 async def apply(client, handler, event) -> None:
-    async with client.host.pool.acquire() as conn, conn.transaction():
-        await handler(wrap(event, key=str(event.request_id)), event, conn)
+    envelope = wrap(event, key=str(event.request_id))
+    async with open_unit(client.host.pool, cause=envelope) as uow:
+        await handler(envelope, event, uow)
 
 
 async def test_a_draft_is_saved_and_resumed_with_its_code_and_the_authoritys_dni(database_url, tmp_path):
