@@ -1,8 +1,6 @@
-"""Subscriptions of the documents service: contract event -> handler, inside the inbox transaction."""
+"""Subscriptions of documents: contract event -> handler, in the kit's unit of work (inbox claim included)."""
 
 from __future__ import annotations
-
-import asyncpg
 
 from contracts import Envelope, topics
 from contracts.events import AccessRequested
@@ -10,12 +8,13 @@ from documents import handlers
 from documents.handlers import Tools
 from documents.repo import DocumentsPgRepo
 from eventkit.host import Subscription
+from eventkit.uow import UnitOfWork
 
 
 def subscriptions(tools: Tools) -> tuple[Subscription, ...]:
     """The subscriptions, bound to the adapters (object store, renderer) the app wired."""
 
-    async def on_access_requested(envelope: Envelope, event: AccessRequested, conn: asyncpg.Connection) -> None:
-        await handlers.generate_ddc(envelope, event, DocumentsPgRepo(conn), tools)
+    async def on_access_requested(_envelope: Envelope, event: AccessRequested, uow: UnitOfWork) -> None:
+        await handlers.generate_ddc(event, DocumentsPgRepo(uow), tools)
 
     return (Subscription(topics.ACCESS_REQUEST, {AccessRequested: on_access_requested}),)

@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 
 import structlog
 
-from contracts import Envelope, Event
+from contracts import Event
 from contracts.events import AccessRequested, DDCGenerated, DDCUploaded
 from documents.domain import (
     DDCSheet,
@@ -45,7 +45,9 @@ class DocumentsRepo(Protocol):
     async def add_document(self, document: IssuedDocument) -> bool: ...
     async def find_by_code(self, code: str) -> IssuedDocument | None: ...
     async def add_upload(self, upload: Upload) -> None: ...
-    async def emit(self, payload: Event, *, key: str, cause: Envelope | None) -> None: ...
+    async def emit(self, payload: Event, *, key: str) -> None: ...
+
+    """Into the outbox of the repository's transaction (whose cause, if any, it names)."""
 
 
 UnitOfWork = Callable[[], AbstractAsyncContextManager[DocumentsRepo]]
@@ -74,7 +76,7 @@ async def keep_once(store: ObjectStore, data: bytes) -> tuple[str, str]:
     return key, sha
 
 
-async def generate_ddc(envelope: Envelope, event: AccessRequested, repo: DocumentsRepo, tools: Tools) -> bool:
+async def generate_ddc(event: AccessRequested, repo: DocumentsRepo, tools: Tools) -> bool:
     """Render the DDC of this attempt once; False when it already exists."""
     await repo.remember_request(KnownRequest(event.request_id, event.code, event.jurisdiction.ally_type, event.attempt))
     if await repo.find_ddc(event.request_id, event.attempt) is not None:
@@ -91,7 +93,7 @@ async def generate_ddc(envelope: Envelope, event: AccessRequested, repo: Documen
     generated = DDCGenerated(
         request_id=event.request_id, attempt=event.attempt, object_key=key, sha256=sha, verification_code=code
     )
-    await repo.emit(generated, key=str(event.request_id), cause=envelope)
+    await repo.emit(generated, key=str(event.request_id))
     log.info("ddc_generated", request_id=str(event.request_id), attempt=event.attempt, sha256=sha)
     return True
 
@@ -156,7 +158,7 @@ async def upload_document(cmd: UploadDocument, uow: UnitOfWork, tools: Tools) ->
             datetime.now(UTC),
         )
         await repo.add_upload(upload)
-        await repo.emit(_uploaded(upload), key=str(cmd.request_id), cause=None)
+        await repo.emit(_uploaded(upload), key=str(cmd.request_id))
     log.info(
         "document_uploaded",
         request_id=str(cmd.request_id),

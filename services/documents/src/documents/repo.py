@@ -1,4 +1,4 @@
-"""asyncpg repository of the documents service: plain SQL, rows in and out, events into the outbox."""
+"""asyncpg repository of the documents service: plain SQL on the kit's unit of work, events into its outbox."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from uuid import UUID
 
 import asyncpg
 
-from contracts import Envelope, Event
+from contracts import Event
 from documents.domain import IssuedDocument, KnownRequest, Upload
-from eventkit import outbox
-from eventkit.messages import wrap
+from eventkit.uow import UnitOfWork, open_unit
 
 _DOCUMENT_COLUMNS = (
     "document_id, request_id, attempt, kind, object_key, sha256, size, verification_code, request_code, issued_at"
@@ -19,8 +18,11 @@ _DOCUMENT_COLUMNS = (
 
 
 class DocumentsPgRepo:
-    def __init__(self, conn: asyncpg.Connection):
-        self._conn = conn
+    """The repository inside the kit's unit of work: its SQL on ``uow.conn``, its events into ``uow``'s outbox."""
+
+    def __init__(self, uow: UnitOfWork):
+        self._uow = uow
+        self._conn = uow.conn
 
     async def remember_request(self, request: KnownRequest) -> None:
         # A late redelivery of an older attempt never moves the request back.
@@ -94,8 +96,8 @@ class DocumentsPgRepo:
             upload.uploaded_at,
         )
 
-    async def emit(self, payload: Event, *, key: str, cause: Envelope | None) -> None:
-        await outbox.add(self._conn, wrap(payload, key=key, cause=cause))
+    async def emit(self, payload: Event, *, key: str) -> None:
+        await self._uow.emit(payload, key)
 
 
 def _document(row: asyncpg.Record) -> IssuedDocument:
@@ -118,7 +120,7 @@ def unit_of_work(pool: asyncpg.Pool):
 
     @contextlib.asynccontextmanager
     async def open_one() -> AsyncIterator[DocumentsPgRepo]:
-        async with pool.acquire() as conn, conn.transaction():
-            yield DocumentsPgRepo(conn)
+        async with open_unit(pool) as uow:
+            yield DocumentsPgRepo(uow)
 
     return open_one

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import pytest
 
-from contracts import Envelope, Event
+from contracts import Event
 from contracts.events import AccessRequested, DDCGenerated, DDCUploaded, Jurisdiction, Person, Responsible
 from documents import handlers
 from documents.domain import (
@@ -27,7 +27,6 @@ from documents.handlers import Tools, UploadDocument
 from documents.pdfcheck import inspect_pdf
 from documents.render import render_ddc
 from documents.storage import FolderStore
-from eventkit.messages import wrap
 
 pytestmark = pytest.mark.unit
 
@@ -65,7 +64,7 @@ class FakeRepo:
     async def add_upload(self, upload: Upload) -> None:
         self.uploads.append(upload)
 
-    async def emit(self, payload: Event, *, key: str, cause: Envelope | None) -> None:
+    async def emit(self, payload: Event, *, key: str) -> None:
         self.events.append(payload)
 
 
@@ -107,7 +106,7 @@ def stored(tmp_path) -> list[str]:
 
 
 async def generated(event: AccessRequested, repo: FakeRepo, tools: Tools) -> bool:
-    return await handlers.generate_ddc(wrap(event, key=str(event.request_id)), event, repo, tools)
+    return await handlers.generate_ddc(event, repo, tools)
 
 
 async def test_a_request_gets_one_ddc_per_attempt_however_often_it_is_announced(repo, tools, tmp_path):
