@@ -1,11 +1,14 @@
-"""HTTP API of the access service: decode, call one handler, map refusals to Spanish answers."""
+"""HTTP API of the access service: decode, call one handler; refusals are answered from ``ERRORS``.
+
+Routes take the kit's units of work and Lima's clock, and access's ``deps`` and ``evaluator``. A route
+with a body or a caller to check opens its unit (``units``) only once both are checked, so a bad
+body or a caller who is not an evaluator is refused as such even while the database is not ready.
+"""
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -16,18 +19,25 @@ from litestar import Request, Router, get, post, put
 from litestar.params import FromPath, FromQuery
 
 from access import handlers
+from access.deps import DepsDep, EvaluatorDep
 from access.domain import FormError, RequestForm, TransitionError
 from access.repo import RequestsRepo
 from access.views import RequestView, view
-from authkit import TokenError, Verifier, bearer
 from contracts import ubigeo
-from eventkit.clock import LimaClock
-from eventkit.host import ServiceHost
-from eventkit.http import UserError
-from eventkit.uow import UnitOfWork, open_unit
+from eventkit.errors import NotReadyError
+from eventkit.http import ErrorTable, UserError
+from eventkit.providers import ClockDep, UnitsDep, UowDep
 
-CLOCK = LimaClock()
-"""Whether a request is overdue is judged on Lima's day, not the server's."""
+ERRORS = ErrorTable(
+    {
+        FormError: (422, "Hay errores en el formulario."),
+        TransitionError: 409,
+        handlers.NotFoundError: 404,
+        handlers.CaptchaError: 400,
+        NotReadyError: (503, "El servicio está iniciando; intente nuevamente en unos segundos."),
+    }
+)
+"""Every domain refusal of access: its status, and the error's own Spanish message unless one is given."""
 
 _FIELD = re.compile(r"at `\$\.?([^`]*)`")
 
@@ -75,179 +85,156 @@ def decode(body: bytes, kind: type[Any]) -> Any:
         raise UserError("El cuerpo de la solicitud no es JSON válido.", 400) from None
 
 
-class AccessApi:
-    """The routes, bound to their dependencies (the host's pool, the token verifier, the captcha key)."""
+def captcha_signature(deps: DepsDep, payload: str | None) -> str:
+    if not payload:
+        raise UserError("Resuelva la verificación anti-robots antes de enviar.", 400)
+    try:
+        ok, _error = altcha.verify_solution(payload, deps.captcha_key, True)
+        signature = msgspec.json.decode(base64.b64decode(payload))["signature"]
+    except Exception:  # noqa: BLE001 - any malformed payload is the same refusal
+        ok, signature = False, ""
+    if not ok:
+        raise UserError("La verificación anti-robots no es válida o expiró; resuélvala de nuevo.", 400)
+    return signature
 
-    def __init__(self, host: ServiceHost, verifier: Verifier | None, captcha_key: str, captcha_max: int):
-        self.host = host
-        self.verifier = verifier
-        self.captcha_key = captcha_key
-        self.captcha_max = captcha_max
 
-    @contextlib.asynccontextmanager
-    async def uow(self) -> AsyncIterator[UnitOfWork]:
-        if self.host.pool is None:
-            raise UserError("El servicio está iniciando; intente nuevamente en unos segundos.", 503)
-        try:
-            async with open_unit(self.host.pool) as uow:
-                yield uow
-        except FormError as exc:
-            raise UserError("Hay errores en el formulario.", 422, exc.errors) from None
-        except TransitionError as exc:
-            raise UserError(str(exc), 409) from None
-        except handlers.NotFoundError as exc:
-            raise UserError(str(exc), 404) from None
-        except handlers.CaptchaError as exc:
-            raise UserError(str(exc), 400) from None
+@get("/ubigeo/regions", summary="Regiones (departamentos) del INEI")
+async def regions() -> list[Place]:
+    return [Place(c, n) for c, n in sorted(ubigeo.regions().items())]
 
-    def evaluator(self, request: Request) -> str:
-        if self.verifier is None:
-            raise UserError("La evaluación no está configurada (falta la clave pública de tokens).", 503)
-        try:
-            claims = self.verifier.verify(bearer(request.headers.get("authorization")))
-        except TokenError:
-            raise UserError("Inicie sesión como evaluador.", 401) from None
-        if claims.role not in ("EVALUATOR", "ADMIN"):
-            raise UserError("Solo el personal evaluador puede ver y decidir solicitudes.", 403)
-        return claims.username
 
-    def captcha_signature(self, payload: str | None) -> str:
-        if not payload:
-            raise UserError("Resuelva la verificación anti-robots antes de enviar.", 400)
-        try:
-            ok, _error = altcha.verify_solution(payload, self.captcha_key, True)
-            signature = msgspec.json.decode(base64.b64decode(payload))["signature"]
-        except Exception:  # noqa: BLE001 - any malformed payload is the same refusal
-            ok, signature = False, ""
-        if not ok:
-            raise UserError("La verificación anti-robots no es válida o expiró; resuélvala de nuevo.", 400)
-        return signature
+@get("/ubigeo/regions/{code:str}/provinces", summary="Provincias de una región")
+async def provinces(code: FromPath[str]) -> list[Place]:
+    found = [Place(c, n) for c, (r, n) in sorted(ubigeo.provinces().items()) if r == code]
+    if not found:
+        raise UserError("La región no existe en el ubigeo del INEI.", 404)
+    return found
 
-    def router(self) -> Router:
-        api = self
 
-        @get("/ubigeo/regions", summary="Regiones (departamentos) del INEI")
-        async def regions() -> list[Place]:
-            return [Place(c, n) for c, n in sorted(ubigeo.regions().items())]
+@get("/ubigeo/provinces/{code:str}/districts", summary="Distritos de una provincia")
+async def districts(code: FromPath[str]) -> list[Place]:
+    found = [Place(d.ubigeo, d.district) for d in ubigeo.districts().values() if d.province_code == code]
+    if not found:
+        raise UserError("La provincia no existe en el ubigeo del INEI.", 404)
+    return found
 
-        @get("/ubigeo/regions/{code:str}/provinces", summary="Provincias de una región")
-        async def provinces(code: FromPath[str]) -> list[Place]:
-            found = [Place(c, n) for c, (r, n) in sorted(ubigeo.provinces().items()) if r == code]
-            if not found:
-                raise UserError("La región no existe en el ubigeo del INEI.", 404)
-            return found
 
-        @get("/ubigeo/provinces/{code:str}/districts", summary="Distritos de una provincia")
-        async def districts(code: FromPath[str]) -> list[Place]:
-            found = [Place(d.ubigeo, d.district) for d in ubigeo.districts().values() if d.province_code == code]
-            if not found:
-                raise UserError("La provincia no existe en el ubigeo del INEI.", 404)
-            return found
-
-        @get("/captcha", summary="Reto ALTCHA (prueba de trabajo) para el envío final")
-        async def captcha() -> dict[str, Any]:
-            challenge = altcha.create_challenge(
-                altcha.ChallengeOptions(
-                    hmac_key=api.captcha_key,
-                    max_number=api.captcha_max,
-                    expires=datetime.now(UTC) + timedelta(minutes=20),
-                )
-            )
-            return {
-                "algorithm": challenge.algorithm,
-                "challenge": challenge.challenge,
-                "maxnumber": challenge.max_number,
-                "salt": challenge.salt,
-                "signature": challenge.signature,
-            }
-
-        @post("/access-requests", summary="Crear una solicitud (borrador)", status_code=201)
-        async def create(request: Request) -> RequestView:
-            form = decode(await request.body(), RequestForm)
-            async with api.uow() as uow:
-                created = await handlers.create_draft(form, RequestsRepo(uow.conn), datetime.now(UTC))
-            return view(created, CLOCK.today())
-
-        @put("/access-requests/{request_id:uuid}", summary="Guardar el borrador")
-        async def save(request_id: FromPath[UUID], request: Request) -> RequestView:
-            form = decode(await request.body(), RequestForm)
-            async with api.uow() as uow:
-                saved = await handlers.save_draft(request_id, form, RequestsRepo(uow.conn))
-            return view(saved, CLOCK.today())
-
-        @get("/access-requests/{request_id:uuid}", summary="Estado de la solicitud")
-        async def status(request_id: FromPath[UUID]) -> RequestView:
-            async with api.uow() as uow:
-                found = await handlers.load(RequestsRepo(uow.conn), request_id)
-            return view(found, CLOCK.today())
-
-        @post("/access-requests/resume", summary="Retomar con código y DNI de la autoridad", status_code=200)
-        async def resume(request: Request) -> RequestView:
-            body = decode(await request.body(), ResumeBody)
-            async with api.uow() as uow:
-                found = await handlers.resume(body.code, body.authority_dni, RequestsRepo(uow.conn))
-            return view(found, CLOCK.today())
-
-        @post("/access-requests/{request_id:uuid}/submit", summary="Enviar la solicitud", status_code=202)
-        async def submit(request_id: FromPath[UUID], request: Request) -> RequestView:
-            body = decode(await request.body(), SubmitBody)
-            async with api.uow() as uow:
-                requests = RequestsRepo(uow.conn)
-                current = await handlers.load(requests, request_id)
-                signature = None
-                if current.state in ("DRAFT", "OBSERVED"):
-                    signature = api.captcha_signature(body.altcha)
-                sent = await handlers.submit(request_id, signature, requests, uow, datetime.now(UTC))
-            return view(sent, CLOCK.today())
-
-        @get(
-            "/access-requests/{request_id:uuid}/current-attempt",
-            summary="Intento vigente del DDC que se descarga o del documento que se sube (para el gateway)",
+@get("/captcha", summary="Reto ALTCHA (prueba de trabajo) para el envío final")
+async def captcha(deps: DepsDep) -> dict[str, Any]:
+    challenge = altcha.create_challenge(
+        altcha.ChallengeOptions(
+            hmac_key=deps.captcha_key,
+            max_number=deps.captcha_max,
+            expires=datetime.now(UTC) + timedelta(minutes=20),
         )
-        async def current_attempt(request_id: FromPath[UUID], purpose: FromQuery[str | None] = None) -> CurrentAttempt:
-            if purpose not in PURPOSES:
-                raise UserError(PURPOSE_ERROR, 422, {"purpose": PURPOSE_ERROR})
-            async with api.uow() as uow:
-                attempt = await handlers.current_attempt(request_id, purpose, RequestsRepo(uow.conn))
-            return CurrentAttempt(attempt)
+    )
+    return {
+        "algorithm": challenge.algorithm,
+        "challenge": challenge.challenge,
+        "maxnumber": challenge.max_number,
+        "salt": challenge.salt,
+        "signature": challenge.signature,
+    }
 
-        @get("/evaluation/queue", summary="Cola de evaluación (personal evaluador)")
-        async def queue(request: Request) -> list[RequestView]:
-            api.evaluator(request)
-            async with api.uow() as uow:
-                pending = await handlers.evaluation_queue(RequestsRepo(uow.conn))
-            return [view(r, CLOCK.today()) for r in pending]
 
-        @post("/evaluation/{request_id:uuid}/decision", summary="Aprobar, observar o rechazar", status_code=200)
-        async def decision(request_id: FromPath[UUID], request: Request) -> RequestView:
-            evaluator = api.evaluator(request)
-            body = decode(await request.body(), DecisionBody)
-            async with api.uow() as uow:
-                decided = await handlers.decide(
-                    request_id,
-                    body.decision,
-                    evaluator,
-                    RequestsRepo(uow.conn),
-                    uow,
-                    reason=body.reason,
-                    observations=body.observations,
-                )
-            return view(decided, CLOCK.today())
+@post("/access-requests", summary="Crear una solicitud (borrador)", status_code=201)
+async def create(request: Request, units: UnitsDep, clock: ClockDep) -> RequestView:
+    form = decode(await request.body(), RequestForm)
+    async with units.open() as uow:
+        created = await handlers.create_draft(form, RequestsRepo(uow.conn), datetime.now(UTC))
+    return view(created, clock.today())
 
-        return Router(
-            path="/",
-            route_handlers=[
-                regions,
-                provinces,
-                districts,
-                captcha,
-                create,
-                save,
-                status,
-                resume,
-                submit,
-                current_attempt,
-                queue,
-                decision,
-            ],
+
+@put("/access-requests/{request_id:uuid}", summary="Guardar el borrador")
+async def save(request_id: FromPath[UUID], request: Request, units: UnitsDep, clock: ClockDep) -> RequestView:
+    form = decode(await request.body(), RequestForm)
+    async with units.open() as uow:
+        saved = await handlers.save_draft(request_id, form, RequestsRepo(uow.conn))
+    return view(saved, clock.today())
+
+
+@get("/access-requests/{request_id:uuid}", summary="Estado de la solicitud")
+async def status(request_id: FromPath[UUID], uow: UowDep, clock: ClockDep) -> RequestView:
+    found = await handlers.load(RequestsRepo(uow.conn), request_id)
+    return view(found, clock.today())
+
+
+@post("/access-requests/resume", summary="Retomar con código y DNI de la autoridad", status_code=200)
+async def resume(request: Request, units: UnitsDep, clock: ClockDep) -> RequestView:
+    body = decode(await request.body(), ResumeBody)
+    async with units.open() as uow:
+        found = await handlers.resume(body.code, body.authority_dni, RequestsRepo(uow.conn))
+    return view(found, clock.today())
+
+
+@post("/access-requests/{request_id:uuid}/submit", summary="Enviar la solicitud", status_code=202)
+async def submit(
+    request_id: FromPath[UUID], request: Request, units: UnitsDep, clock: ClockDep, deps: DepsDep
+) -> RequestView:
+    body = decode(await request.body(), SubmitBody)
+    async with units.open() as uow:
+        requests = RequestsRepo(uow.conn)
+        current = await handlers.load(requests, request_id)
+        signature = None
+        if current.state in ("DRAFT", "OBSERVED"):
+            signature = captcha_signature(deps, body.altcha)
+        sent = await handlers.submit(request_id, signature, requests, uow, datetime.now(UTC))
+    return view(sent, clock.today())
+
+
+@get(
+    "/access-requests/{request_id:uuid}/current-attempt",
+    summary="Intento vigente del DDC que se descarga o del documento que se sube (para el gateway)",
+)
+async def current_attempt(
+    request_id: FromPath[UUID], units: UnitsDep, purpose: FromQuery[str | None] = None
+) -> CurrentAttempt:
+    if purpose not in PURPOSES:
+        raise UserError(PURPOSE_ERROR, 422, {"purpose": PURPOSE_ERROR})
+    async with units.open() as uow:
+        attempt = await handlers.current_attempt(request_id, purpose, RequestsRepo(uow.conn))
+    return CurrentAttempt(attempt)
+
+
+@get("/evaluation/queue", summary="Cola de evaluación (personal evaluador)")
+async def queue(evaluator: EvaluatorDep, units: UnitsDep, clock: ClockDep) -> list[RequestView]:
+    async with units.open() as uow:  # opened once the caller is known to be an evaluator
+        pending = await handlers.evaluation_queue(RequestsRepo(uow.conn))
+    return [view(r, clock.today()) for r in pending]
+
+
+@post("/evaluation/{request_id:uuid}/decision", summary="Aprobar, observar o rechazar", status_code=200)
+async def decision(
+    request_id: FromPath[UUID], request: Request, evaluator: EvaluatorDep, units: UnitsDep, clock: ClockDep
+) -> RequestView:
+    body = decode(await request.body(), DecisionBody)
+    async with units.open() as uow:
+        decided = await handlers.decide(
+            request_id,
+            body.decision,
+            evaluator,
+            RequestsRepo(uow.conn),
+            uow,
+            reason=body.reason,
+            observations=body.observations,
         )
+    return view(decided, clock.today())
+
+
+ROUTER = Router(
+    path="/",
+    route_handlers=[
+        regions,
+        provinces,
+        districts,
+        captcha,
+        create,
+        save,
+        status,
+        resume,
+        submit,
+        current_attempt,
+        queue,
+        decision,
+    ],
+)

@@ -8,10 +8,12 @@ from pathlib import Path
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
 
-from access.api import AccessApi
+from access import deps as access_deps
+from access.api import ERRORS, ROUTER
 from access.config import Settings
 from access.consumers import SUBSCRIPTIONS
 from authkit import Verifier, load_public_key
+from eventkit.clock import Clock
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
 from eventkit.settings import ConfigError
@@ -21,8 +23,14 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def create_app(
-    settings: Settings, broker: KafkaBroker, *, own_broker: bool, consumer_group: str | None = None
+    settings: Settings,
+    broker: KafkaBroker,
+    *,
+    own_broker: bool,
+    consumer_group: str | None = None,
+    clock: Clock | None = None,
 ) -> Litestar:
+    """Access's app; ``clock`` is Lima's unless a test fixes the day."""
     host = ServiceHost(
         name=NAME,
         database_url=settings.database_url,
@@ -39,5 +47,12 @@ def create_app(
             verifier = Verifier(load_public_key(Path(settings.token_public_key_file)))
         except (OSError, ValueError) as exc:
             raise ConfigError(f"CONTIGO_TOKEN_PUBLIC_KEY_FILE is invalid: {exc}") from None
-    api = AccessApi(host, verifier, settings.captcha_hmac_key or secrets.token_hex(32), settings.captcha_max_number)
-    return create_service_app(host, [api.router()], title="CONTIGO Aliados - solicitudes de acceso")
+    deps = access_deps.Deps(verifier, settings.captcha_hmac_key or secrets.token_hex(32), settings.captcha_max_number)
+    return create_service_app(
+        host,
+        [ROUTER],
+        title="CONTIGO Aliados - solicitudes de acceso",
+        errors=ERRORS,
+        clock=clock,
+        dependencies=access_deps.dependencies(deps),
+    )
