@@ -1,4 +1,8 @@
-"""HTTP routes of the documents service: decode -> handler -> response; errors in Peruvian Spanish."""
+"""HTTP routes of the documents service: decode -> handler -> response; errors in Peruvian Spanish.
+
+Routes take the kit's ``units`` (transactions opened once the request is decoded) and documents'
+``tools`` (object store, PDF renderer and checker), wired in ``app.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from uuid import UUID
 import structlog
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import Dependency
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, QueryParameter, SkipValidationMarker
 from litestar.response import Response
 
 from documents import handlers
@@ -24,9 +29,11 @@ from documents.domain import (
     UploadNotAllowedError,
     UploadTooLargeError,
 )
-from documents.handlers import Tools, UnitOfWork
-from documents.repo import unit_of_work
-from eventkit.http import UserError
+from documents.handlers import Tools
+from documents.repo import transactions
+from eventkit.errors import NotReadyError
+from eventkit.http import ErrorTable, UserError
+from eventkit.providers import UnitsDep
 
 log = structlog.get_logger(__name__)
 
@@ -50,13 +57,6 @@ def too_large(limit: int) -> str:
     return f"El archivo supera el límite de {limit / (1024 * 1024):g} MB."
 
 
-def _uow(request: Request[Any, Any, Any]) -> UnitOfWork:
-    pool = request.app.state.host.pool
-    if pool is None:
-        raise UserError(NOT_READY, 503)
-    return unit_of_work(pool)
-
-
 def _attempt(value: str | None) -> int:
     """The current attempt, as access told the gateway; documents alone cannot know it in time."""
     if value is None or not value.isdigit() or int(value) < 1:
@@ -64,8 +64,11 @@ def _attempt(value: str | None) -> int:
     return int(value)
 
 
-def _tools(request: Request[Any, Any, Any]) -> Tools:
-    return request.app.state.tools
+ToolsDep = Annotated[Tools, Dependency(kind="named"), SkipValidationMarker()]
+"""A route's ``tools`` parameter: documents' adapters, injected by name (see ``app.py``)."""
+
+ERRORS = ErrorTable({NotReadyError: (503, NOT_READY)})
+"""The refusals common to every route; the others depend on the route and the attempt, below."""
 
 
 ATTEMPT = QueryParameter(description="El intento vigente de la solicitud, según el servicio de solicitudes")
@@ -73,13 +76,14 @@ ATTEMPT = QueryParameter(description="El intento vigente de la solicitud, según
 
 @get("/requests/{request_id:uuid}/ddc", summary="Descargar el DDC prellenado de un intento")
 async def get_ddc(
-    request: Request[Any, Any, Any],
     request_id: FromPath[UUID],
+    units: UnitsDep,
+    tools: ToolsDep,
     attempt: Annotated[str | None, ATTEMPT] = None,
 ) -> Response[bytes]:
     number = _attempt(attempt)
     try:
-        ddc = await handlers.download_ddc(request_id, number, _uow(request), _tools(request).store)
+        ddc = await handlers.download_ddc(request_id, number, transactions(units), tools.store)
     except DDCNotReadyError:
         raise UserError(GENERATING if number == 1 else GENERATING_CORRECTED, 409) from None
     except AttemptSupersededError:
@@ -95,16 +99,18 @@ async def get_ddc(
 async def post_document(
     request: Request[Any, Any, Any],
     request_id: FromPath[UUID],
+    units: UnitsDep,
+    tools: ToolsDep,
     kind: Annotated[str | None, QueryParameter(description="DDC_SIGNED o DESIGNATION")] = None,
     attempt: Annotated[str | None, ATTEMPT] = None,
 ) -> dict[str, Any]:
     if kind not in UPLOAD_KINDS:
         raise UserError(BAD_KIND, 422, errors={"kind": BAD_KIND})
     number = _attempt(attempt)
-    limit = request.app.state.max_upload_bytes
+    limit = tools.max_upload_bytes
     command = handlers.UploadDocument(request_id, number, kind, lambda: _read_upload(request, limit))  # type: ignore[arg-type]
     try:
-        upload = await handlers.upload_document(command, _uow(request), _tools(request))
+        upload = await handlers.upload_document(command, transactions(units), tools)
     except UnknownRequestError:
         raise UserError(NOT_FOUND, 404) from None
     except DDCNotReadyError:
@@ -160,9 +166,9 @@ async def _read_upload(request: Request[Any, Any, Any], limit: int) -> bytes:
 
 
 @get("/verify/{code:str}", summary="Verificar un documento por su código")
-async def verify(request: Request[Any, Any, Any], code: FromPath[str]) -> dict[str, Any]:
+async def verify(code: FromPath[str], units: UnitsDep) -> dict[str, Any]:
     try:
-        document = await handlers.verify_code(code, _uow(request))
+        document = await handlers.verify_code(code, transactions(units))
     except UnknownCodeError:
         raise UserError(f"No existe un documento con el código {code.strip()}.", 404) from None
     return {

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
+from litestar.di import Provide
 
-from documents.api import ROUTES
+from documents.api import ERRORS, ROUTES
 from documents.config import Settings
 from documents.consumers import subscriptions
 from documents.handlers import Tools
@@ -35,7 +36,13 @@ def create_app(
         settings.s3_secure,
         settings.storage_dir,
     )
-    tools = Tools(store=store, render_ddc=render_ddc, inspect_pdf=inspect_pdf, public_url=settings.public_url)
+    tools = Tools(
+        store=store,
+        render_ddc=render_ddc,
+        inspect_pdf=inspect_pdf,
+        public_url=settings.public_url,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     host = ServiceHost(
         name=NAME,
         database_url=settings.database_url,
@@ -48,16 +55,14 @@ def create_app(
         checks={"object_store": store.check},
     )
     _quiet_pdf_libraries()
-    app = create_service_app(
+    return create_service_app(
         host,
         ROUTES,
         title="CONTIGO Aliados - documentos",
+        errors=ERRORS,
+        dependencies={"tools": Provide(lambda: tools, sync_to_thread=False, use_cache=True)},
         request_max_body_size=settings.max_upload_bytes + BODY_OVERHEAD,
     )
-    app.state.store = store
-    app.state.tools = tools
-    app.state.max_upload_bytes = settings.max_upload_bytes
-    return app
 
 
 def _quiet_pdf_libraries() -> None:

@@ -62,6 +62,8 @@ class Tools:
     render_ddc: Callable[[DDCSheet], bytes]
     inspect_pdf: Callable[[bytes], PdfReport]
     public_url: str
+    max_upload_bytes: int = 10 * 1024 * 1024
+    """The largest file an upload may carry."""
 
 
 async def keep_once(store: ObjectStore, data: bytes) -> tuple[str, str]:

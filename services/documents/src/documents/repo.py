@@ -10,7 +10,8 @@ import asyncpg
 
 from contracts import Event
 from documents.domain import IssuedDocument, KnownRequest, Upload
-from eventkit.uow import UnitOfWork, open_unit
+from eventkit.providers import Units
+from eventkit.uow import UnitOfWork
 
 _DOCUMENT_COLUMNS = (
     "document_id, request_id, attempt, kind, object_key, sha256, size, verification_code, request_code, issued_at"
@@ -115,12 +116,12 @@ def _document(row: asyncpg.Record) -> IssuedDocument:
     )
 
 
-def unit_of_work(pool: asyncpg.Pool):
-    """A factory of transactions on ``pool``, each handing out a ``DocumentsPgRepo``."""
+def transactions(units: Units):
+    """Transactions opened through the kit's ``units``, each handing out a ``DocumentsPgRepo`` on its unit of work."""
 
     @contextlib.asynccontextmanager
     async def open_one() -> AsyncIterator[DocumentsPgRepo]:
-        async with open_unit(pool) as uow:
+        async with units.open() as uow:
             yield DocumentsPgRepo(uow)
 
     return open_one
