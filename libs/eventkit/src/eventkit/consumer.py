@@ -30,8 +30,7 @@ Handler = Callable[[Envelope, Any, UnitOfWork], Awaitable[None]]
 """``handler(envelope, event, uow)``: applies the event inside the consumer's unit of work.
 
 The unit of work already holds the inbox claim; what the handler emits names the envelope as
-its cause. Handlers written for a raw connection keep working for now: the unit of work
-forwards connection methods to ``uow.conn`` (see :class:`eventkit.uow.UnitOfWork`).
+its cause. Repositories speak SQL on ``uow.conn``.
 """
 
 

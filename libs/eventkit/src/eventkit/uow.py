@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -45,14 +44,6 @@ class UnitOfWork:
     async def claim(self, consumer: str, event_id: UUID) -> bool:
         """The inbox claim, in this transaction: False when ``consumer`` already handled ``event_id``."""
         return await inbox.claim(self.conn, consumer, event_id)
-
-    def __getattr__(self, name: str) -> Any:
-        # Compatibility for handlers still written against a raw connection (access, documents):
-        # ``conn.execute(...)``, ``SomeRepo(conn)`` and ``outbox.add(conn, ...)`` keep working on a
-        # unit of work. Remove once every consumer takes ``uow`` and uses ``uow.conn``.
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self.conn, name)
 
 
 @contextlib.asynccontextmanager

@@ -104,15 +104,3 @@ async def test_a_consumer_hands_its_handler_a_unit_of_work_whose_events_are_caus
     assert [e.causation_id for e in seen] == [incoming.event_id]
     assert len(pool.outbox()) == 1
     assert [a for s, a in pool.committed if s.startswith("insert into inbox")] == [("cases", incoming.event_id)]
-
-
-async def test_a_handler_written_for_a_raw_connection_still_works_on_the_unit_of_work():
-    pool = FakePool()
-
-    async def legacy(_envelope: Any, event: CaseOpened, conn: Any) -> None:
-        await conn.execute("insert into cases (case_id) values ($1)", event.case_id)
-
-    outcome = await consumer_of(legacy, pool).process(encode(wrap(case_opened(), key="k")), key="k", headers={})
-
-    assert outcome == "handled"
-    assert [sql.split(" (")[0] for sql, _ in pool.committed] == ["insert into inbox", "insert into cases"]
