@@ -4,33 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
 import asyncpg
 import pytest
+from kit_db import case, schema_pool
 
-from contracts.events import CaseOpened
 from eventkit import inbox, outbox
 from eventkit.messages import wrap
 from eventkit.migrations import migrate
 from eventkit.relay import OutboxRelay
 
 pytestmark = pytest.mark.integration
-
-
-def case() -> CaseOpened:
-    return CaseOpened(case_id=uuid.uuid4(), oficio="OF-7", case_number="0007-2022-CTVC/HVC", ubigeo="090101")
-
-
-async def schema_pool(database_url: str, tmp_path: Path) -> tuple[asyncpg.Pool, str]:
-    schema = f"kit_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(database_url)
-    try:
-        await migrate(conn, schema, tmp_path)
-    finally:
-        await conn.close()
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=3, server_settings={"search_path": schema})
-    return pool, schema
 
 
 async def test_migrations_apply_once_and_a_second_run_changes_nothing(database_url, tmp_path):
@@ -50,7 +34,7 @@ async def test_migrations_apply_once_and_a_second_run_changes_nothing(database_u
 
 
 async def test_the_relay_publishes_committed_events_once_and_never_rolled_back_ones(database_url, tmp_path):
-    pool, schema = await schema_pool(database_url, tmp_path)
+    pool, schema = await schema_pool(database_url, tmp_path, max_size=3)
     sent: list[tuple[str, str]] = []
 
     async def publish(topic: str, key: str, body: bytes, headers: dict[str, str]) -> None:
@@ -78,7 +62,7 @@ async def test_the_relay_publishes_committed_events_once_and_never_rolled_back_o
 
 
 async def test_a_failed_publish_leaves_the_event_in_the_outbox_for_the_next_try(database_url, tmp_path):
-    pool, schema = await schema_pool(database_url, tmp_path)
+    pool, schema = await schema_pool(database_url, tmp_path, max_size=3)
 
     async def broken(topic: str, key: str, body: bytes, headers: dict[str, str]) -> None:
         raise ConnectionError("broker down")
@@ -96,7 +80,7 @@ async def test_a_failed_publish_leaves_the_event_in_the_outbox_for_the_next_try(
 
 
 async def test_the_inbox_claims_an_event_once_per_consumer(database_url, tmp_path):
-    pool, _schema = await schema_pool(database_url, tmp_path)
+    pool, _schema = await schema_pool(database_url, tmp_path, max_size=3)
     event_id = uuid.uuid4()
     try:
         async with pool.acquire() as conn:
@@ -114,7 +98,7 @@ async def test_the_inbox_claims_an_event_once_per_consumer(database_url, tmp_pat
 async def test_the_relay_keeps_relaying_after_its_database_connections_are_cut(database_url, tmp_path):
     import asyncio
 
-    pool, schema = await schema_pool(database_url, tmp_path)
+    pool, schema = await schema_pool(database_url, tmp_path, max_size=3)
     sent: list[str] = []
 
     async def publish(topic: str, key: str, body: bytes, headers: dict[str, str]) -> None:

@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from pathlib import Path
 
 import asyncpg
 import pytest
+from kit_db import case, schema_pool
 
-from contracts.events import CaseOpened
 from eventkit import outbox
 from eventkit.messages import wrap
-from eventkit.migrations import migrate
 from eventkit.relay import OutboxRelay
 
 pytestmark = pytest.mark.integration
 
 
-def case() -> CaseOpened:
-    return CaseOpened(case_id=uuid.uuid4(), oficio="OF-7", case_number="0007-2022-CTVC/HVC", ubigeo="090101")
-
-
 async def outbox_with(database_url: str, tmp_path: Path, keys: list[str]) -> asyncpg.Pool:
-    schema = f"kit_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(database_url)
-    try:
-        await migrate(conn, schema, tmp_path)
-    finally:
-        await conn.close()
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2, server_settings={"search_path": schema})
+    pool, _schema = await schema_pool(database_url, tmp_path, max_size=2)
     for key in keys:
         async with pool.acquire() as conn, conn.transaction():
             await outbox.add(conn, wrap(case(), key=key))

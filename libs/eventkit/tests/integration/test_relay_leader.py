@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from pathlib import Path
 
 import asyncpg
 import pytest
+from kit_db import case, schema_pool
 
-from contracts.events import CaseOpened
 from eventkit import outbox
 from eventkit.messages import wrap
-from eventkit.migrations import migrate
 from eventkit.relay import OutboxRelay
 
 pytestmark = pytest.mark.integration
-
-
-def case() -> CaseOpened:
-    return CaseOpened(case_id=uuid.uuid4(), oficio="OF-7", case_number="0007-2022-CTVC/HVC", ubigeo="090101")
-
-
-async def schema_pool(database_url: str, tmp_path: Path) -> tuple[asyncpg.Pool, str]:
-    schema = f"kit_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(database_url)
-    try:
-        await migrate(conn, schema, tmp_path)
-    finally:
-        await conn.close()
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=4, server_settings={"search_path": schema})
-    return pool, schema
 
 
 class Replicas:
