@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar, Request, get
 from litestar.datastructures import State
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.response import Response
 
@@ -104,9 +105,72 @@ class ErrorTable:
         return dict.fromkeys(self.entries, respond)
 
 
+NOT_JSON = "El cuerpo de la solicitud no es JSON válido."
+_KINDS = {
+    "str": "un texto",
+    "int": "un número entero",
+    "float": "un número",
+    "bool": "verdadero o falso",
+    "object": "un objeto",
+    "array": "una lista",
+    "uuid": "un identificador (UUID)",
+    "date": "una fecha (AAAA-MM-DD)",
+    "datetime": "una fecha y hora (ISO 8601)",
+}
+_MISSING = re.compile(r"missing required field `([^`]+)`")
+_EXPECTED = re.compile(r"Expected `([a-z]+)`")
+_LENGTH = re.compile(r"of length ([<>]=) (\d+)")
+_BOUND = re.compile(r"`[a-z]+` ([<>]=?) (-?[\d.]+)")
+
+
+def field_message(message: str) -> str:
+    """A decoder's English complaint about one value, said in Spanish to the person who typed it."""
+    if message.startswith("Invalid enum value"):
+        return "Valor no permitido."
+    if length := _LENGTH.search(message):
+        most = "<" in length.group(1)
+        return f"Debe tener {'como máximo' if most else 'al menos'} {length.group(2)} caracteres."
+    if bound := _BOUND.search(message):
+        return f"Debe ser {'como máximo' if '<' in bound.group(1) else 'al menos'} {bound.group(2)}."
+    if "does not match" in message:
+        return "El formato no es válido."
+    if (expected := _EXPECTED.search(message)) and expected.group(1) in _KINDS:
+        return f"Debe ser {_KINDS[expected.group(1)]}."
+    return "Valor no válido."
+
+
+def validation_error_response(_request: Request, exc: ValidationException) -> Response[dict[str, Any]]:
+    """A body, query or path value the route's types refuse: 422 naming each field, in Spanish.
+
+    Routes declare ``data: SomeStruct`` (so the OpenAPI document shows the body) and Litestar's
+    decoder refuses what does not fit; this says so the way :class:`UserError` does. A body that is
+    not JSON at all is a 400.
+    """
+    problems = [p for p in (exc.extra if isinstance(exc.extra, list) else []) if isinstance(p, dict)]
+    if not problems:
+        detail = NOT_JSON if "JSON" in str(exc.detail) else SPANISH[400]
+        return Response({"detail": detail}, status_code=400)
+    errors: dict[str, str] = {}
+    missing = False
+    for problem in problems:
+        message, key = str(problem.get("message", "")), str(problem.get("key", ""))
+        key = "" if key == "data" else key
+        if found := _MISSING.search(message):
+            missing = True
+            errors[".".join(k for k in (key, found.group(1)) if k)] = "Este dato es obligatorio."
+        elif message == "'data'" or (not key and problem.get("source") == "body"):
+            errors["body"] = "Envíe los datos en formato JSON." if message == "'data'" else field_message(message)
+        else:
+            errors[key or "body"] = field_message(message)
+    detail = "Faltan datos en el formulario." if missing else "Hay datos con un formato no válido."
+    return Response({"detail": detail, "errors": errors}, status_code=422)
+
+
 def framework_error_response(_request: Request, exc: Exception) -> Response[dict[str, Any]]:
     """The framework's own refusals (unknown path, bad path parameter, ...) in Spanish too."""
     status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status == 400 and "JSON is malformed" in str(getattr(exc, "detail", "")):
+        return Response({"detail": NOT_JSON}, status_code=400)
     return Response({"detail": SPANISH.get(status, SPANISH[400])}, status_code=status)
 
 
@@ -149,6 +213,7 @@ def create_service_app(
         exception_handlers={
             **(errors.exception_handlers() if errors else {}),
             UserError: user_error_response,
+            ValidationException: validation_error_response,
             DependencyUnavailableError: dependency_unavailable_response,
             HTTPException: framework_error_response,
             500: framework_error_response,

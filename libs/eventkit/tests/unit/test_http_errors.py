@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+import msgspec
 import pytest
-from litestar import Litestar, get
-from litestar.exceptions import HTTPException
-from litestar.params import FromPath
+from litestar import Litestar, get, post
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.testing import AsyncTestClient
 
-from eventkit.http import SPANISH, UserError, framework_error_response, user_error_response
+from eventkit.http import (
+    SPANISH,
+    UserError,
+    framework_error_response,
+    user_error_response,
+    validation_error_response,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -41,3 +50,82 @@ async def test_a_user_error_keeps_its_message_and_its_fields():
 
     assert refused.status_code == 422
     assert refused.json() == {"detail": "El número 0 no existe.", "errors": {"thing_id": "Use un número positivo."}}
+
+
+class Place(msgspec.Struct, kw_only=True):
+    code: Annotated[str, msgspec.Meta(max_length=6)]
+
+
+class Form(msgspec.Struct, kw_only=True):
+    name: str
+    kind: Literal["ALIADO", "STAFF"] = "ALIADO"
+    count: Annotated[int, msgspec.Meta(ge=1)] = 1
+    place: Place | None = None
+
+
+@post("/forms", status_code=201)
+async def send_form(data: JSONBody[Form]) -> dict:
+    return {"name": data.name}
+
+
+@get("/pages")
+async def pages(limit: FromQuery[int] = 50) -> dict:
+    return {"limit": limit}
+
+
+def typed_app() -> Litestar:
+    return Litestar(
+        [send_form, pages],
+        exception_handlers={
+            UserError: user_error_response,
+            ValidationException: validation_error_response,
+            HTTPException: framework_error_response,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({"name": 7}, {"name": "Debe ser un texto."}),
+        ({"name": "a", "kind": "MAYBE"}, {"kind": "Valor no permitido."}),
+        ({"name": "a", "count": 0}, {"count": "Debe ser al menos 1."}),
+        ({"name": "a", "place": {"code": "1234567"}}, {"place.code": "Debe tener como máximo 6 caracteres."}),
+        ({"name": "a", "place": {"code": 1}}, {"place.code": "Debe ser un texto."}),
+    ],
+)
+async def test_a_body_value_of_the_wrong_kind_is_a_422_naming_its_field_in_spanish(body, errors):
+    async with AsyncTestClient(typed_app()) as client:
+        refused = await client.post("/forms", json=body)
+
+    assert refused.status_code == 422
+    assert refused.json() == {"detail": "Hay datos con un formato no válido.", "errors": errors}
+
+
+async def test_a_missing_field_is_named_as_required_even_when_nested():
+    async with AsyncTestClient(typed_app()) as client:
+        top = await client.post("/forms", json={})
+        nested = await client.post("/forms", json={"name": "a", "place": {}})
+
+    assert top.status_code == 422
+    assert top.json() == {"detail": "Faltan datos en el formulario.", "errors": {"name": "Este dato es obligatorio."}}
+    assert nested.json()["errors"] == {"place.code": "Este dato es obligatorio."}
+
+
+async def test_a_body_that_is_not_json_or_not_there_says_so():
+    async with AsyncTestClient(typed_app()) as client:
+        garbled = await client.post("/forms", content=b"not json", headers={"content-type": "application/json"})
+        empty = await client.post("/forms", content=b"", headers={"content-type": "application/json"})
+        listed = await client.post("/forms", json=[1])
+
+    assert garbled.status_code == 400 and garbled.json() == {"detail": "El cuerpo de la solicitud no es JSON válido."}
+    assert empty.status_code == 422 and empty.json()["errors"] == {"body": "Envíe los datos en formato JSON."}
+    assert listed.status_code == 422 and listed.json()["errors"] == {"body": "Debe ser un objeto."}
+
+
+async def test_a_query_parameter_of_the_wrong_kind_is_named_too():
+    async with AsyncTestClient(typed_app()) as client:
+        refused = await client.get("/pages", params={"limit": "many"})
+
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == {"limit": "Debe ser un número entero."}
