@@ -6,10 +6,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 from litestar import Litestar, Request, get
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Response
 
 from eventkit.errors import DependencyUnavailableError
@@ -42,6 +44,43 @@ class UserError(Exception):
         self.detail = detail
         self.status = status
         self.errors = errors or {}
+
+
+class ErrorBody(msgspec.Struct, omit_defaults=True):
+    """Every refusal's body: a Spanish ``detail`` and, for a form, a message per field."""
+
+    detail: str
+    errors: dict[str, str] | None = None
+
+
+REFUSALS = {
+    400: "La solicitud no es válida.",
+    401: "Falta la sesión o expiró.",
+    403: "La cuenta no tiene permiso para esta acción.",
+    404: "No existe.",
+    409: "No se puede en el estado actual.",
+    413: "El archivo supera el límite permitido.",
+    422: "Hay datos que faltan o no son válidos (``errors`` nombra cada campo).",
+    429: "Demasiadas solicitudes; espere un minuto.",
+    503: "El servicio está iniciando o una dependencia no responde; reintente.",
+}
+
+
+def refusals(*statuses: int, **described: str) -> dict[int, ResponseSpec]:
+    """The ``responses=`` of a route: each refusal it can answer, with :class:`ErrorBody` and a Spanish description.
+
+    ``refusals(404, 422)`` uses the kit's descriptions; ``refusals(409, r409="Ya fue enviada.")`` says
+    what a status means for that route. 503 (not ready / a dependency down) is always listed.
+    """
+    codes = {*statuses, *(int(k.lstrip("r")) for k in described), 503}
+    return {
+        code: ResponseSpec(
+            data_container=ErrorBody,
+            description=described.get(f"r{code}", REFUSALS.get(code, SPANISH.get(code, "Rechazo."))),
+            generate_examples=False,
+        )
+        for code in sorted(codes)
+    }
 
 
 def user_error_response(_request: Request, exc: UserError) -> Response[dict[str, Any]]:

@@ -13,8 +13,10 @@ from litestar.testing import AsyncTestClient
 
 from eventkit.http import (
     SPANISH,
+    ErrorBody,
     UserError,
     framework_error_response,
+    refusals,
     user_error_response,
     validation_error_response,
 )
@@ -129,3 +131,11 @@ async def test_a_query_parameter_of_the_wrong_kind_is_named_too():
 
     assert refused.status_code == 422
     assert refused.json()["errors"] == {"limit": "Debe ser un número entero."}
+
+
+def test_a_routes_refusals_are_documented_with_the_error_body_and_always_503():
+    listed = refusals(404, 422, r409="La solicitud ya fue enviada.")
+
+    assert sorted(listed) == [404, 409, 422, 503]
+    assert listed[409].description == "La solicitud ya fue enviada."
+    assert all(spec.data_container is ErrorBody for spec in listed.values())
