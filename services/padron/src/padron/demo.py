@@ -7,6 +7,7 @@ from datetime import date
 import asyncpg
 import structlog
 
+from eventkit.uow import UnitOfWork
 from padron.imports import repo as imports
 from padron.shared.scope import Scope
 from padron.versions.handlers import publish_padron
@@ -26,6 +27,6 @@ async def seed(pool: asyncpg.Pool) -> None:
         async with conn.transaction():
             if await conn.fetchval("select exists (select 1 from padrones)"):
                 return
-            repo = VersionPgRepo(conn)
+            repo = VersionPgRepo(UnitOfWork(conn))
             await publish_padron(DEMO_PERIOD, DEMO_RESOLUTION, date(2022, 9, 30).isoformat(), SYSTEM, repo)
     log.info("padron_demo_loaded", beneficiaries=imported, period=DEMO_PERIOD)

@@ -112,7 +112,7 @@ class FakeRepo:
     async def decide_fad(self, fad_id, state, by, note):
         self.fads_by_id[fad_id] = replace(self.fads_by_id[fad_id], state=state, decided_by=by, decision_note=note)
 
-    async def publish(self, payload, key):
+    async def emit(self, payload, key):
         self.published.append((payload, key))
 
     async def log_read(self, scope, action, resource, beneficiary_ids):

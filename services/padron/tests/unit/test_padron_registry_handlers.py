@@ -55,7 +55,7 @@ class FakeRegistry:
         self.frozen.append((period, previous, list(older)))
         return [("090101", "CONTINUADOR", 7), ("150101", "NUEVO", 2)]
 
-    async def publish(self, event, key):
+    async def emit(self, event, key):
         self.events.append((event, key))
 
     async def expire_authorizations(self, today):

@@ -24,7 +24,7 @@ def routes() -> list[Any]:
     async def submit_affiliation(request: Request, caller: ScopeDep, units: UnitsDep) -> dict[str, Any]:
         body = await object_of(request)
         async with transaction(units, caller, "affiliation-requests") as uow:
-            repo = AffiliationPgRepo(uow.conn)
+            repo = AffiliationPgRepo(uow)
             affiliation_id = await handlers.submit_affiliation(body, caller, repo)
         log.info("affiliation_request_submitted", affiliation_id=str(affiliation_id), ubigeo=caller.ubigeo)
         return {"id": affiliation_id, "state": "PENDIENTE"}
@@ -35,7 +35,7 @@ def routes() -> list[Any]:
     ) -> dict[str, Any]:
         after = page.key(tuple[datetime, UUID] | None, None)
         async with transaction(units, caller, "affiliation-requests") as uow:
-            repo = AffiliationPgRepo(uow.conn)
+            repo = AffiliationPgRepo(uow)
             state = request.query_params.get("state") or None
             items, more = await handlers.affiliation_requests(state, after, page.limit, caller, repo)
         last = items[-1] if more else None
@@ -51,7 +51,7 @@ def routes() -> list[Any]:
     ) -> dict[str, Any]:
         body = await object_of(request)
         async with transaction(units, caller, f"affiliation-requests/{affiliation_id}") as uow:
-            repo = AffiliationPgRepo(uow.conn)
+            repo = AffiliationPgRepo(uow)
             state = await handlers.decide_affiliation(
                 affiliation_id, text_of(body, "state"), text_of(body, "observations"), caller, repo
             )

@@ -24,7 +24,7 @@ def routes() -> list[Any]:
     async def raise_alert(beneficiary_id: FromPath[UUID], request: Request, caller: ScopeDep, units: UnitsDep) -> Alert:
         body = await json_of(request)
         async with transaction(units, caller, resource(request)) as uow:
-            repo = AlertPgRepo(uow.conn)
+            repo = AlertPgRepo(uow)
             alert = await handlers.raise_alert(beneficiary_id, body, caller, repo)
         log.info("alert_raised", alert_id=str(alert.alert_id), beneficiary_id=str(beneficiary_id), by=caller.username)
         return alert
@@ -33,13 +33,13 @@ def routes() -> list[Any]:
     async def list_alerts(request: Request, caller: ScopeDep, units: UnitsDep, page: PageDep) -> Page:
         query = list_query(request, page, domain.ALERT_STATES)
         async with transaction(units, caller, resource(request)) as uow:
-            repo = AlertPgRepo(uow.conn)
+            repo = AlertPgRepo(uow)
             return await handlers.list_alerts(query, caller, resource(request), repo)
 
     @post("/padron/alerts/{alert_id:uuid}/attend", summary="Dar por atendida una alerta", status_code=200)
     async def attend_alert(alert_id: FromPath[UUID], request: Request, caller: ScopeDep, units: UnitsDep) -> Alert:
         async with transaction(units, caller, resource(request)) as uow:
-            repo = AlertPgRepo(uow.conn)
+            repo = AlertPgRepo(uow)
             alert = await handlers.attend_alert(alert_id, caller, repo)
         log.info("alert_attended", alert_id=str(alert_id), by=caller.username)
         return alert

@@ -28,7 +28,7 @@ def routes() -> list[Any]:
     ) -> dict[str, Any]:
         body = await object_of(request)
         async with transaction(units, caller, f"beneficiaries/{beneficiary_id}/authorizations") as uow:
-            repo = AuthorizationPgRepo(uow.conn)
+            repo = AuthorizationPgRepo(uow)
             authorization_id = await handlers.authorize(beneficiary_id, body, caller, repo, clock.today())
         log.info("authorization_granted", authorization_id=str(authorization_id), beneficiary_id=str(beneficiary_id))
         return {"id": authorization_id, "state": "VIGENTE"}
@@ -38,7 +38,7 @@ def routes() -> list[Any]:
         beneficiary_id: FromPath[UUID], request: Request, caller: ScopeDep, units: UnitsDep, clock: ClockDep
     ) -> list[dict[str, Any]]:
         async with transaction(units, caller, f"beneficiaries/{beneficiary_id}/authorizations") as uow:
-            repo = AuthorizationPgRepo(uow.conn)
+            repo = AuthorizationPgRepo(uow)
             return await handlers.authorizations(beneficiary_id, caller, repo, clock.today())
 
     @post(
@@ -51,7 +51,7 @@ def routes() -> list[Any]:
     ) -> dict[str, Any]:
         body = await object_of(request)
         async with transaction(units, caller, f"authorizations/{authorization_id}") as uow:
-            repo = AuthorizationPgRepo(uow.conn)
+            repo = AuthorizationPgRepo(uow)
             until = await handlers.renew(authorization_id, body.get("valid_until"), caller, repo, clock.today())
         log.info("authorization_renewed", authorization_id=str(authorization_id), by=caller.username)
         return {"id": authorization_id, "state": "VIGENTE", "valid_until": until}
@@ -66,7 +66,7 @@ def routes() -> list[Any]:
     ) -> dict[str, Any]:
         body = await object_of(request)
         async with transaction(units, caller, f"authorizations/{authorization_id}") as uow:
-            repo = AuthorizationPgRepo(uow.conn)
+            repo = AuthorizationPgRepo(uow)
             await handlers.revoke(authorization_id, text_of(body, "reason"), caller, repo, clock.today())
         log.info("authorization_revoked", authorization_id=str(authorization_id), by=caller.username)
         return {"id": authorization_id, "state": "REVOCADA"}

@@ -26,7 +26,7 @@ def routes() -> list[Any]:
     async def affiliate(request: Request, caller: ScopeDep, units: UnitsDep, clock: ClockDep) -> dict[str, Any]:
         body = await object_of(request)
         async with transaction(units, caller, "beneficiaries") as uow:
-            beneficiary_id = await handlers.affiliate(body, caller, BeneficiaryPgRepo(uow.conn), clock.today())
+            beneficiary_id = await handlers.affiliate(body, caller, BeneficiaryPgRepo(uow), clock.today())
         log.info("beneficiary_affiliated", beneficiary_id=str(beneficiary_id), by=caller.username)
         return {"id": beneficiary_id, "status": "VIGENTE"}
 
@@ -41,7 +41,7 @@ def routes() -> list[Any]:
         body = await object_of(request)
         async with transaction(units, caller, f"beneficiaries/{beneficiary_id}/status") as uow:
             status = await handlers.change_status(
-                beneficiary_id, text_of(body, "status"), text_of(body, "reason"), caller, BeneficiaryPgRepo(uow.conn)
+                beneficiary_id, text_of(body, "status"), text_of(body, "reason"), caller, BeneficiaryPgRepo(uow)
             )
         log.info("beneficiary_status_changed", beneficiary_id=str(beneficiary_id), status=status, by=caller.username)
         return {"id": beneficiary_id, "status": status}

@@ -25,7 +25,7 @@ def routes() -> list[Any]:
     async def submit_fad(beneficiary_id: FromPath[UUID], request: Request, caller: ScopeDep, units: UnitsDep) -> Fad:
         body = await json_of(request)
         async with transaction(units, caller, resource(request)) as uow:
-            repo = FadPgRepo(uow.conn)
+            repo = FadPgRepo(uow)
             fad = await handlers.submit_fad(beneficiary_id, body, caller, repo)
         log.info("fad_submitted", fad_id=str(fad.fad_id), beneficiary_id=str(beneficiary_id), by=caller.username)
         return fad
@@ -34,13 +34,13 @@ def routes() -> list[Any]:
     async def list_fads(request: Request, caller: ScopeDep, units: UnitsDep, page: PageDep) -> Page:
         query = list_query(request, page, domain.FAD_STATES)
         async with transaction(units, caller, resource(request)) as uow:
-            repo = FadPgRepo(uow.conn)
+            repo = FadPgRepo(uow)
             return await handlers.list_fads(query, caller, resource(request), repo)
 
     @get("/padron/fad/{fad_id:uuid}", summary="Una FAD con su historial antes/después")
     async def show_fad(fad_id: FromPath[UUID], request: Request, caller: ScopeDep, units: UnitsDep) -> Fad:
         async with transaction(units, caller, resource(request)) as uow:
-            repo = FadPgRepo(uow.conn)
+            repo = FadPgRepo(uow)
             return await handlers.show_fad(fad_id, caller, resource(request), repo)
 
     @post("/padron/fad/{fad_id:uuid}/decision", summary="Aprobar o rechazar una FAD (personal)", status_code=200)
@@ -49,7 +49,7 @@ def routes() -> list[Any]:
     ) -> Decided:
         body = await json_of(request)
         async with transaction(units, caller, resource(request)) as uow:
-            repo = FadPgRepo(uow.conn)
+            repo = FadPgRepo(uow)
             decided = await handlers.decide_fad(fad_id, body, caller, repo, clock.today())
         log.info("fad_decided", fad_id=str(fad_id), state=decided.state, by=caller.username)
         return decided

@@ -67,7 +67,7 @@ class FadRepo(Protocol):
         self, fad_id: UUID, beneficiary_id: UUID, entries: Sequence[HistoryEntry], by: str
     ) -> None: ...
     async def decide_fad(self, fad_id: UUID, state: str, by: str, note: str | None) -> None: ...
-    async def publish(self, event: Event, key: str) -> None: ...
+    async def emit(self, event: Event, key: str) -> None: ...
     async def log_read(self, scope: Scope, action: str, resource: str, beneficiary_ids: Sequence[UUID]) -> None: ...
 
 
@@ -76,7 +76,7 @@ async def submit_fad(beneficiary_id: UUID, body: Any, scope: Scope, repo: FadRep
     proposed = domain.fad_changes(body)
     ubigeo = await reports.district_of(beneficiary_id, scope, repo)
     fad = await repo.add_fad(uuid.uuid4(), beneficiary_id, ubigeo, proposed, scope.username)
-    await repo.publish(
+    await repo.emit(
         FADSubmitted(
             fad_id=fad.fad_id,
             beneficiary_id=beneficiary_id,
@@ -116,7 +116,7 @@ async def decide_fad(fad_id: UUID, body: Any, scope: Scope, repo: FadRepo, today
     state = domain.decided(fad.state, choice)
     applied = await _apply(fad, scope.username, repo, today) if choice.approve else []
     await repo.decide_fad(fad_id, state, scope.username, choice.note)
-    await repo.publish(
+    await repo.emit(
         FADApplied(
             fad_id=fad_id,
             beneficiary_id=fad.beneficiary_id,

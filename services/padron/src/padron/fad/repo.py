@@ -98,7 +98,7 @@ class FadPgRepo(ReportPgRepo):
         return Authorization(row["authorization_id"], person)
 
     async def revoke_authorization(self, authorization_id: UUID, by: str, reason: str) -> None:
-        registry = AuthorizationPgRepo(self._conn)  # one way to write authorizations and their history
+        registry = AuthorizationPgRepo(self._uow)  # one way to write authorizations and their history
         current = await registry.authorization_for_update(authorization_id)
         if current is not None:
             await registry.set_authorization(authorization_id, "REVOCADA", current.valid_until, "REVOCADA", reason, by)
@@ -116,7 +116,7 @@ class FadPgRepo(ReportPgRepo):
         authorization_id = messages.new_id()
         data = AuthorizationInput(person.dni, person.names, person.relationship, valid_from, valid_until)
         ref = BeneficiaryRef(beneficiary_id, ubigeo, "VIGENTE")
-        await AuthorizationPgRepo(self._conn).add_authorization(authorization_id, ref, data, by, reason)
+        await AuthorizationPgRepo(self._uow).add_authorization(authorization_id, ref, data, by, reason)
         return authorization_id
 
     async def add_history(self, fad_id: UUID, beneficiary_id: UUID, entries: Sequence[HistoryEntry], by: str) -> None:

@@ -8,15 +8,17 @@ from uuid import UUID
 import asyncpg
 
 from contracts import Event
-from eventkit import outbox
-from eventkit.messages import wrap
+from eventkit.uow import UnitOfWork
 from padron.shared import accesslog
 from padron.shared.scope import Scope
 
 
 class PgRepo:
-    def __init__(self, conn: asyncpg.Connection):
-        self._conn = conn
+    """A repository inside the kit's unit of work: its SQL on ``uow.conn``, its events into ``uow``'s outbox."""
+
+    def __init__(self, uow: UnitOfWork):
+        self._uow = uow
+        self._conn: asyncpg.Connection = uow.conn
 
     async def log_read(
         self, scope: Scope, action: str, resource: str, beneficiary_ids: Sequence[UUID] = (), records: int | None = None
@@ -24,6 +26,6 @@ class PgRepo:
         """A read of personal data, logged in the transaction that reads it (Ley 29733)."""
         await accesslog.record(self._conn, scope, action, resource, beneficiary_ids=beneficiary_ids, records=records)
 
-    async def publish(self, event: Event, key: str) -> None:
-        """The event goes to the outbox, committed with the change it announces."""
-        await outbox.add(self._conn, wrap(event, key=key))
+    async def emit(self, event: Event, key: str) -> None:
+        """The event goes to the unit of work's outbox, committed with the change it announces."""
+        await self._uow.emit(event, key)

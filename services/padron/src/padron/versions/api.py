@@ -26,7 +26,7 @@ def routes() -> list[Any]:
                 text_of(body, "resolution_number"),
                 body.get("resolution_date"),
                 caller,
-                VersionPgRepo(uow.conn),
+                VersionPgRepo(uow),
             )
         log.info("padron_published", padron_id=str(event.padron_id), period=event.period, by=caller.username)
         totals: dict[str, int] = {}
@@ -43,11 +43,11 @@ def routes() -> list[Any]:
     @get("/padron/versions", summary="Versiones publicadas del padrón con sus totales")
     async def versions(request: Request, caller: ScopeDep, units: UnitsDep) -> list[dict[str, Any]]:
         async with transaction(units, caller, "versions") as uow:
-            return await handlers.versions(VersionPgRepo(uow.conn))
+            return await handlers.versions(VersionPgRepo(uow))
 
     @get("/padron/versions/{period:str}", summary="Totales de una versión por categoría y por región")
     async def version(period: FromPath[str], request: Request, caller: ScopeDep, units: UnitsDep) -> dict[str, Any]:
         async with transaction(units, caller, f"versions/{period}") as uow:
-            return await handlers.version(period, VersionPgRepo(uow.conn))
+            return await handlers.version(period, VersionPgRepo(uow))
 
     return [publish, versions, version]

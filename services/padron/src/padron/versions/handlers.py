@@ -25,7 +25,7 @@ class PublishedVersion:
 
 
 class VersionRepo(Protocol):
-    async def publish(self, event: Event, key: str) -> None: ...
+    async def emit(self, event: Event, key: str) -> None: ...
     async def lock_publication(self) -> None: ...
     async def period_exists(self, period: Period) -> bool: ...
     async def published_versions(self) -> list[PublishedVersion]: ...
@@ -74,7 +74,7 @@ async def publish_padron(
         resolution_date=resolution_date,
         counts=[DistrictCount(ubigeo=u, category=c, count=n) for u, c, n in counts],
     )
-    await repo.publish(event, str(padron_id))
+    await repo.emit(event, str(padron_id))
     return event
 
 
