@@ -69,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     mail = sub.add_parser("mail-catcher", help="a local SMTP server keeping messages in a folder")
     mail.add_argument("--port", type=int, default=2525)
     mail.add_argument("--folder", type=Path, default=Path(".contigo/mail"))
+    openapi = sub.add_parser("openapi", help="the gateway's published OpenAPI document, composed from the services'")
+    what = openapi.add_mutually_exclusive_group()
+    what.add_argument("--write", action="store_true", help="write it to the gateway's package")
+    what.add_argument("--check", action="store_true", help="fail when the committed one is out of date")
     args = parser.parse_args(argv)
 
     try:
@@ -76,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
             from contigo.distributed import up as up_distributed
 
             return up_distributed(Path(".contigo/distributed"), smtp_port=args.smtp_port)
+        if args.command == "openapi":
+            from contigo.openapi import main as openapi_main
+
+            return openapi_main("write" if args.write else "check" if args.check else "print")
         if args.command == "up":
             from contigo.embedded import default_data_dir
             from contigo.embedded import serve as serve_embedded

@@ -25,7 +25,7 @@ from contigo import serving
 from contigo.mailcatcher import start_mail_catcher
 from contigo.pgserver import EmbeddedPostgres
 from contigo.processes import Children, StopRequestedError, port_free, stop_on_signals
-from contigo.services import GATEWAY_PORT, SERVICES
+from contigo.services import GATEWAY_PORT, SERVICES, build_app
 from eventkit.logs import configure_logging
 
 
@@ -82,8 +82,7 @@ async def running(
     (data_dir / "objects").mkdir(parents=True, exist_ok=True)
     apps: dict[str, Litestar] = {}
     for entry in SERVICES:
-        fields = {k: v for k, v in env.items() if k in entry.settings.__struct_fields__}
-        apps[entry.name] = entry.create_app(entry.settings(**fields), broker, own_broker=False)
+        apps[entry.name] = build_app(entry, env, broker)
     for app in apps.values():
         for consumer in app.state.host.consumers:
             broker.subscriber(consumer.dlq)(_dead_letter_sink(data_dir / "dead-letters.jsonl"))

@@ -36,4 +36,12 @@ SERVICES = (
     ServiceEntry("cases", 8005, cases.config.Settings, cases.app.create_app, cases.app.MIGRATIONS),
 )
 GATEWAY_PORT = 8000
+
+
+def build_app(entry: ServiceEntry, env: dict[str, Any], broker: Any) -> Any:
+    """``entry``'s app from the settings ``env`` holds for it (fields it does not have are left out)."""
+    fields = {k: v for k, v in env.items() if k in entry.settings.__struct_fields__}
+    return entry.create_app(entry.settings(**fields), broker, own_broker=False)
+
+
 BY_NAME = {s.name: s for s in SERVICES}

@@ -18,8 +18,11 @@ from litestar.stores.memory import MemoryStore
 from gateway.config import Settings
 from gateway.pages import dev_mail, verification_page
 from gateway.proxy import GatewayError, Services
+from gateway.published import PublishedDocument
 from gateway.routes import api_router
 
+TITLE = "CONTIGO Aliados - USUARIO ALIADO"
+VERSION = "0.1.0"
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 _SPANISH = {
     400: "La solicitud no es válida.",
@@ -91,5 +94,7 @@ def create_app(
         state=State({"mode": mode, "dev_mail_dir": settings.dev_mail_dir}),
         stores={"rate_limit": MemoryStore()},
         exception_handlers={HTTPException: http_error},
-        openapi_config=OpenAPIConfig(title="CONTIGO Aliados - USUARIO ALIADO", version="0.1.0", path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title=TITLE, version=VERSION, path="/schema", render_plugins=[PublishedDocument()], create_examples=False
+        ),
     )

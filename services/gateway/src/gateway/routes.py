@@ -1,110 +1,287 @@
-"""The public API: each route names the service that answers it, and who may call it."""
+"""The public API: each route names the service that answers it, the service's path, and who may call it.
+
+Most routes only relay (:func:`relay`); the route's ``opt`` keeps the service and its path, so the
+published OpenAPI document takes each operation's bodies and answers from the service that owns
+them (``contigo openapi``). Only the DDC download and the upload do more: they ask access first.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-from uuid import UUID
+from typing import Any, Literal
 
-from litestar import HttpMethod, Request, Router, get, post, put, route
+from litestar import HttpMethod, Request, Router, get, post
 from litestar.datastructures import State
+from litestar.handlers import HTTPRouteHandler
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.params import FromPath
 from litestar.response import Response
 
 from gateway.proxy import MULTIPART_FRAMING, GatewayError, Services
 
 EVALUATORS = ("EVALUATOR", "ADMIN")
+PADRON_MAX_BODY = 512 * 1024 * 1024  # a whole padrón as CSV for the bulk import
+Caller = Literal["anyone", "session", "evaluator"]
 
 
 def services(state: State) -> Services:
     return state.services
 
 
-# -- reference data and look-ups (rate limited) ---------------------------------------
+def relay(
+    method: str,
+    path: str,
+    service: str,
+    target: str,
+    *,
+    summary: str,
+    tag: str,
+    caller: Caller = "anyone",
+    stream: bool = False,
+    **options: Any,
+) -> HTTPRouteHandler:
+    """A route answered by ``service`` at ``target`` (``{name}`` filled from the route's path parameters).
+
+    ``caller``: ``session`` needs an active session, ``evaluator`` one of program staff who evaluate;
+    their token is passed on. ``stream`` relays the body as it arrives instead of reading it first.
+    """
+
+    async def handler(request: Request, state: State) -> Response[Any]:
+        svc = services(state)
+        authorization = None
+        if caller != "anyone":
+            _claims, authorization = await svc.caller(request, EVALUATORS if caller == "evaluator" else None)
+        body = request.stream() if stream else None
+        where = target.format(**{k: str(v) for k, v in request.path_params.items()})
+        return await svc.forward(service, request, where, body=body, authorization=authorization)
+
+    handler.__name__ = handler.__qualname__ = operation_id(method, target)
+    return HTTPRouteHandler(
+        path=path,
+        http_method=HttpMethod(method),
+        summary=summary,
+        tags=[tag],
+        operation_id=handler.__name__,
+        opt={"service": service, "target": target, "caller": caller},
+        **options,
+    )(handler)
 
 
-@get("/api/ubigeo/regions", summary="Regiones (departamentos) del INEI", tags=["Consultas"])
-async def regions(request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("access", request, "/ubigeo/regions")
+def operation_id(method: str, target: str) -> str:
+    """``get_padron_beneficiaries_by_beneficiary_id``: the method and the service's path, in words."""
+    words = [w for w in target.replace(".", "/").replace("-", "_").split("/") if w]
+    return "_".join([method.lower(), *(f"by_{w[1:-1]}" if w.startswith("{") else w for w in words)])
 
 
-@get("/api/ubigeo/regions/{code:str}/provinces", summary="Provincias de una región", tags=["Consultas"])
-async def provinces(code: FromPath[str], request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("access", request, f"/ubigeo/regions/{code}/provinces")
+LOOKUPS, SESSION, REQUEST, EVALUATION, PADRON, VERIFY = (
+    "Consultas",
+    "Sesión",
+    "Solicitud de acceso",
+    "Evaluación",
+    "Padrón",
+    "Verificación",
+)
+
+# Rate limited: look-ups of people and authorities, the login, and resume (a guess of code and DNI).
+LIMITED = [
+    relay(
+        "GET",
+        "/api/ubigeo/regions",
+        "access",
+        "/ubigeo/regions",
+        summary="Regiones (departamentos) del INEI",
+        tag=LOOKUPS,
+    ),
+    relay(
+        "GET",
+        "/api/ubigeo/regions/{code:str}/provinces",
+        "access",
+        "/ubigeo/regions/{code}/provinces",
+        summary="Provincias de una región",
+        tag=LOOKUPS,
+    ),
+    relay(
+        "GET",
+        "/api/ubigeo/provinces/{code:str}/districts",
+        "access",
+        "/ubigeo/provinces/{code}/districts",
+        summary="Distritos de una provincia",
+        tag=LOOKUPS,
+    ),
+    relay(
+        "GET",
+        "/api/dni/{dni:str}",
+        "identity",
+        "/citizens/{dni}",
+        summary="Nombres de una persona por su DNI",
+        tag=LOOKUPS,
+    ),
+    relay(
+        "GET",
+        "/api/authorities",
+        "identity",
+        "/authorities",
+        summary="Autoridad vigente de una región, distrito o entidad (registro sintético)",
+        tag=LOOKUPS,
+    ),
+    relay(
+        "GET",
+        "/api/entities",
+        "identity",
+        "/entities",
+        summary="Entidades del registro sintético (otros aliados)",
+        tag=LOOKUPS,
+    ),
+    relay("POST", "/api/auth/login", "identity", "/auth/login", summary="Iniciar sesión", tag=SESSION),
+    relay("GET", "/api/captcha", "access", "/captcha", summary="Reto ALTCHA para el envío final", tag=REQUEST),
+    relay(
+        "POST",
+        "/api/access-requests/resume",
+        "access",
+        "/access-requests/resume",
+        summary="Retomar una solicitud con su código y el DNI de la autoridad",
+        tag=REQUEST,
+    ),
+]
+
+REQUESTS = [
+    relay(
+        "POST",
+        "/api/access-requests",
+        "access",
+        "/access-requests",
+        summary="Crear una solicitud (borrador)",
+        tag=REQUEST,
+    ),
+    relay(
+        "GET",
+        "/api/access-requests/{request_id:uuid}",
+        "access",
+        "/access-requests/{request_id}",
+        summary="Estado de la solicitud",
+        tag=REQUEST,
+    ),
+    relay(
+        "PUT",
+        "/api/access-requests/{request_id:uuid}",
+        "access",
+        "/access-requests/{request_id}",
+        summary="Guardar el borrador",
+        tag=REQUEST,
+    ),
+    relay(
+        "POST",
+        "/api/access-requests/{request_id:uuid}/submit",
+        "access",
+        "/access-requests/{request_id}/submit",
+        summary="Enviar la solicitud",
+        tag=REQUEST,
+    ),
+    relay(
+        "GET",
+        "/api/evaluation/queue",
+        "access",
+        "/evaluation/queue",
+        summary="Cola de evaluación",
+        tag=EVALUATION,
+        caller="evaluator",
+    ),
+    relay(
+        "POST",
+        "/api/evaluation/{request_id:uuid}/decision",
+        "access",
+        "/evaluation/{request_id}/decision",
+        summary="Aprobar, observar o rechazar una solicitud",
+        tag=EVALUATION,
+        caller="evaluator",
+    ),
+    relay(
+        "GET",
+        "/api/verify/{code:str}",
+        "documents",
+        "/verify/{code}",
+        summary="Verificar un documento emitido por su código",
+        tag=VERIFY,
+    ),
+    relay(
+        "GET",
+        "/.well-known/jwks.json",
+        "identity",
+        "/.well-known/jwks.json",
+        summary="Claves públicas de los tokens (JWKS)",
+        tag=SESSION,
+    ),
+]
 
 
-@get("/api/ubigeo/provinces/{code:str}/districts", summary="Distritos de una provincia", tags=["Consultas"])
-async def districts(code: FromPath[str], request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("access", request, f"/ubigeo/provinces/{code}/districts")
+def padron(method: str, path: str, summary: str, **options: Any) -> HTTPRouteHandler:
+    """A padrón route: any active session; padrón scopes every answer by the token it is passed."""
+    target = "/padron" + path.replace(":uuid}", "}").replace(":str}", "}")
+    return relay(
+        method,
+        "/api/padron" + path,
+        "padron",
+        target,
+        summary=summary,
+        tag=PADRON,
+        caller="session",
+        stream=method != "GET",
+        **options,
+    )
 
 
-@get("/api/dni/{dni:str}", summary="Nombres de una persona por su DNI", tags=["Consultas"])
-async def dni_lookup(dni: FromPath[str], request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("identity", request, f"/citizens/{dni}")
+BID, AID = "/beneficiaries/{beneficiary_id:uuid}", "{authorization_id:uuid}"
+PADRON_ROUTES = [
+    padron("GET", "/summary", "Resumen del padrón en la jurisdicción de la cuenta"),
+    padron("GET", "/regions/{region:str}/summary", "Resumen de una región, por provincia y distrito"),
+    padron("GET", "/districts/{code:str}/summary", "Resumen de un distrito"),
+    padron("GET", "/beneficiaries", "Beneficiarios de un distrito, por páginas"),
+    padron("GET", "/beneficiaries.csv", "Beneficiarios de un distrito en CSV"),
+    padron("GET", "/beneficiaries/{beneficiary_id:str}", "Ficha de un beneficiario"),
+    padron("POST", "/beneficiaries", "Afiliar un beneficiario (personal del programa)"),
+    padron("POST", f"{BID}/status", "Suspender, desafiliar o reactivar a un beneficiario (personal del programa)"),
+    padron("GET", "/categories", "Personas del padrón por categoría, por páginas"),
+    padron("GET", "/categories.csv", "Personas del padrón por categoría en CSV"),
+    padron("GET", "/access-log", "Registro de accesos a datos personales (Ley 29733)"),
+    padron("POST", "/versions", "Publicar el padrón de un periodo (personal del programa)"),
+    padron("GET", "/versions", "Versiones publicadas del padrón con sus totales"),
+    padron("GET", "/versions/{period:str}", "Totales de una versión por categoría y por región"),
+    padron("POST", f"{BID}/authorizations", "Otorgar una autorización de cobro"),
+    padron("GET", f"{BID}/authorizations", "Autorizaciones de cobro e historial"),
+    padron("POST", f"/authorizations/{AID}/renew", "Renovar una autorización de cobro"),
+    padron("POST", f"/authorizations/{AID}/revoke", "Revocar una autorización de cobro"),
+    padron("POST", "/affiliation-requests", "Enviar una solicitud de afiliación"),
+    padron("GET", "/affiliation-requests", "Solicitudes de afiliación de su jurisdicción, por páginas"),
+    padron(
+        "POST", "/affiliation-requests/{affiliation_id:uuid}/decision", "Decidir una solicitud de afiliación (personal)"
+    ),
+    padron("POST", f"{BID}/alerts", "Registrar una alerta"),
+    padron("GET", "/alerts", "Alertas de su jurisdicción (más recientes primero)"),
+    padron("POST", "/alerts/{alert_id:uuid}/attend", "Dar por atendida una alerta"),
+    padron("POST", f"{BID}/fad", "Presentar una FAD"),
+    padron("GET", "/fad", "FAD de su jurisdicción (más recientes primero)"),
+    padron("GET", "/fad/{fad_id:uuid}", "Una FAD con su historial antes/después"),
+    padron("POST", "/fad/{fad_id:uuid}/decision", "Aprobar o rechazar una FAD (personal)"),
+    padron(
+        "POST",
+        "/imports",
+        "Importar beneficiarios desde CSV, todo o nada (personal)",
+        request_max_body_size=PADRON_MAX_BODY,
+    ),
+]
 
 
 @get(
-    "/api/authorities",
-    summary="Autoridad vigente de una región, distrito o entidad (registro sintético)",
-    tags=["Consultas"],
+    "/api/access-requests/{request_id:uuid}/ddc",
+    summary="Descargar el DDC prellenado",
+    tags=[REQUEST],
+    operation_id="get_access_requests_by_request_id_ddc",
+    opt={"service": "documents", "target": "/requests/{request_id}/ddc", "caller": "anyone"},
 )
-async def authorities(request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("identity", request, "/authorities")
-
-
-@get("/api/entities", summary="Entidades del registro sintético (otros aliados)", tags=["Consultas"])
-async def entities(request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("identity", request, "/entities")
-
-
-@post("/api/auth/login", summary="Iniciar sesión", tags=["Sesión"])
-async def login(request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("identity", request, "/auth/login")
-
-
-# -- the access request -----------------------------------------------------------------
-
-
-@get("/api/captcha", summary="Reto ALTCHA para el envío final", tags=["Solicitud de acceso"])
-async def captcha(request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("access", request, "/captcha")
-
-
-@post("/api/access-requests", summary="Crear una solicitud (borrador)", tags=["Solicitud de acceso"])
-async def create_request(request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("access", request, "/access-requests")
-
-
-@post(
-    "/api/access-requests/resume",
-    summary="Retomar una solicitud con su código y el DNI de la autoridad",
-    tags=["Solicitud de acceso"],
-)
-async def resume_request(request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("access", request, "/access-requests/resume")
-
-
-@get("/api/access-requests/{request_id:uuid}", summary="Estado de la solicitud", tags=["Solicitud de acceso"])
-async def request_status(request_id: FromPath[UUID], request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("access", request, f"/access-requests/{request_id}")
-
-
-@put("/api/access-requests/{request_id:uuid}", summary="Guardar el borrador", tags=["Solicitud de acceso"])
-async def save_request(request_id: FromPath[UUID], request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("access", request, f"/access-requests/{request_id}")
-
-
-@post("/api/access-requests/{request_id:uuid}/submit", summary="Enviar la solicitud", tags=["Solicitud de acceso"])
-async def submit_request(request_id: FromPath[UUID], request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("access", request, f"/access-requests/{request_id}/submit")
-
-
-@get("/api/access-requests/{request_id:uuid}/ddc", summary="Descargar el DDC prellenado", tags=["Solicitud de acceso"])
-async def download_ddc(request_id: FromPath[UUID], request: Request, state: State) -> Response[Any]:
+async def download_ddc(request: Request, state: State) -> Response[Any]:
     # Access knows the current attempt the moment it changes; documents only once AccessRequested
     # reaches it. Asking access first is what keeps the previous attempt's DDC from being served.
+    request_id = str(request.path_params["request_id"])
     svc = services(state)
-    attempt = await svc.current_attempt(str(request_id), "download")
+    attempt = await svc.current_attempt(request_id, "download")
     if isinstance(attempt, Response):
         return attempt
     return await svc.forward("documents", request, f"/requests/{request_id}/ddc", params={"attempt": str(attempt)})
@@ -112,18 +289,21 @@ async def download_ddc(request_id: FromPath[UUID], request: Request, state: Stat
 
 @post(
     "/api/access-requests/{request_id:uuid}/documents",
-    summary="Subir el DDC firmado o el documento de designación (PDF, máx. 10 MB); ?kind=DDC_SIGNED|DESIGNATION",
-    tags=["Solicitud de acceso"],
+    summary="Subir el DDC firmado o el documento de designación (PDF, máx. 10 MB)",
+    tags=[REQUEST],
     request_max_body_size=11 * 1024 * 1024,
+    operation_id="post_access_requests_by_request_id_documents",
+    opt={"service": "documents", "target": "/requests/{request_id}/documents", "caller": "anyone", "upload": True},
 )
-async def upload_document(request_id: FromPath[UUID], request: Request, state: State) -> Response[Any]:
+async def upload_document(request: Request, state: State) -> Response[Any]:
+    request_id = str(request.path_params["request_id"])
     svc = services(state)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > svc.max_upload_bytes + MULTIPART_FRAMING:
         raise GatewayError(status_code=413, detail="El archivo supera el límite de 10 MB.")
     # An upload access would not count (not sent, observed, decided, or its attempt's DDC not
     # generated yet) is refused here, before anything is stored.
-    attempt = await svc.current_attempt(str(request_id), "upload")
+    attempt = await svc.current_attempt(request_id, "upload")
     if isinstance(attempt, Response):
         return attempt
     params = {"attempt": str(attempt)}
@@ -134,98 +314,23 @@ async def upload_document(request_id: FromPath[UUID], request: Request, state: S
     )
 
 
-# -- evaluation (program staff) -------------------------------------------------------------
-
-
-@get("/api/evaluation/queue", summary="Cola de evaluación", tags=["Evaluación"])
-async def evaluation_queue(request: Request, state: State) -> Response[Any]:
-    _claims, authorization = await services(state).caller(request, EVALUATORS)
-    return await services(state).forward("access", request, "/evaluation/queue", authorization=authorization)
-
-
-@post(
-    "/api/evaluation/{request_id:uuid}/decision",
-    summary="Aprobar, observar o rechazar una solicitud",
-    tags=["Evaluación"],
+@get(
+    "/api/me",
+    summary="Quién soy: la cuenta de la sesión",
+    tags=[SESSION],
+    operation_id="get_me",
+    opt={"caller": "session"},
 )
-async def evaluation_decision(request_id: FromPath[UUID], request: Request, state: State) -> Response[Any]:
-    _claims, authorization = await services(state).caller(request, EVALUATORS)
-    return await services(state).forward(
-        "access", request, f"/evaluation/{request_id}/decision", authorization=authorization
-    )
-
-
-# -- the padrón (any logged-in account; the padrón service scopes every answer by the token) ----
-
-PADRON_METHODS = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT]
-PADRON_MAX_BODY = 512 * 1024 * 1024  # a whole padrón as CSV for the bulk import
-
-
-@route(
-    "/api/padron/{path:path}",
-    http_method=PADRON_METHODS,
-    summary="Padrón: resúmenes, listas, autorizaciones, alertas, FAD, versiones e importación (según la cuenta)",
-    tags=["Padrón"],
-    request_max_body_size=PADRON_MAX_BODY,
-)
-async def padron(path: FromPath[str], request: Request, state: State) -> Response[Any]:
-    svc = services(state)
-    _claims, authorization = await svc.caller(request)
-    body = request.stream() if request.method != "GET" else None
-    return await svc.forward("padron", request, f"/padron/{path.lstrip('/')}", body=body, authorization=authorization)
-
-
-@get("/api/me", summary="Quién soy: la cuenta de la sesión", tags=["Sesión"])
 async def me(request: Request, state: State) -> dict[str, Any]:
     claims, _ = await services(state).caller(request)
     return claims
 
 
-# -- verification -------------------------------------------------------------------------
-
-
-@get("/api/verify/{code:str}", summary="Verificar un documento emitido por su código", tags=["Verificación"])
-async def verify(code: FromPath[str], request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("documents", request, f"/verify/{code}")
-
-
-@get("/.well-known/jwks.json", summary="Claves públicas de los tokens (JWKS)", tags=["Sesión"])
-async def jwks(request: Request, state: State) -> Response[Any]:
-    return await services(state).forward("identity", request, "/.well-known/jwks.json")
-
-
 def api_router(rate_limit_per_minute: int) -> Router:
     limited = Router(
         path="/",
-        # resume answers a guess of code and DNI: limited like the look-ups and the login
-        route_handlers=[
-            regions,
-            provinces,
-            districts,
-            dni_lookup,
-            authorities,
-            entities,
-            login,
-            captcha,
-            resume_request,
-        ],
+        route_handlers=LIMITED,
         middleware=[RateLimitConfig(rate_limit=("minute", rate_limit_per_minute)).middleware],
+        opt={"rate_limited": True},
     )
-    return Router(
-        path="/",
-        route_handlers=[
-            limited,
-            create_request,
-            request_status,
-            save_request,
-            submit_request,
-            download_ddc,
-            upload_document,
-            evaluation_queue,
-            evaluation_decision,
-            me,
-            padron,
-            verify,
-            jwks,
-        ],
-    )
+    return Router(path="/", route_handlers=[limited, *REQUESTS, download_ddc, upload_document, me, *PADRON_ROUTES])
