@@ -17,15 +17,15 @@ from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
 from eventkit.settings import ConfigError
 from identity import handlers
+from identity.adapters.mail_outbox import MailBox, MailSender
+from identity.adapters.mailcrypt import MailCipher, default_mail_key_path, load_or_create_mail_key
+from identity.adapters.mailer import SmtpMailer
+from identity.adapters.passwords import Argon2Hasher
+from identity.adapters.registries import FileAuthorityRegister, FileCitizenRegistry
 from identity.api import ERRORS, ROUTES
 from identity.config import Settings
 from identity.consumers import subscriptions
 from identity.deps import Deps
-from identity.mail_outbox import MailBox, MailSender
-from identity.mailcrypt import MailCipher, default_mail_key_path, load_or_create_mail_key
-from identity.mailer import SmtpMailer
-from identity.passwords import Argon2Hasher
-from identity.registries import FileAuthorityRegister, FileCitizenRegistry
 from identity.repo import StaffPgRepo
 
 NAME = "identity"

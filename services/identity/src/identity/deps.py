@@ -9,6 +9,7 @@ from litestar.di import Dependency
 from litestar.params import SkipValidationMarker
 
 from eventkit.clock import Clock, LimaClock
+from identity.adapters.mail_outbox import MailBox
 from identity.handlers import (
     AuthorityRegister,
     CitizenRegistry,
@@ -16,7 +17,6 @@ from identity.handlers import (
     TokenSigner,
     TokenVerifier,
 )
-from identity.mail_outbox import MailBox
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ import asyncpg
 from contracts import Event
 from contracts.events import Jurisdiction
 from eventkit.uow import UnitOfWork
+from identity.adapters.mail_outbox import MailBox
 from identity.domain import Account, LoginAccount, StaffRole, Verdict
 from identity.letters import Mail
-from identity.mail_outbox import MailBox
 
 Db = asyncpg.Connection | asyncpg.Pool
 

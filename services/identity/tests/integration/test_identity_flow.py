@@ -36,9 +36,9 @@ from contracts import encode
 from contracts.events import AccessApproved, AccessRequested, AuthorityVerified, Jurisdiction, Person, Responsible
 from eventkit.clock import FixedClock
 from eventkit.messages import read, wrap
+from identity.adapters.registries import FileAuthorityRegister
 from identity.app import create_app
 from identity.config import Settings
-from identity.registries import FileAuthorityRegister
 
 pytestmark = pytest.mark.integration
 

@@ -9,8 +9,8 @@ import pytest
 
 from contracts.events import AccessRequested, Jurisdiction, Person, Responsible
 from identity import domain
+from identity.adapters.registries import FileAuthorityRegister
 from identity.handlers import check_authority
-from identity.registries import FileAuthorityRegister
 
 pytestmark = pytest.mark.unit
 

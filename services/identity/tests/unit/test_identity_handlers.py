@@ -12,8 +12,8 @@ from authkit import Signer, Verifier
 from contracts import Event
 from contracts.events import AccessApproved, CredentialsIssued, CredentialsRevoked, Jurisdiction
 from identity import domain, handlers
+from identity.adapters.registries import FileAuthorityRegister
 from identity.letters import Mail
-from identity.registries import FileAuthorityRegister
 
 pytestmark = pytest.mark.unit
 

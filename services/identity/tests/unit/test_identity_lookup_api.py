@@ -10,9 +10,9 @@ from litestar.testing import AsyncTestClient
 
 from eventkit.clock import FixedClock
 from eventkit.settings import ConfigError
+from identity.adapters.registries import FileAuthorityRegister
 from identity.app import create_app
 from identity.config import Settings
-from identity.registries import FileAuthorityRegister
 
 pytestmark = pytest.mark.unit
 

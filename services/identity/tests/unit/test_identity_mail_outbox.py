@@ -12,9 +12,9 @@ import pytest
 from cryptography.exceptions import InvalidTag
 
 from identity import domain, handlers
+from identity.adapters.mailcrypt import MailCipher, default_mail_key_path, load_or_create_mail_key
 from identity.app import smtp_check
 from identity.letters import Mail, QueuedMail
-from identity.mailcrypt import MailCipher, default_mail_key_path, load_or_create_mail_key
 
 pytestmark = pytest.mark.unit
 

@@ -3,7 +3,7 @@
 Nobody in them is a real person: names are drawn from fixed lists with a fixed seed, DNIs and
 RUCs are random numbers (RUCs with a valid SUNAT check digit). Run again, the files are the same:
 
-    uv run python -m identity.registry_gen [output folder]
+    uv run python -m identity.adapters.registry_gen [output folder]
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from contracts import ubigeo
 from identity.domain import ruc_check_digit
 
 SEED = 29733
-DATA_DIR = Path(__file__).with_name("data")
+DATA_DIR = Path(__file__).parents[1] / "data"
 CITIZENS_FILE = "citizens.csv"
 AUTHORITIES_FILE = "authorities.csv"
 AUTHORITY_COLUMNS = (

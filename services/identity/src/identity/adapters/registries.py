@@ -7,8 +7,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from identity.adapters.registry_gen import AUTHORITIES_FILE, CITIZENS_FILE, DATA_DIR
 from identity.domain import Authority, AuthorityKind, RegisteredEntity
-from identity.registry_gen import AUTHORITIES_FILE, CITIZENS_FILE, DATA_DIR
 
 
 class FileCitizenRegistry:

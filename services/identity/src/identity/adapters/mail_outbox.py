@@ -13,8 +13,8 @@ import structlog
 
 from eventkit.consumer import PoolSource
 from identity import handlers
+from identity.adapters.mailcrypt import MailCipher
 from identity.letters import Mail, QueuedMail
-from identity.mailcrypt import MailCipher
 
 log = structlog.get_logger(__name__)
 
