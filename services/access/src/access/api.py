@@ -8,24 +8,26 @@ body or a caller who is not an evaluator is refused as such even while the datab
 from __future__ import annotations
 
 import base64
-import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from http import HTTPStatus
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from altcha import v1 as altcha
-from litestar import Request, Router, get, post, put
-from litestar.params import FromPath, FromQuery
+from litestar import Router, get, post, put
+from litestar.openapi.spec import Operation
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from access import handlers
 from access.deps import DepsDep, EvaluatorDep
-from access.domain import FormError, RequestForm, TransitionError
+from access.domain import Decision, FormError, RequestForm, TransitionError
 from access.repo import RequestsRepo
 from access.views import RequestView, view
 from contracts import ubigeo
 from eventkit.errors import NotReadyError
-from eventkit.http import ErrorTable, UserError
+from eventkit.http import ErrorTable, UserError, refusals
 from eventkit.providers import ClockDep, UnitsDep, UowDep
 
 ERRORS = ErrorTable(
@@ -39,11 +41,11 @@ ERRORS = ErrorTable(
 )
 """Every domain refusal of access: its status, and the error's own Spanish message unless one is given."""
 
-_FIELD = re.compile(r"at `\$\.?([^`]*)`")
-
 
 class SubmitBody(msgspec.Struct, kw_only=True):
-    altcha: str | None = None
+    altcha: Annotated[
+        str | None, msgspec.Meta(description="El reto ALTCHA resuelto (base64); lo pide un borrador u observada.")
+    ] = None
 
 
 class ResumeBody(msgspec.Struct, kw_only=True):
@@ -52,37 +54,55 @@ class ResumeBody(msgspec.Struct, kw_only=True):
 
 
 class DecisionBody(msgspec.Struct, kw_only=True):
-    decision: str
-    reason: str = ""
-    observations: list[str] = msgspec.field(default_factory=list)
+    decision: Decision
+    reason: Annotated[str, msgspec.Meta(description="El motivo del rechazo (REJECT).")] = ""
+    observations: Annotated[list[str], msgspec.Meta(description="Lo que el solicitante debe corregir (OBSERVE).")] = (
+        msgspec.field(default_factory=list)
+    )
 
 
 class CurrentAttempt(msgspec.Struct):
     attempt: int
 
 
+class CaptchaChallenge(msgspec.Struct):
+    """An ALTCHA challenge, with the keys the ALTCHA widget reads."""
+
+    algorithm: str
+    challenge: str
+    maxnumber: int
+    salt: str
+    signature: str
+
+
 PURPOSES = ("download", "upload")
 PURPOSE_ERROR = "Indique para qué se consulta el intento: download (descargar el DDC) o upload (subir un documento)."
+
+NO_REQUEST = "La solicitud no existe."
+EVALUATOR_ONLY = {
+    "r401": "Falta la sesión de un evaluador o expiró.",
+    "r403": "Solo el personal evaluador puede ver y decidir solicitudes.",
+}
+
+
+@dataclass
+class ListedRefusals(Operation):
+    """An operation documenting only the refusals its route lists (``responses=refusals(...)``).
+
+    Litestar documents a 400 "Validation Exception" on every route with a parameter, in its own body
+    shape; the kit answers a refused value 422 with :class:`~eventkit.http.ErrorBody`, and a GET whose
+    path or query cannot be refused answers no 400 at all. A route that can answer 400 lists it.
+    """
+
+    def __post_init__(self) -> None:
+        generic = HTTPStatus.BAD_REQUEST.description  # Litestar's own; every listed refusal is in Spanish
+        if self.responses and (found := self.responses.get("400")) and getattr(found, "description", "") == generic:
+            del self.responses["400"]
 
 
 class Place(msgspec.Struct):
     code: str
     name: str
-
-
-def decode(body: bytes, kind: type[Any]) -> Any:
-    try:
-        return msgspec.json.decode(body or b"{}", type=kind)
-    except msgspec.ValidationError as exc:
-        match = _FIELD.search(str(exc))
-        path = (match.group(1) if match else "") or "body"
-        if "missing required field" in str(exc):
-            missing = re.search(r"`(\w+)`", str(exc))
-            path = ".".join(p for p in (match.group(1) if match else "", missing.group(1) if missing else "") if p)
-            raise UserError("Faltan datos en el formulario.", 422, {path: "Este dato es obligatorio."}) from None
-        raise UserError("Hay datos con un formato no válido.", 422, {path: "Valor no válido."}) from None
-    except msgspec.DecodeError:
-        raise UserError("El cuerpo de la solicitud no es JSON válido.", 400) from None
 
 
 def captcha_signature(deps: DepsDep, payload: str | None) -> str:
@@ -98,12 +118,17 @@ def captcha_signature(deps: DepsDep, payload: str | None) -> str:
     return signature
 
 
-@get("/ubigeo/regions", summary="Regiones (departamentos) del INEI")
+@get("/ubigeo/regions", summary="Regiones (departamentos) del INEI", responses=refusals())
 async def regions() -> list[Place]:
     return [Place(c, n) for c, n in sorted(ubigeo.regions().items())]
 
 
-@get("/ubigeo/regions/{code:str}/provinces", summary="Provincias de una región")
+@get(
+    "/ubigeo/regions/{code:str}/provinces",
+    summary="Provincias de una región",
+    operation_class=ListedRefusals,
+    responses=refusals(r404="La región no existe en el ubigeo del INEI."),
+)
 async def provinces(code: FromPath[str]) -> list[Place]:
     found = [Place(c, n) for c, (r, n) in sorted(ubigeo.provinces().items()) if r == code]
     if not found:
@@ -111,7 +136,12 @@ async def provinces(code: FromPath[str]) -> list[Place]:
     return found
 
 
-@get("/ubigeo/provinces/{code:str}/districts", summary="Distritos de una provincia")
+@get(
+    "/ubigeo/provinces/{code:str}/districts",
+    summary="Distritos de una provincia",
+    operation_class=ListedRefusals,
+    responses=refusals(r404="La provincia no existe en el ubigeo del INEI."),
+)
 async def districts(code: FromPath[str]) -> list[Place]:
     found = [Place(d.ubigeo, d.district) for d in ubigeo.districts().values() if d.province_code == code]
     if not found:
@@ -119,8 +149,13 @@ async def districts(code: FromPath[str]) -> list[Place]:
     return found
 
 
-@get("/captcha", summary="Reto ALTCHA (prueba de trabajo) para el envío final")
-async def captcha(deps: DepsDep) -> dict[str, Any]:
+@get(
+    "/captcha",
+    summary="Reto ALTCHA (prueba de trabajo) para el envío final",
+    description="Vale 20 minutos y abre un solo envío.",
+    responses=refusals(),
+)
+async def captcha(deps: DepsDep) -> CaptchaChallenge:
     challenge = altcha.create_challenge(
         altcha.ChallengeOptions(
             hmac_key=deps.captcha_key,
@@ -128,50 +163,84 @@ async def captcha(deps: DepsDep) -> dict[str, Any]:
             expires=datetime.now(UTC) + timedelta(minutes=20),
         )
     )
-    return {
-        "algorithm": challenge.algorithm,
-        "challenge": challenge.challenge,
-        "maxnumber": challenge.max_number,
-        "salt": challenge.salt,
-        "signature": challenge.signature,
-    }
+    return CaptchaChallenge(
+        algorithm=challenge.algorithm,
+        challenge=challenge.challenge,
+        maxnumber=challenge.max_number,
+        salt=challenge.salt,
+        signature=challenge.signature,
+    )
 
 
-@post("/access-requests", summary="Crear una solicitud (borrador)", status_code=201)
-async def create(request: Request, units: UnitsDep, clock: ClockDep) -> RequestView:
-    form = decode(await request.body(), RequestForm)
+@post(
+    "/access-requests",
+    summary="Crear una solicitud (borrador)",
+    description="Basta el tipo de aliado y el DNI de la autoridad; la respuesta trae el código para retomarla.",
+    status_code=201,
+    responses=refusals(400, 422),
+)
+async def create(data: JSONBody[RequestForm], units: UnitsDep, clock: ClockDep) -> RequestView:
     async with units.open() as uow:
-        created = await handlers.create_draft(form, RequestsRepo(uow.conn), datetime.now(UTC))
+        created = await handlers.create_draft(data, RequestsRepo(uow.conn), datetime.now(UTC))
     return view(created, clock.today())
 
 
-@put("/access-requests/{request_id:uuid}", summary="Guardar el borrador")
-async def save(request_id: FromPath[UUID], request: Request, units: UnitsDep, clock: ClockDep) -> RequestView:
-    form = decode(await request.body(), RequestForm)
+@put(
+    "/access-requests/{request_id:uuid}",
+    summary="Guardar el borrador",
+    description="Reemplaza el formulario entero; solo mientras la solicitud es un borrador o está observada.",
+    responses=refusals(400, 404, 422, r409="La solicitud ya fue enviada o se quiso cambiar el tipo de aliado."),
+)
+async def save(
+    request_id: FromPath[UUID], data: JSONBody[RequestForm], units: UnitsDep, clock: ClockDep
+) -> RequestView:
     async with units.open() as uow:
-        saved = await handlers.save_draft(request_id, form, RequestsRepo(uow.conn))
+        saved = await handlers.save_draft(request_id, data, RequestsRepo(uow.conn))
     return view(saved, clock.today())
 
 
-@get("/access-requests/{request_id:uuid}", summary="Estado de la solicitud")
+@get(
+    "/access-requests/{request_id:uuid}",
+    summary="Estado de la solicitud",
+    operation_class=ListedRefusals,
+    responses=refusals(r404=NO_REQUEST),
+)
 async def status(request_id: FromPath[UUID], uow: UowDep, clock: ClockDep) -> RequestView:
     found = await handlers.load(RequestsRepo(uow.conn), request_id)
     return view(found, clock.today())
 
 
-@post("/access-requests/resume", summary="Retomar con código y DNI de la autoridad", status_code=200)
-async def resume(request: Request, units: UnitsDep, clock: ClockDep) -> RequestView:
-    body = decode(await request.body(), ResumeBody)
+@post(
+    "/access-requests/resume",
+    summary="Retomar con código y DNI de la autoridad",
+    status_code=200,
+    responses=refusals(400, 422, r404="No hay una solicitud con ese código y ese DNI (no se dice cuál falló)."),
+)
+async def resume(data: JSONBody[ResumeBody], units: UnitsDep, clock: ClockDep) -> RequestView:
     async with units.open() as uow:
-        found = await handlers.resume(body.code, body.authority_dni, RequestsRepo(uow.conn))
+        found = await handlers.resume(data.code, data.authority_dni, RequestsRepo(uow.conn))
     return view(found, clock.today())
 
 
-@post("/access-requests/{request_id:uuid}/submit", summary="Enviar la solicitud", status_code=202)
+@post(
+    "/access-requests/{request_id:uuid}/submit",
+    summary="Enviar la solicitud",
+    description="Un borrador u observada necesita el reto ALTCHA resuelto; reenviar una ya enviada no cambia nada.",
+    status_code=202,
+    responses=refusals(
+        404,
+        r400="Falta la verificación anti-robots, no es válida, expiró o ya fue usada; o el cuerpo no es JSON.",
+        r422="El formulario está incompleto o tiene datos no válidos (``errors`` nombra cada campo).",
+    ),
+)
 async def submit(
-    request_id: FromPath[UUID], request: Request, units: UnitsDep, clock: ClockDep, deps: DepsDep
+    request_id: FromPath[UUID],
+    units: UnitsDep,
+    clock: ClockDep,
+    deps: DepsDep,
+    data: JSONBody[SubmitBody | None] = None,
 ) -> RequestView:
-    body = decode(await request.body(), SubmitBody)
+    body = data or SubmitBody()  # an empty body is a send without a captcha: refused as such, not as a bad body
     async with units.open() as uow:
         requests = RequestsRepo(uow.conn)
         current = await handlers.load(requests, request_id)
@@ -185,6 +254,12 @@ async def submit(
 @get(
     "/access-requests/{request_id:uuid}/current-attempt",
     summary="Intento vigente del DDC que se descarga o del documento que se sube (para el gateway)",
+    operation_class=ListedRefusals,
+    responses=refusals(
+        r404=NO_REQUEST,
+        r409="Aún no hay un DDC que dar: no fue enviada, está observada, ya fue evaluada o el DDC se está generando.",
+        r422="``purpose`` falta o no es download ni upload.",
+    ),
 )
 async def current_attempt(
     request_id: FromPath[UUID], units: UnitsDep, purpose: FromQuery[str | None] = None
@@ -196,27 +271,36 @@ async def current_attempt(
     return CurrentAttempt(attempt)
 
 
-@get("/evaluation/queue", summary="Cola de evaluación (personal evaluador)")
+@get(
+    "/evaluation/queue",
+    summary="Cola de evaluación (personal evaluador)",
+    responses=refusals(**EVALUATOR_ONLY),
+)
 async def queue(evaluator: EvaluatorDep, units: UnitsDep, clock: ClockDep) -> list[RequestView]:
     async with units.open() as uow:  # opened once the caller is known to be an evaluator
         pending = await handlers.evaluation_queue(RequestsRepo(uow.conn))
     return [view(r, clock.today()) for r in pending]
 
 
-@post("/evaluation/{request_id:uuid}/decision", summary="Aprobar, observar o rechazar", status_code=200)
+@post(
+    "/evaluation/{request_id:uuid}/decision",
+    summary="Aprobar, observar o rechazar",
+    description="Solo una solicitud en evaluación; OBSERVE pide observaciones y REJECT un motivo.",
+    status_code=200,
+    responses=refusals(400, 404, 422, r409="La solicitud no está en evaluación.", **EVALUATOR_ONLY),
+)
 async def decision(
-    request_id: FromPath[UUID], request: Request, evaluator: EvaluatorDep, units: UnitsDep, clock: ClockDep
+    request_id: FromPath[UUID], data: JSONBody[DecisionBody], evaluator: EvaluatorDep, units: UnitsDep, clock: ClockDep
 ) -> RequestView:
-    body = decode(await request.body(), DecisionBody)
     async with units.open() as uow:
         decided = await handlers.decide(
             request_id,
-            body.decision,
+            data.decision,
             evaluator,
             RequestsRepo(uow.conn),
             uow,
-            reason=body.reason,
-            observations=body.observations,
+            reason=data.reason,
+            observations=data.observations,
         )
     return view(decided, clock.today())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, get_args
 from uuid import UUID
 
 import msgspec
@@ -99,7 +99,8 @@ LABELS: dict[str, str] = {
     "REJECTED": "Rechazada",
     "CREDENTIALS_ISSUED": "Credenciales enviadas por correo",
 }
-DECISIONS = ("APPROVE", "OBSERVE", "REJECT")
+Decision = Literal["APPROVE", "OBSERVE", "REJECT"]
+DECISIONS: tuple[Decision, ...] = get_args(Decision)
 DECISION_ERROR = "Elija una decisión válida: APPROVE (aprobar), OBSERVE (observar) o REJECT (rechazar)."
 
 NOT_SENT = "La solicitud aún no ha sido enviada; envíela para generar el DDC."

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 import msgspec
 
-from access.domain import LABELS, AccessRequest, RequestForm
+from access.domain import LABELS, AccessRequest, RequestForm, State
 from contracts import ubigeo
+from contracts.events import AllyType
 
 ALLY_LABELS = {
     "GOBIERNO_REGIONAL": "Gobierno Regional",
@@ -19,19 +18,42 @@ ALLY_LABELS = {
 }
 
 
+class AuthorityCheckView(msgspec.Struct):
+    """What the official register said of the authority (identity's answer)."""
+
+    result: str
+    reason: str | None
+
+
+class DdcView(msgspec.Struct):
+    ready: bool
+    verification_code: str | None
+
+
+class DocumentView(msgspec.Struct, kw_only=True):
+    """A document the applicant uploaded, as documents reported it."""
+
+    kind: str
+    sha256: str
+    size: int
+    digitally_signed: bool
+    signer: str | None
+    intact: bool | None
+
+
 class RequestView(msgspec.Struct, kw_only=True):
     id: UUID
     code: str
-    state: str
+    state: State
     state_label: str
     attempt: int
-    ally_type: str
+    ally_type: AllyType
     ally_type_label: str
     jurisdiction_label: str | None
     form: RequestForm
-    authority_check: dict[str, Any] | None
-    ddc: dict[str, Any]
-    documents: dict[str, Any]
+    authority_check: AuthorityCheckView | None
+    ddc: DdcView
+    documents: dict[str, DocumentView]
     required_documents: list[str]
     due_date: date | None
     overdue: bool
@@ -51,9 +73,7 @@ def jurisdiction_label(r: AccessRequest) -> str | None:
 
 
 def view(r: AccessRequest, today: date) -> RequestView:
-    check = None
-    if r.authority_result:
-        check = {"result": r.authority_result, "reason": r.authority_reason}
+    check = AuthorityCheckView(r.authority_result, r.authority_reason) if r.authority_result else None
     return RequestView(
         id=r.request_id,
         code=r.code,
@@ -65,8 +85,18 @@ def view(r: AccessRequest, today: date) -> RequestView:
         jurisdiction_label=jurisdiction_label(r),
         form=r.form,
         authority_check=check,
-        ddc={"ready": r.ddc_ready, "verification_code": r.ddc_verification_code},
-        documents={k: dataclasses.asdict(d) for k, d in r.documents.items()},
+        ddc=DdcView(r.ddc_ready, r.ddc_verification_code),
+        documents={
+            k: DocumentView(
+                kind=d.kind,
+                sha256=d.sha256,
+                size=d.size,
+                digitally_signed=d.digitally_signed,
+                signer=d.signer,
+                intact=d.intact,
+            )
+            for k, d in r.documents.items()
+        },
         required_documents=r.required_documents(),
         due_date=r.due_date,
         overdue=r.overdue(today),
