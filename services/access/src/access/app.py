@@ -11,9 +11,9 @@ from litestar import Litestar
 from access import deps as access_deps
 from access.api import ERRORS, ROUTER
 from access.config import Settings
-from access.consumers import SUBSCRIPTIONS
+from access.consumers import subscriptions
 from authkit import Verifier, load_public_key
-from eventkit.clock import Clock
+from eventkit.clock import Clock, LimaClock
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
 from eventkit.settings import ConfigError
@@ -30,13 +30,14 @@ def create_app(
     consumer_group: str | None = None,
     clock: Clock | None = None,
 ) -> Litestar:
-    """Access's app; ``clock`` is Lima's unless a test fixes the day."""
+    """Access's app; ``clock`` is Lima's unless a test fixes the day (for routes and consumers alike)."""
+    clock = clock or LimaClock()
     host = ServiceHost(
         name=NAME,
         database_url=settings.database_url,
         broker=broker,
         migrations=MIGRATIONS,
-        subscriptions=SUBSCRIPTIONS,
+        subscriptions=subscriptions(clock),
         own_broker=own_broker,
         bus_address=settings.kafka_bootstrap,
         consumer_group=consumer_group,

@@ -10,32 +10,28 @@ from access import handlers
 from access.repo import RequestsRepo
 from contracts import Envelope, topics
 from contracts.events import AuthorityVerified, CredentialsIssued, DDCGenerated, DDCUploaded
-from eventkit.clock import LimaClock
+from eventkit.clock import Clock
 from eventkit.host import Subscription
 from eventkit.uow import UnitOfWork
 
-CLOCK = LimaClock()
-"""The day a deadline is counted from is Lima's, not the server's."""
 
+def subscriptions(clock: Clock) -> tuple[Subscription, ...]:
+    """The subscriptions, counting deadlines from ``clock``'s day (Lima's; the app's, so a test fixes both)."""
 
-async def on_authority_verified(_envelope: Envelope, event: AuthorityVerified, uow: UnitOfWork) -> None:
-    await handlers.authority_verified(event, RequestsRepo(uow.conn), uow, CLOCK.today())
+    async def on_authority_verified(_envelope: Envelope, event: AuthorityVerified, uow: UnitOfWork) -> None:
+        await handlers.authority_verified(event, RequestsRepo(uow.conn), uow, clock.today())
 
+    async def on_ddc_generated(_envelope: Envelope, event: DDCGenerated, uow: UnitOfWork) -> None:
+        await handlers.ddc_generated(event, RequestsRepo(uow.conn))
 
-async def on_ddc_generated(_envelope: Envelope, event: DDCGenerated, uow: UnitOfWork) -> None:
-    await handlers.ddc_generated(event, RequestsRepo(uow.conn))
+    async def on_ddc_uploaded(_envelope: Envelope, event: DDCUploaded, uow: UnitOfWork) -> None:
+        await handlers.ddc_uploaded(event, RequestsRepo(uow.conn), clock.today())
 
+    async def on_credentials_issued(_envelope: Envelope, event: CredentialsIssued, uow: UnitOfWork) -> None:
+        await handlers.credentials_issued(event, RequestsRepo(uow.conn))
 
-async def on_ddc_uploaded(_envelope: Envelope, event: DDCUploaded, uow: UnitOfWork) -> None:
-    await handlers.ddc_uploaded(event, RequestsRepo(uow.conn), CLOCK.today())
-
-
-async def on_credentials_issued(_envelope: Envelope, event: CredentialsIssued, uow: UnitOfWork) -> None:
-    await handlers.credentials_issued(event, RequestsRepo(uow.conn))
-
-
-SUBSCRIPTIONS = (
-    Subscription(topics.IDENTITY_AUTHORITY, {AuthorityVerified: on_authority_verified}),
-    Subscription(topics.DOCUMENTS_DOCUMENT, {DDCGenerated: on_ddc_generated, DDCUploaded: on_ddc_uploaded}),
-    Subscription(topics.IDENTITY_ACCOUNT, {CredentialsIssued: on_credentials_issued}),
-)
+    return (
+        Subscription(topics.IDENTITY_AUTHORITY, {AuthorityVerified: on_authority_verified}),
+        Subscription(topics.DOCUMENTS_DOCUMENT, {DDCGenerated: on_ddc_generated, DDCUploaded: on_ddc_uploaded}),
+        Subscription(topics.IDENTITY_ACCOUNT, {CredentialsIssued: on_credentials_issued}),
+    )

@@ -6,7 +6,7 @@ import base64
 import contextlib
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from altcha import v1 as altcha
@@ -14,10 +14,10 @@ from faststream.kafka import KafkaBroker
 
 import access.app
 import access.config
-from access import consumers
 from authkit import Claims
 from authkit.testing import token_keys
 from contracts.events import AuthorityVerified, DDCGenerated, DDCUploaded
+from eventkit.clock import FixedClock
 from eventkit.messages import wrap
 from eventkit.testing import serve_in_memory
 from eventkit.uow import open_unit
@@ -46,16 +46,21 @@ FORM = {
 }
 
 
+TODAY = date(2026, 3, 6)
+"""The day the app's clock says, a Friday: five business days later is the next Friday."""
+
+
 @contextlib.asynccontextmanager
 async def access_client(database_url, tmp_path):
     signer, public = token_keys(tmp_path)
     settings = access.config.Settings(
         database_url=database_url, token_public_key_file=str(public), captcha_max_number=5000
     )
-    app = access.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
+    app = access.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False, clock=FixedClock(TODAY))
     async with serve_in_memory(app) as c:
         c.host = app.state.host
         c.signer = signer
+        c.on = {kind: handler for s in app.state.host.subscriptions for kind, handler in s.handlers.items()}
         yield c
 
 
@@ -73,7 +78,9 @@ async def outbox_types(client, request_id) -> list[str]:
     return [r["type"] for r in rows if r["key"] == str(request_id)]
 
 
-async def apply(client, handler, event) -> None:
+async def apply(client, event) -> None:
+    """Delivers ``event`` to the app's own subscriber of its kind, as the bus would."""
+    handler = client.on[type(event)]
     envelope = wrap(event, key=str(event.request_id))
     async with open_unit(client.host.pool, cause=envelope) as uow:
         await handler(envelope, event, uow)
@@ -181,7 +188,6 @@ async def test_a_request_with_its_signed_ddc_waits_for_an_evaluator_who_approves
         await client.post(f"/access-requests/{request_id}/submit", json={"altcha": await solved_captcha(client)})
         await apply(
             client,
-            consumers.on_ddc_uploaded,
             DDCUploaded(
                 request_id=request_id,
                 attempt=1,
@@ -194,7 +200,6 @@ async def test_a_request_with_its_signed_ddc_waits_for_an_evaluator_who_approves
         )
         await apply(
             client,
-            consumers.on_ddc_generated,
             DDCGenerated(
                 request_id=request_id,
                 attempt=1,
@@ -205,7 +210,6 @@ async def test_a_request_with_its_signed_ddc_waits_for_an_evaluator_who_approves
         )
         await apply(
             client,
-            consumers.on_authority_verified,
             AuthorityVerified(request_id=request_id, attempt=1, result="MATCH", register="JNE", period="2023-2026"),
         )
         evaluator = client.signer.sign(Claims(sub="s1", username="evaluador", role="EVALUATOR"))
@@ -221,7 +225,7 @@ async def test_a_request_with_its_signed_ddc_waits_for_an_evaluator_who_approves
 
         assert [r["code"] for r in queue.json() if r["id"] == str(request_id)] == [created["code"]]
         mine = next(r for r in queue.json() if r["id"] == str(request_id))
-        assert mine["due_date"] is not None and mine["overdue"] is False
+        assert mine["due_date"] == "2026-03-13" and mine["overdue"] is False
         assert by_ally.status_code == 403
         assert approved.json()["state"] == "APPROVED"
         assert await outbox_types(client, request_id) == ["AccessRequested", "AccessApproved"]
@@ -261,7 +265,6 @@ async def test_the_current_attempt_is_given_only_once_the_request_was_sent_and_i
         generating = await client.get(url, params={"purpose": "download"})
         await apply(
             client,
-            consumers.on_ddc_generated,
             DDCGenerated(
                 request_id=request_id, attempt=1, object_key="k", sha256="cd" * 32, verification_code="K7QX-9M2P-4TZD"
             ),
