@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -12,6 +14,7 @@ from litestar.datastructures import State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Reference
 from litestar.response import Response
 
 from eventkit.errors import DependencyUnavailableError
@@ -81,6 +84,29 @@ def refusals(*statuses: int, **described: str) -> dict[int, ResponseSpec]:
         )
         for code in sorted(codes)
     }
+
+
+@dataclass
+class ServiceOperation(Operation):
+    """An operation whose refusals are the ones the kit answers, all with :class:`ErrorBody`.
+
+    Litestar documents a 400 "Validation Exception" on every route with a parameter, in its own body
+    shape; the kit answers a refused value 422 (:func:`validation_error_response`). So the generic
+    400 goes, except where a body can be sent that is not JSON at all; routes list the rest
+    (``responses=refusals(...)``), which replace Litestar's own.
+    """
+
+    def __post_init__(self) -> None:
+        found = (self.responses or {}).get("400")
+        if found is None or getattr(found, "description", "") != HTTPStatus.BAD_REQUEST.description:
+            return
+        if self.request_body is None:
+            del self.responses["400"]
+        else:
+            self.responses["400"] = OpenAPIResponse(
+                description=NOT_JSON,
+                content={"application/json": OpenAPIMediaType(schema=Reference(ref="#/components/schemas/ErrorBody"))},
+            )
 
 
 def user_error_response(_request: Request, exc: UserError) -> Response[dict[str, Any]]:
@@ -157,7 +183,7 @@ _KINDS = {
     "datetime": "una fecha y hora (ISO 8601)",
 }
 _MISSING = re.compile(r"missing required field `([^`]+)`")
-_EXPECTED = re.compile(r"Expected `([a-z]+)`")
+_EXPECTED = re.compile(r"Expected `([a-z]+)")
 _LENGTH = re.compile(r"of length ([<>]=) (\d+)")
 _BOUND = re.compile(r"`[a-z]+` ([<>]=?) (-?[\d.]+)")
 
@@ -208,7 +234,7 @@ def validation_error_response(_request: Request, exc: ValidationException) -> Re
 def framework_error_response(_request: Request, exc: Exception) -> Response[dict[str, Any]]:
     """The framework's own refusals (unknown path, bad path parameter, ...) in Spanish too."""
     status = exc.status_code if isinstance(exc, HTTPException) else 500
-    if status == 400 and "JSON is malformed" in str(getattr(exc, "detail", "")):
+    if status == 400 and any(w in str(getattr(exc, "detail", "")) for w in ("JSON is malformed", "truncated")):
         return Response({"detail": NOT_JSON}, status_code=400)
     return Response({"detail": SPANISH.get(status, SPANISH[400])}, status_code=status)
 
@@ -243,7 +269,7 @@ def create_service_app(
         status, body = health_payload(host.name, await host.health())
         return Response(body, status_code=status)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[health, *route_handlers],
         lifespan=[host.lifespan],
         openapi_config=OpenAPIConfig(title=title, version="0.1.0", path="/schema"),
@@ -259,3 +285,9 @@ def create_service_app(
         },
         **options,
     )
+    # Litestar has no app-wide operation class; the document is built lazily, so setting it here counts.
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if getattr(handler, "operation_class", None) is Operation:
+                handler.operation_class = ServiceOperation
+    return app

@@ -139,3 +139,14 @@ def test_a_routes_refusals_are_documented_with_the_error_body_and_always_503():
     assert sorted(listed) == [404, 409, 422, 503]
     assert listed[409].description == "La solicitud ya fue enviada."
     assert all(spec.data_container is ErrorBody for spec in listed.values())
+
+
+async def test_an_optional_field_of_the_wrong_kind_and_truncated_json_are_said_plainly():
+    async with AsyncTestClient(typed_app()) as client:
+        optional = await client.post("/forms", json={"name": "a", "place": None, "kind": "ALIADO", "count": "x"})
+        truncated = await client.post("/forms", content=b'{"name": "a"', headers={"content-type": "application/json"})
+
+    assert optional.json()["errors"] == {"count": "Debe ser un número entero."}
+    assert truncated.status_code == 400 and truncated.json() == {
+        "detail": "El cuerpo de la solicitud no es JSON válido."
+    }

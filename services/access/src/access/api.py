@@ -8,16 +8,13 @@ body or a caller who is not an evaluator is refused as such even while the datab
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from http import HTTPStatus
 from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from altcha import v1 as altcha
 from litestar import Router, get, post, put
-from litestar.openapi.spec import Operation
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from access import handlers
@@ -85,21 +82,6 @@ EVALUATOR_ONLY = {
 }
 
 
-@dataclass
-class ListedRefusals(Operation):
-    """An operation documenting only the refusals its route lists (``responses=refusals(...)``).
-
-    Litestar documents a 400 "Validation Exception" on every route with a parameter, in its own body
-    shape; the kit answers a refused value 422 with :class:`~eventkit.http.ErrorBody`, and a GET whose
-    path or query cannot be refused answers no 400 at all. A route that can answer 400 lists it.
-    """
-
-    def __post_init__(self) -> None:
-        generic = HTTPStatus.BAD_REQUEST.description  # Litestar's own; every listed refusal is in Spanish
-        if self.responses and (found := self.responses.get("400")) and getattr(found, "description", "") == generic:
-            del self.responses["400"]
-
-
 class Place(msgspec.Struct):
     code: str
     name: str
@@ -126,7 +108,6 @@ async def regions() -> list[Place]:
 @get(
     "/ubigeo/regions/{code:str}/provinces",
     summary="Provincias de una región",
-    operation_class=ListedRefusals,
     responses=refusals(r404="La región no existe en el ubigeo del INEI."),
 )
 async def provinces(code: FromPath[str]) -> list[Place]:
@@ -139,7 +120,6 @@ async def provinces(code: FromPath[str]) -> list[Place]:
 @get(
     "/ubigeo/provinces/{code:str}/districts",
     summary="Distritos de una provincia",
-    operation_class=ListedRefusals,
     responses=refusals(r404="La provincia no existe en el ubigeo del INEI."),
 )
 async def districts(code: FromPath[str]) -> list[Place]:
@@ -202,7 +182,6 @@ async def save(
 @get(
     "/access-requests/{request_id:uuid}",
     summary="Estado de la solicitud",
-    operation_class=ListedRefusals,
     responses=refusals(r404=NO_REQUEST),
 )
 async def status(request_id: FromPath[UUID], uow: UowDep, clock: ClockDep) -> RequestView:
@@ -254,7 +233,6 @@ async def submit(
 @get(
     "/access-requests/{request_id:uuid}/current-attempt",
     summary="Intento vigente del DDC que se descarga o del documento que se sube (para el gateway)",
-    operation_class=ListedRefusals,
     responses=refusals(
         r404=NO_REQUEST,
         r409="Aún no hay un DDC que dar: no fue enviada, está observada, ya fue evaluada o el DDC se está generando.",
