@@ -168,17 +168,22 @@ async def test_an_invalid_alert_is_refused_field_by_field_in_spanish(database_ur
         district = fresh_district()
         beneficiary_id = await p.beneficiary(district)
 
-        answer = await p.http.post(
-            f"/padron/beneficiaries/{beneficiary_id}/alerts",
-            json={"alert_type": "MUDANZA", "detail": "x" * 1001},
-            headers=p.local(district).headers,
-        )
+        path, headers = f"/padron/beneficiaries/{beneficiary_id}/alerts", p.local(district).headers
 
-        assert answer.status_code == 422
-        assert answer.json()["errors"] == {
-            "alert_type": "Use FALLECIMIENTO, CAMBIO_DE_DOMICILIO, NO_COBRA, EN_RIESGO u OTRO.",
-            "detail": "Describa la alerta en máximo 1000 caracteres.",
+        unknown_type = await p.http.post(path, json={"alert_type": "MUDANZA", "detail": "x"}, headers=headers)
+        too_long = await p.http.post(path, json={"alert_type": "OTRO", "detail": "x" * 1001}, headers=headers)
+        blank = await p.http.post(path, json={"alert_type": "OTRO", "detail": "   "}, headers=headers)
+        missing = await p.http.post(path, json={"detail": "x"}, headers=headers)
+
+        assert [a.status_code for a in (unknown_type, too_long, blank, missing)] == [422] * 4
+        assert unknown_type.json()["errors"] == {"alert_type": "Valor no permitido."}
+        assert too_long.json()["errors"] == {"detail": "Debe tener como máximo 1000 caracteres."}
+        assert blank.json() == {"detail": "Revise los datos de la alerta.", "errors": {"detail": "Dato obligatorio."}}
+        assert missing.json() == {
+            "detail": "Faltan datos en el formulario.",
+            "errors": {"alert_type": "Este dato es obligatorio."},
         }
+        assert await p.pool.fetchval("select count(*) from alerts where beneficiary_id = $1", beneficiary_id) == 0
 
 
 async def test_regional_governments_and_other_allies_may_not_raise_alerts_nor_submit_fads(database_url, tmp_path):
@@ -430,26 +435,28 @@ async def test_a_fad_with_fields_it_cannot_change_is_refused_field_by_field(data
         district = fresh_district()
         beneficiary_id = await p.beneficiary(district)
 
+        local = p.local(district)
+
         answer = await submit(
             p,
             beneficiary_id,
-            p.local(district),
-            {
-                "dni": "40123456",
-                "phone": "123",
-                "authorized_person": {"dni": "1234", "names": "X", "relationship": "Y"},
-            },
+            local,
+            {"phone": "123", "authorized_person": {"dni": "1234", "names": "X", "relationship": "Y"}},
         )
+        not_a_fad_field = await submit(p, beneficiary_id, local, {"dni": "40123456"})
 
         assert answer.status_code == 422
         assert answer.json() == {
             "detail": "Revise los datos de la FAD.",
             "errors": {
-                "changes.dni": "Este dato no se puede actualizar con una FAD.",
                 "changes.phone": "Teléfono no válido (celular de 9 dígitos o fijo con código de ciudad).",
                 "changes.authorized_person.dni": "El DNI debe tener 8 dígitos.",
             },
         }
+        assert (not_a_fad_field.status_code, not_a_fad_field.json()) == (
+            422,
+            {"detail": "Hay datos con un formato no válido.", "errors": {"changes": "Valor no válido."}},
+        )
         assert await p.pool.fetchval("select count(*) from fads where beneficiary_id = $1", beneficiary_id) == 0
 
 

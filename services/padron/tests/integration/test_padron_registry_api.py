@@ -152,17 +152,29 @@ async def test_staff_affiliate_a_beneficiary_who_meets_the_requirements_and_it_i
 
 async def test_an_affiliation_with_wrong_data_is_answered_field_by_field_in_spanish(registry_url, tmp_path):
     async with padron_client(registry_url, tmp_path) as client:
-        body = person("999999", dni="4012", sex="X", birth_date="02/03/1950")
+        body = person("999999", dni="4012", phone="12345")
+        headers = auth(client, staff())
 
-        refused = await client.post("/padron/beneficiaries", json=body, headers=auth(client, staff()))
+        refused = await client.post("/padron/beneficiaries", json=body, headers=headers)
+        bad_sex = await client.post("/padron/beneficiaries", json=person("090101", sex="X"), headers=headers)
+        bad_date = await client.post(
+            "/padron/beneficiaries", json=person("090101", birth_date="02/03/1950"), headers=headers
+        )
 
         assert refused.status_code == 422
         assert refused.json()["errors"] == {
             "dni": "El DNI debe tener 8 dígitos.",
-            "sex": "Use F o M.",
-            "birth_date": "Fecha no válida; use AAAA-MM-DD.",
             "ubigeo": "El distrito no existe en el ubigeo del INEI.",
+            "phone": "Teléfono no válido (celular de 9 dígitos o fijo con código de ciudad).",
         }
+        assert (bad_sex.status_code, bad_sex.json()) == (
+            422,
+            {"detail": "Hay datos con un formato no válido.", "errors": {"sex": "Valor no permitido."}},
+        )
+        assert (bad_date.status_code, bad_date.json()) == (
+            422,
+            {"detail": "Hay datos con un formato no válido.", "errors": {"birth_date": "Valor no válido."}},
+        )
 
 
 async def test_an_applicant_who_misses_a_requirement_is_told_which_and_nothing_is_stored(registry_url, tmp_path):

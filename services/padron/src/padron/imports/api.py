@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import msgspec
 from litestar import Request, post
 from litestar.datastructures import UploadFile
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Response
 
-from eventkit.http import UserError
+from eventkit.http import UserError, refusals
 from eventkit.providers import ClockDep, UnitsDep
 from padron.imports import repo
 from padron.imports.domain import CHUNK_BYTES
@@ -17,14 +19,55 @@ from padron.shared import accesslog
 from padron.shared.api import ScopeDep, deny
 
 RESOURCE = "POST /padron/imports"
+DESCRIPTION = (
+    "El cuerpo es el archivo CSV (`Content-Type: text/csv`, UTF-8, hasta 512 MB, leído a medida que llega) "
+    "o el campo `file` de un formulario multipart. Las columnas son las del padrón, en su orden; se guardan "
+    "todas las filas o ninguna."
+)
+
+
+class Imported(msgspec.Struct, kw_only=True):
+    imported: int
+
+
+class RowRefusal(msgspec.Struct, kw_only=True):
+    line: int
+    """The line in the file, the header being line 1."""
+    dni: str | None
+    errors: dict[str, str]
+    """Column -> what is wrong, in Spanish."""
+
+
+class ImportRefusal(msgspec.Struct, kw_only=True):
+    """A file that is not imported: nothing was stored."""
+
+    detail: str
+    error_rows: int
+    errors: list[RowRefusal]
+    """The first bad rows, each with what is wrong per column."""
+
+
+RESPONSES = refusals(401, 403, 413) | {
+    422: ResponseSpec(
+        data_container=ImportRefusal,
+        description="El archivo tiene filas con errores o no se puede leer; no se importó nada.",
+        generate_examples=False,
+    )
+}
 
 
 def routes() -> list[Any]:
-    @post("/padron/imports", status_code=201, summary="Importar beneficiarios desde CSV (todo o nada)")
+    @post(
+        "/padron/imports",
+        status_code=201,
+        summary="Importar beneficiarios desde CSV (todo o nada)",
+        description=DESCRIPTION,
+        responses=RESPONSES,
+    )
     async def import_beneficiaries(
         request: Request, caller: ScopeDep, units: UnitsDep, clock: ClockDep
-    ) -> Response[dict[str, Any]]:
-        """The CSV as the body (``Content-Type: text/csv``) or as the multipart field ``file``.
+    ) -> Response[Imported]:
+        """The CSV as the body (``Content-Type: text/csv``) or as the multipart field ``file``, streamed.
 
         201 ``{imported}``; 422 ``{detail, errors: [{line, dni, errors: {column: message}}], error_rows}``.
         """
@@ -36,10 +79,10 @@ def routes() -> list[Any]:
             if report.ok:
                 await accesslog.record(uow.conn, caller, "IMPORT_BENEFICIARIES", RESOURCE, records=report.imported)
         if not report.ok:
-            body: dict[str, Any] = {"detail": report.detail, "error_rows": report.error_rows}
-            body["errors"] = [{"line": e.line, "dni": e.dni, "errors": e.errors} for e in report.errors]
-            return Response(body, status_code=422)
-        return Response({"imported": report.imported}, status_code=201)
+            rows = [RowRefusal(line=e.line, dni=e.dni, errors=e.errors) for e in report.errors]
+            refusal = ImportRefusal(detail=report.detail, error_rows=report.error_rows, errors=rows)
+            return Response(refusal, status_code=422)
+        return Response(Imported(imported=report.imported), status_code=201)
 
     return [import_beneficiaries]
 

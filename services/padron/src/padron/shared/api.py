@@ -1,10 +1,10 @@
-"""What padrón routes share besides the kit's providers: the caller's scope, logged refusals, the JSON body."""
+"""What padrón routes share besides the kit's providers: the caller's scope, logged refusals, answers as structs."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import msgspec
 from litestar import Request
@@ -18,6 +18,8 @@ from eventkit.uow import UnitOfWork
 from padron.shared import accesslog, reports
 from padron.shared.errors import OutOfScopeError
 from padron.shared.scope import Scope, scope_of
+
+T = TypeVar("T")
 
 
 def provide_scope(claims: ClaimsDep) -> Scope:
@@ -58,26 +60,9 @@ def resource(request: Request) -> str:
     return f"{request.url.path}?{query}" if query else request.url.path
 
 
-async def json_of(request: Request) -> Any:
-    """The decoded JSON body (``{}`` when empty); not JSON at all is a 400 in Spanish."""
-    try:
-        return msgspec.json.decode(await request.body() or b"{}")
-    except msgspec.DecodeError:
-        raise UserError("El cuerpo de la solicitud no es JSON válido.", 400) from None
-
-
-async def object_of(request: Request) -> dict[str, Any]:
-    """The JSON body, which must be an object (else a 422 in Spanish)."""
-    body = await json_of(request)
-    if not isinstance(body, dict):
-        raise UserError("Envíe un objeto JSON con los datos.", 422)
-    return body
-
-
-def text_of(body: dict[str, Any], field: str) -> str:
-    """A string field of the body, or ``""`` when it is missing or not a string."""
-    value = body.get(field)
-    return value if isinstance(value, str) else ""
+def view(found: Any, kind: type[T]) -> T:
+    """A use case's answer (a dataclass, a dict of a row) as the route's response struct."""
+    return msgspec.convert(found, kind, from_attributes=True)
 
 
 def list_query(request: Request, page: PageQuery, states: tuple[str, ...]) -> reports.ListQuery:
