@@ -21,8 +21,8 @@ from authkit.testing import token_keys
 from contracts import ubigeo
 from eventkit.testing import serve_in_memory
 from padron.beneficiaries.domain import FIELDS
-from padron.views import api as views_api
 from padron.views import domain as views
+from padron.views.api import exports
 
 pytestmark = pytest.mark.integration
 
@@ -478,7 +478,7 @@ async def test_the_list_filters_by_status_and_refuses_a_bad_cursor_or_limit(data
 
 
 async def test_a_district_exports_its_list_as_csv_that_excel_opens_with_accents(database_url, tmp_path, monkeypatch):
-    monkeypatch.setattr(views_api, "CHUNK", 7)  # several chunks, so their seams are exercised
+    monkeypatch.setattr(exports, "CHUNK", 7)  # several chunks, so their seams are exercised
     async with padron_views(database_url, tmp_path) as v:
         _, own, _, _ = places()
         for i in range(20):
