@@ -1,0 +1,61 @@
+"""The web application: the one place where its pieces are wired."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.exceptions import HTTPException
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from web import errors
+from web.config import Settings
+from web.pages import ROUTES, TEMPLATES
+from web.preferences import preference_classes
+from web.security import csrf_config, security_headers
+
+HERE = Path(__file__).parent
+TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+def _templates() -> TemplateConfig:
+    def add_globals(engine: JinjaTemplateEngine) -> None:
+        engine.engine.globals["preference_classes"] = preference_classes
+
+    return TemplateConfig(
+        directory=[HERE / "templates", TEMPLATES], engine=JinjaTemplateEngine, engine_callback=add_globals
+    )
+
+
+def create_app(settings: Settings, *, gateway: httpx.AsyncClient | None = None) -> Litestar:
+    """``gateway`` reaches the gateway's public API (an ASGI transport when embedded); by default, over HTTP."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if gateway is not None:
+            app.state.gateway = gateway
+            yield
+            return
+        async with httpx.AsyncClient(base_url=settings.gateway_url, timeout=TIMEOUT) as own:
+            app.state.gateway = own
+            yield
+
+    static = create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False)
+    return Litestar(
+        route_handlers=[*ROUTES, static],
+        lifespan=[lifespan],
+        state=State({"secure_cookies": settings.secure_cookies}),
+        template_config=_templates(),
+        csrf_config=csrf_config(settings, settings.secret()),
+        before_send=[security_headers],
+        exception_handlers={HTTPException: errors.http_error, Exception: errors.unexpected_error},
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=None,
+    )

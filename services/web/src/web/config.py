@@ -1,0 +1,24 @@
+"""Settings of the web application, read once from CONTIGO_* variables."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import msgspec
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    # The gateway's public API; the only thing the web application talks to.
+    gateway_url: str = "http://127.0.0.1:8000"
+    # Signs the CSRF tokens. A file wins over a value; with neither, a fresh secret per start
+    # (forms opened before a restart are then refused, in Spanish, and simply sent again).
+    cookie_secret: str = ""
+    cookie_secret_file: str = ""
+    # Secure cookies need HTTPS; only local runs on http://127.0.0.1 turn them off.
+    secure_cookies: bool = True
+
+    def secret(self) -> str:
+        if self.cookie_secret_file:
+            return Path(self.cookie_secret_file).read_text(encoding="utf-8").strip()
+        return self.cookie_secret or secrets.token_urlsafe(32)
