@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Request, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Stream
 
 from eventkit.http import refusals
@@ -23,6 +24,13 @@ from padron.views.api.lists import Row, by_name, by_place
 
 CHUNK = 1000
 CSV_TYPE = "text/csv; charset=utf-8"
+# The success answer documented as what it is: a text file, not an empty schema.
+CSV_FILE = ResponseSpec(
+    data_container=str,
+    media_type=CSV_TYPE,
+    description="El archivo CSV: UTF-8 con BOM, comas, una fila por persona.",
+    generate_examples=False,
+)
 
 
 def csv_file(body: AsyncIterator[bytes], filename: str) -> Stream:
@@ -95,7 +103,7 @@ def routes() -> list[Any]:
         "/padron/beneficiaries.csv",
         summary="Beneficiarios de un distrito en CSV",
         media_type=CSV_TYPE,
-        responses=refusals(400, 401, 403, 404),
+        responses={200: CSV_FILE, **refusals(400, 401, 403, 404)},
     )
     async def beneficiaries_csv(request: Request, caller: ScopeDep, units: UnitsDep) -> Stream:
         return await Exports(caller, units).beneficiaries_csv(request)
@@ -104,7 +112,7 @@ def routes() -> list[Any]:
         "/padron/categories.csv",
         summary="Personas del padrón por categoría en CSV",
         media_type=CSV_TYPE,
-        responses=refusals(400, 401, 403, 404),
+        responses={200: CSV_FILE, **refusals(400, 401, 403, 404)},
     )
     async def categories_csv(request: Request, caller: ScopeDep, units: UnitsDep) -> Stream:
         return await Exports(caller, units).categories_csv(request)
