@@ -1,16 +1,12 @@
-"""The views' pure parts: masking of a page, counting blocks, CSV cells (cursors are the kit's paging)."""
+"""The views' pure parts: masking of a page, counting blocks (cursors are the kit's paging)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import date
 from decimal import Decimal
 from uuid import uuid4
 
 import pytest
 
-from padron.shared import csvexport
 from padron.views import domain as views
 
 pytestmark = pytest.mark.unit
@@ -79,30 +75,3 @@ def test_a_region_is_a_range_of_its_district_codes():
     assert lo <= "099999" <= hi
     assert not lo <= "100101" <= hi
     assert not lo <= "080101" <= hi
-
-
-def test_a_csv_file_starts_with_a_byte_order_mark_and_quotes_commas_and_quotes():
-    data = csvexport.header(["names", "address", "birth_date", "other_pension"]) + csvexport.lines(
-        [
-            {
-                "names": "PEÑA, JOSÉ",
-                "address": 'Jr. "Los Andes" 1',
-                "birth_date": date(1950, 3, 1),
-                "other_pension": False,
-            }
-        ],
-        ["names", "address", "birth_date", "other_pension"],
-    )
-
-    assert data.startswith(b"\xef\xbb\xbf")
-    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == [
-        ["names", "address", "birth_date", "other_pension"],
-        ["PEÑA, JOSÉ", 'Jr. "Los Andes" 1', "1950-03-01", "NO"],
-    ]
-
-
-def test_a_csv_cell_that_excel_would_run_as_a_formula_is_kept_as_text():
-    assert csvexport.cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
-    assert csvexport.cell("@SUM(A1)") == "'@SUM(A1)"
-    assert csvexport.cell("Jr. Lima 123") == "Jr. Lima 123"
-    assert csvexport.cell(None) == ""

@@ -1,22 +1,16 @@
-"""Registry rules: padrón categories, periods, status changes, authorizations and affiliation requests."""
+"""Padrón version rules: categories, the pension paid, periods and their order."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from padron.affiliations import domain as affiliations
-from padron.authorizations import domain as authorizations
-from padron.beneficiaries import domain as beneficiaries
 from padron.shared.errors import ConflictError, FormError
 from padron.versions import domain as versions
 from padron.versions.domain import Period, category
 
 pytestmark = pytest.mark.unit
-
-TODAY = date(2026, 7, 15)
 
 
 @pytest.mark.parametrize(
@@ -105,85 +99,3 @@ def test_only_a_period_after_the_latest_may_be_published():
         versions.check_next_period(Period.parse("IV-2026"), latest)
     with pytest.raises(ConflictError):
         versions.check_next_period(Period.parse("V-2026"), latest)
-
-
-def test_suspending_or_disaffiliating_needs_a_reason():
-    with pytest.raises(FormError) as refused:
-        beneficiaries.check_status_change("VIGENTE", "SUSPENDIDO", "  ")
-
-    assert "reason" in refused.value.errors
-    beneficiaries.check_status_change("VIGENTE", "SUSPENDIDO", "No cobra hace 3 periodos")
-    beneficiaries.check_status_change("SUSPENDIDO", "VIGENTE", "")
-
-
-def test_a_disaffiliation_is_final():
-    with pytest.raises(ConflictError, match="definitiva"):
-        beneficiaries.check_status_change("DESAFILIADO", "VIGENTE", "")
-
-
-def test_an_unknown_status_is_refused():
-    with pytest.raises(FormError) as refused:
-        beneficiaries.check_status_change("VIGENTE", "FALLECIDO", "x")
-
-    assert refused.value.errors == {"status": "Use VIGENTE, SUSPENDIDO o DESAFILIADO."}
-
-
-def test_an_authorization_needs_a_collector_and_a_validity_that_has_not_ended():
-    with pytest.raises(FormError) as refused:
-        authorizations.authorization_input(
-            {"collector_dni": "123", "valid_from": "2026-07-01", "valid_until": "2026-06-30"}, TODAY
-        )
-
-    assert refused.value.errors == {
-        "collector_dni": "El DNI debe tener 8 dígitos.",
-        "collector_names": "Dato obligatorio.",
-        "relationship": "Dato obligatorio.",
-        "valid_until": "La vigencia debe terminar después de empezar.",
-    }
-
-
-def test_a_renewal_must_extend_the_validity_and_a_revoked_one_cannot_be_renewed():
-    current = date(2026, 12, 31)
-
-    assert authorizations.renewal_until("VIGENTE", current, "2027-06-30", TODAY) == date(2027, 6, 30)
-    assert authorizations.renewal_until("VENCIDA", date(2026, 7, 1), "2026-12-31", TODAY) == current
-    with pytest.raises(FormError):
-        authorizations.renewal_until("VIGENTE", current, "2026-12-31", TODAY)
-    with pytest.raises(ConflictError, match="revocada"):
-        authorizations.renewal_until("REVOCADA", current, "2027-06-30", TODAY)
-
-
-def test_a_no_conforme_decision_needs_observations_and_a_request_is_decided_once():
-    with pytest.raises(FormError) as refused:
-        affiliations.check_affiliation_decision("PENDIENTE", "NO_CONFORME", "")
-
-    assert refused.value.errors == {"observations": "Indique por qué la solicitud no es conforme."}
-    affiliations.check_affiliation_decision("PENDIENTE", "CONFORME", "")
-    with pytest.raises(ConflictError, match="ya fue atendida"):
-        affiliations.check_affiliation_decision("CONFORME", "NO_CONFORME", "Duplicada")
-
-
-def test_an_unmet_requirement_is_named_in_spanish():
-    checked = {"discapacidad_severa": False, "sin_otra_pension_ni_ingresos": True, "pobreza_sisfoh_vigente": False}
-
-    assert beneficiaries.unmet_requirements(checked) == {
-        "requirements.discapacidad_severa": "El certificado de discapacidad debe ser de grado SEVERA.",
-        "requirements.pobreza_sisfoh_vigente": (
-            "La clasificación SISFOH debe ser POBRE o POBRE_EXTREMO y estar vigente."
-        ),
-    }
-
-
-def test_a_new_affiliate_is_vigente_and_a_json_boolean_reads_as_si_or_no():
-    row, errors = beneficiaries.affiliation_row({"dni": "40123321", "other_pension": False}, TODAY)
-
-    assert errors == {}
-    assert row["status"] == "VIGENTE"
-    assert row["other_pension"] == "NO"
-    assert row["affiliated_on"] == "2026-07-15"
-
-
-def test_an_affiliation_cannot_start_suspended():
-    _row, errors = beneficiaries.affiliation_row({"status": "SUSPENDIDO"}, TODAY)
-
-    assert errors == {"status": "Una afiliación nueva queda VIGENTE; suspenda o desafilie después."}

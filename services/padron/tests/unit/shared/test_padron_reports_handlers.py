@@ -1,14 +1,13 @@
-"""The alert and FAD use cases with an in-memory repository: who may do what, and what each decision leaves."""
+"""The lists alerts and FAD share, with a fake repository: pages, the read logged, who may list."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
-from contracts.events import AlertRaised, FADApplied, FADSubmitted
 from padron.alerts import handlers as alert_handlers
 from padron.alerts.domain import Alert
 from padron.fad import domain as fad_domain
@@ -22,15 +21,13 @@ from padron.shared.scope import Scope
 
 pytestmark = pytest.mark.unit
 
+
 LOCAL = Scope("DISTRICT", "gl-090101", "ALLY", "GOBIERNO_LOCAL", ubigeo="090101")
-OTHER_LOCAL = Scope("DISTRICT", "gl-150101", "ALLY", "GOBIERNO_LOCAL", ubigeo="150101")
 REGION = Scope("REGION", "gr-09", "ALLY", "GOBIERNO_REGIONAL", ubigeo="09")
 ENTITY = Scope("ENTITY", "oa-conadis", "ALLY", "OTRO_ALIADO", entity_ruc="20100000001")
-STAFF = Scope("STAFF", "evaluador", "EVALUATOR")
-TODAY = date(2026, 5, 4)
 
 
-class FakeRepo:
+class FakeReportsRepo:
     def __init__(self):
         self.beneficiaries: dict[uuid.UUID, dict] = {}
         self.alerts_by_id: dict[uuid.UUID, Alert] = {}
@@ -125,137 +122,8 @@ async def refused(call) -> OutOfScopeError:
     return caught.value
 
 
-async def test_a_local_government_raises_an_alert_and_the_event_is_keyed_by_the_beneficiary():
-    repo = FakeRepo()
-    beneficiary_id = repo.add_beneficiary()
-
-    alert = await alert_handlers.raise_alert(
-        beneficiary_id, {"alert_type": "NO_COBRA", "detail": "No cobra hace dos periodos."}, LOCAL, repo
-    )
-
-    assert repo.published == [
-        (
-            AlertRaised(
-                alert_id=alert.alert_id,
-                beneficiary_id=beneficiary_id,
-                alert_type="NO_COBRA",
-                ubigeo="090101",
-                raised_by="gl-090101",
-            ),
-            str(beneficiary_id),
-        )
-    ]
-
-
-async def test_an_alert_about_a_beneficiary_of_another_district_is_answered_as_not_found():
-    repo = FakeRepo()
-    beneficiary_id = repo.add_beneficiary(ubigeo="090101")
-
-    refusal = await refused(
-        alert_handlers.raise_alert(beneficiary_id, {"alert_type": "OTRO", "detail": "x"}, OTHER_LOCAL, repo)
-    )
-
-    assert refusal.status == 404
-    assert repo.alerts_by_id == {}
-
-
-async def test_regional_governments_and_other_allies_cannot_raise_alerts_and_staff_can():
-    repo = FakeRepo()
-    beneficiary_id = repo.add_beneficiary()
-    body = {"alert_type": "EN_RIESGO", "detail": "Vive solo."}
-
-    region = await refused(alert_handlers.raise_alert(beneficiary_id, body, REGION, repo))
-    entity = await refused(alert_handlers.raise_alert(beneficiary_id, body, ENTITY, repo))
-    by_staff = await alert_handlers.raise_alert(beneficiary_id, body, STAFF, repo)
-
-    assert region.status == entity.status == 403
-    assert by_staff.raised_by == "evaluador"
-
-
-async def test_a_fad_is_proposed_only_by_the_local_government_of_the_district():
-    repo = FakeRepo()
-    beneficiary_id = repo.add_beneficiary()
-    body = {"changes": {"phone": "987654321"}}
-
-    statuses = [
-        (await refused(fad_handlers.submit_fad(beneficiary_id, body, scope, repo))).status
-        for scope in (REGION, ENTITY, STAFF, OTHER_LOCAL)
-    ]
-    fad = await fad_handlers.submit_fad(beneficiary_id, body, LOCAL, repo)
-
-    assert statuses == [403, 403, 403, 404]
-    assert fad.state == "PENDIENTE"
-    assert repo.published[-1][0] == FADSubmitted(
-        fad_id=fad.fad_id, beneficiary_id=beneficiary_id, ubigeo="090101", submitted_by="gl-090101", fields=["phone"]
-    )
-
-
-async def test_approving_a_fad_changes_the_beneficiary_and_replaces_the_authorized_person_with_history():
-    repo = FakeRepo()
-    beneficiary_id = repo.add_beneficiary(phone="987654321")
-    first = {"changes": {"authorized_person": {"dni": "41234567", "names": "QUISPE, ROSA", "relationship": "HIJA"}}}
-    earlier = await fad_handlers.submit_fad(beneficiary_id, first, LOCAL, repo)
-    await fad_handlers.decide_fad(earlier.fad_id, {"approve": True}, STAFF, repo, TODAY)
-    repo.history.clear()
-    second = {
-        "changes": {
-            "phone": "987654321",
-            "address": "Av. Grau 45",
-            "authorized_person": {"dni": "42345678", "names": "QUISPE, JUAN", "relationship": "HIJO"},
-        }
-    }
-    fad = await fad_handlers.submit_fad(beneficiary_id, second, LOCAL, repo)
-
-    decided = await fad_handlers.decide_fad(fad.fad_id, {"approve": True}, STAFF, repo, TODAY)
-
-    assert decided.state == "APROBADA"
-    assert decided.applied_fields == ["address", "authorized_person"]
-    assert repo.beneficiaries[beneficiary_id]["address"] == "Av. Grau 45"
-    assert repo.history == [
-        HistoryEntry("address", "Jr. Lima 123", "Av. Grau 45"),
-        HistoryEntry("authorized_person", "QUISPE, ROSA (DNI 41234567, HIJA)", "QUISPE, JUAN (DNI 42345678, HIJO)"),
-    ]
-    assert sorted((a["person"].dni, a["state"]) for a in repo.authorizations.values()) == [
-        ("41234567", "REVOCADA"),
-        ("42345678", "VIGENTE"),
-    ]
-    assert all(a["valid_until"] == date(2027, 5, 4) for a in repo.authorizations.values())
-    assert repo.published[-1] == (
-        FADApplied(
-            fad_id=fad.fad_id, beneficiary_id=beneficiary_id, ubigeo="090101", decided_by="evaluador", approved=True
-        ),
-        str(beneficiary_id),
-    )
-
-
-async def test_rejecting_a_fad_changes_nothing_and_says_so_in_the_event():
-    repo = FakeRepo()
-    beneficiary_id = repo.add_beneficiary()
-    fad = await fad_handlers.submit_fad(beneficiary_id, {"changes": {"address": "Av. Grau 45"}}, LOCAL, repo)
-
-    decided = await fad_handlers.decide_fad(
-        fad.fad_id, {"approve": False, "note": "La dirección no existe."}, STAFF, repo, TODAY
-    )
-
-    assert decided.state == "RECHAZADA"
-    assert repo.beneficiaries[beneficiary_id]["address"] == "Jr. Lima 123"
-    assert repo.history == []
-    assert repo.published[-1][0].approved is False
-
-
-async def test_only_staff_decide_a_fad():
-    repo = FakeRepo()
-    beneficiary_id = repo.add_beneficiary()
-    fad = await fad_handlers.submit_fad(beneficiary_id, {"changes": {"address": "Av. Grau 45"}}, LOCAL, repo)
-
-    refusal = await refused(fad_handlers.decide_fad(fad.fad_id, {"approve": True}, LOCAL, repo, TODAY))
-
-    assert refusal.status == 403
-    assert repo.fads_by_id[fad.fad_id].state == "PENDIENTE"
-
-
 async def test_a_list_says_where_the_next_page_starts_and_logs_whose_data_was_read():
-    repo = FakeRepo()
+    repo = FakeReportsRepo()
     ids = [repo.add_beneficiary() for _ in range(3)]
     for beneficiary_id in ids:
         await alert_handlers.raise_alert(beneficiary_id, {"alert_type": "OTRO", "detail": "x"}, LOCAL, repo)
@@ -269,7 +137,7 @@ async def test_a_list_says_where_the_next_page_starts_and_logs_whose_data_was_re
 
 
 async def test_other_allies_cannot_list_alerts_or_fads():
-    repo = FakeRepo()
+    repo = FakeReportsRepo()
 
     alerts = await refused(alert_handlers.list_alerts(ListQuery(None, None, 10), ENTITY, "/padron/alerts", repo))
     fads = await refused(fad_handlers.list_fads(ListQuery(None, None, 10), ENTITY, "/padron/fad", repo))

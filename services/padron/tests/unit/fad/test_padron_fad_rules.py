@@ -1,16 +1,13 @@
-"""The rules of alerts and FAD: what is accepted, what is refused and how it is said in Spanish."""
+"""The rules of a FAD: what is accepted, what is refused and how it is said in Spanish."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from padron.alerts import domain as alerts
 from padron.fad import domain as fad
 from padron.fad.domain import AuthorizedPerson, Decision
-from padron.shared import reports
 from padron.shared.errors import ConflictError, FormError
 
 pytestmark = pytest.mark.unit
@@ -20,39 +17,6 @@ def refusal(call, *args) -> dict[str, str]:
     with pytest.raises(FormError) as caught:
         call(*args)
     return caught.value.errors
-
-
-def test_an_alert_keeps_its_type_and_the_detail_without_surrounding_spaces():
-    alert = alerts.alert_input({"alert_type": "FALLECIMIENTO", "detail": "  Falleció el 3 de marzo.  "})
-
-    assert alert == alerts.AlertInput("FALLECIMIENTO", "Falleció el 3 de marzo.")
-
-
-def test_an_alert_of_an_unknown_type_and_without_detail_is_refused_field_by_field():
-    errors = refusal(alerts.alert_input, {"alert_type": "MUDANZA", "detail": "   "})
-
-    assert errors == {
-        "alert_type": "Use FALLECIMIENTO, CAMBIO_DE_DOMICILIO, NO_COBRA, EN_RIESGO u OTRO.",
-        "detail": "Dato obligatorio.",
-    }
-
-
-def test_an_alert_detail_longer_than_a_thousand_characters_is_refused():
-    errors = refusal(alerts.alert_input, {"alert_type": "OTRO", "detail": "x" * 1001})
-
-    assert errors == {"detail": "Describa la alerta en máximo 1000 caracteres."}
-
-
-def test_a_detail_of_exactly_a_thousand_characters_is_accepted():
-    alert = alerts.alert_input({"alert_type": "OTRO", "detail": "x" * 1000})
-
-    assert len(alert.detail) == 1000
-
-
-def test_an_alert_with_a_field_nobody_asked_for_is_refused():
-    errors = refusal(alerts.alert_input, {"alert_type": "NO_COBRA", "detail": "No cobra", "dni": "40123456"})
-
-    assert errors == {"dni": "Dato no reconocido."}
 
 
 def test_a_fad_keeps_each_proposed_value_cleaned():
@@ -143,12 +107,6 @@ def test_a_decided_fad_cannot_be_decided_again():
         fad.decided("APROBADA", Decision(True, None))
 
 
-def test_an_attended_alert_cannot_be_attended_again():
-    assert alerts.attended("ABIERTA") == "ATENDIDA"
-    with pytest.raises(ConflictError, match="ya fue atendida"):
-        alerts.attended("ATENDIDA")
-
-
 def test_only_the_values_that_differ_are_history():
     current = {"address": "Jr. Lima 123", "phone": None, "contact_name": "ROJAS, LUIS", "contact_phone": None}
 
@@ -164,15 +122,3 @@ def test_an_authorization_granted_on_the_29th_of_february_ends_on_the_28th_a_yea
 
 def test_the_authorized_person_is_written_in_the_history_with_dni_and_relationship():
     assert AuthorizedPerson("41234567", "QUISPE, ROSA", "HIJA").text() == "QUISPE, ROSA (DNI 41234567, HIJA)"
-
-
-def test_a_page_position_goes_and_comes_back_unchanged():
-    at, record_id = datetime(2026, 3, 1, 10, 5, 7, 123456, tzinfo=UTC), uuid.uuid4()
-
-    assert reports.decode_cursor(reports.encode_cursor(at, record_id)) == (at, record_id)
-
-
-def test_a_made_up_page_position_or_size_is_refused_in_spanish():
-    assert refusal(reports.decode_cursor, "no-es-un-cursor") == {"after": "Use el valor next de la página anterior."}
-    assert refusal(reports.page_limit, "500") == {"limit": "Use un número entre 1 y 200."}
-    assert refusal(reports.state_filter, "CERRADA", alerts.ALERT_STATES) == {"state": "Use ABIERTA o ATENDIDA."}

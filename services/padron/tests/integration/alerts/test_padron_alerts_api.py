@@ -1,0 +1,240 @@
+"""Alert routes on real PostgreSQL: what is stored, what waits in the outbox, who may."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import uuid
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from faststream.kafka import KafkaBroker
+
+import padron.app
+import padron.config
+from authkit import Claims, Signer
+from authkit.testing import token_keys
+from contracts.events import AlertRaised
+from eventkit.messages import read
+from eventkit.testing import serve_in_memory
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass(frozen=True)
+class Caller:
+    username: str
+    headers: dict[str, str]
+
+
+class Padron:
+    """The padrón app in memory, its pool, and tokens signed with a key of this test."""
+
+    def __init__(self, client: httpx.AsyncClient, host, signer: Signer):
+        self.http = client
+        self.pool = host.pool
+        self.signer = signer
+
+    def caller(self, prefix: str, **claims) -> Caller:
+        username = f"{prefix}-{uuid.uuid4().hex[:8]}"
+        token = self.signer.sign(Claims(sub=str(uuid.uuid4()), username=username, **claims))
+        return Caller(username, {"Authorization": f"Bearer {token}"})
+
+    def local(self, ubigeo: str) -> Caller:
+        return self.caller(f"gl-{ubigeo}", role="ALLY", ally_type="GOBIERNO_LOCAL", ubigeo=ubigeo)
+
+    def regional(self, region: str) -> Caller:
+        return self.caller(f"gr-{region}", role="ALLY", ally_type="GOBIERNO_REGIONAL", ubigeo=region)
+
+    def other_ally(self) -> Caller:
+        return self.caller("oa", role="ALLY", ally_type="OTRO_ALIADO", entity_ruc="20100000001")
+
+    def staff(self) -> Caller:
+        return self.caller("evaluador", role="EVALUATOR")
+
+    async def beneficiary(self, ubigeo: str, **values) -> uuid.UUID:
+        """A beneficiary inserted with plain SQL, with a DNI nobody else in this database has."""
+        beneficiary_id = uuid.uuid4()
+        row = {
+            "address": "Jr. Lima 123",
+            "phone": "987654321",
+            "contact_name": None,
+            "contact_phone": None,
+        } | values
+        while True:
+            inserted = await self.pool.fetchval(
+                "insert into beneficiaries (beneficiary_id, dni, names, birth_date, sex, ubigeo, address, phone,"
+                " contact_name, contact_phone, certificate_number, certificate_severity, certificate_issuer,"
+                " certificate_date, sisfoh_classification, sisfoh_expires_on, status, affiliated_on)"
+                " values ($1, $2, 'QUISPE MAMANI, ANA', '1950-03-01', 'F', $3, $4, $5, $6, $7, 'CD-1', 'SEVERA',"
+                " 'MINSA', '2020-01-01', 'POBRE_EXTREMO', '2030-01-01', 'VIGENTE', '2021-01-01')"
+                " on conflict (dni) do nothing returning beneficiary_id",
+                beneficiary_id,
+                f"{random.randrange(10**8):08d}",
+                ubigeo,
+                row["address"],
+                row["phone"],
+                row["contact_name"],
+                row["contact_phone"],
+            )
+            if inserted:
+                return beneficiary_id
+
+    async def events(self, beneficiary_id: uuid.UUID) -> list:
+        rows = await self.pool.fetch("select body from outbox where key = $1 order by seq", str(beneficiary_id))
+        return [read(bytes(r["body"]))[1] for r in rows]
+
+    async def access_log(self, username: str) -> list[dict]:
+        rows = await self.pool.fetch(
+            "select action, resource, allowed, records, beneficiary_ids from access_log where username = $1"
+            " order by entry_id",
+            username,
+        )
+        return [dict(r) for r in rows]
+
+
+@contextlib.asynccontextmanager
+async def padron_client(database_url, tmp_path):
+    signer, public = token_keys(tmp_path)
+    settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
+    app = padron.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
+    async with serve_in_memory(app) as client:
+        yield Padron(client, app.state.host, signer)
+
+
+def fresh_district() -> str:
+    """A district code of a made-up region (26-99): no other test's data is listed beside this test's."""
+    return f"{random.randint(26, 99):02d}{random.randrange(10**4):04d}"
+
+
+ALERT = {"alert_type": "FALLECIMIENTO", "detail": "La familia informa que falleció el 2 de mayo."}
+
+
+async def test_an_alert_is_stored_and_alert_raised_waits_in_the_outbox_keyed_by_the_beneficiary(database_url, tmp_path):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        beneficiary_id = await p.beneficiary(district)
+        local = p.local(district)
+
+        answer = await p.http.post(f"/padron/beneficiaries/{beneficiary_id}/alerts", json=ALERT, headers=local.headers)
+
+        assert answer.status_code == 201
+        alert_id = uuid.UUID(answer.json()["alert_id"])
+        stored = await p.pool.fetchrow("select * from alerts where alert_id = $1", alert_id)
+        assert (stored["alert_type"], stored["state"], stored["ubigeo"], stored["raised_by"]) == (
+            "FALLECIMIENTO",
+            "ABIERTA",
+            district,
+            local.username,
+        )
+        assert stored["detail"] == ALERT["detail"]
+        assert await p.events(beneficiary_id) == [
+            AlertRaised(
+                alert_id=alert_id,
+                beneficiary_id=beneficiary_id,
+                alert_type="FALLECIMIENTO",
+                ubigeo=district,
+                raised_by=local.username,
+            )
+        ]
+
+
+async def test_an_alert_about_another_districts_beneficiary_is_not_found_and_the_attempt_is_logged(
+    database_url, tmp_path
+):
+    async with padron_client(database_url, tmp_path) as p:
+        beneficiary_id = await p.beneficiary(fresh_district())
+        neighbour = p.local(fresh_district())
+
+        answer = await p.http.post(
+            f"/padron/beneficiaries/{beneficiary_id}/alerts", json=ALERT, headers=neighbour.headers
+        )
+
+        assert answer.status_code == 404
+        assert answer.json() == {"detail": "No encontramos a ese usuario en su distrito."}
+        assert await p.pool.fetchval("select count(*) from alerts where beneficiary_id = $1", beneficiary_id) == 0
+        assert await p.events(beneficiary_id) == []
+        assert [(e["action"], e["allowed"]) for e in await p.access_log(neighbour.username)] == [("DENIED", False)]
+
+
+async def test_an_invalid_alert_is_refused_field_by_field_in_spanish(database_url, tmp_path):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        beneficiary_id = await p.beneficiary(district)
+
+        path, headers = f"/padron/beneficiaries/{beneficiary_id}/alerts", p.local(district).headers
+
+        unknown_type = await p.http.post(path, json={"alert_type": "MUDANZA", "detail": "x"}, headers=headers)
+        too_long = await p.http.post(path, json={"alert_type": "OTRO", "detail": "x" * 1001}, headers=headers)
+        blank = await p.http.post(path, json={"alert_type": "OTRO", "detail": "   "}, headers=headers)
+        missing = await p.http.post(path, json={"detail": "x"}, headers=headers)
+
+        assert [a.status_code for a in (unknown_type, too_long, blank, missing)] == [422] * 4
+        assert unknown_type.json()["errors"] == {"alert_type": "Valor no permitido."}
+        assert too_long.json()["errors"] == {"detail": "Debe tener como máximo 1000 caracteres."}
+        assert blank.json() == {"detail": "Revise los datos de la alerta.", "errors": {"detail": "Dato obligatorio."}}
+        assert missing.json() == {
+            "detail": "Faltan datos en el formulario.",
+            "errors": {"alert_type": "Este dato es obligatorio."},
+        }
+        assert await p.pool.fetchval("select count(*) from alerts where beneficiary_id = $1", beneficiary_id) == 0
+
+
+async def test_alerts_are_listed_newest_first_page_by_page_within_the_jurisdiction_and_the_read_is_logged(
+    database_url, tmp_path
+):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        local = p.local(district)
+        ids = []
+        for _ in range(3):
+            beneficiary_id = await p.beneficiary(district)
+            answer = await p.http.post(
+                f"/padron/beneficiaries/{beneficiary_id}/alerts", json=ALERT, headers=local.headers
+            )
+            ids.append(answer.json()["alert_id"])
+        elsewhere = await p.beneficiary(f"{district[:2]}{(int(district[2:]) + 1) % 10**4:04d}")
+        await p.http.post(f"/padron/beneficiaries/{elsewhere}/alerts", json=ALERT, headers=p.staff().headers)
+
+        first = (await p.http.get("/padron/alerts?limit=2", headers=local.headers)).json()
+        second = (
+            await p.http.get("/padron/alerts", params={"limit": 2, "after": first["next"]}, headers=local.headers)
+        ).json()
+        regional = await p.http.get("/padron/alerts", params={"limit": 200}, headers=p.regional(district[:2]).headers)
+        other = await p.http.get("/padron/alerts", headers=p.other_ally().headers)
+
+        assert [a["alert_id"] for a in first["items"] + second["items"]] == list(reversed(ids))
+        assert second["next"] is None
+        assert first["items"][0]["names"] == "QUISPE MAMANI, ANA"
+        assert len(first["items"][0]["dni"]) == 8
+        assert set(ids) < {a["alert_id"] for a in regional.json()["items"]}
+        assert other.status_code == 403
+        log = await p.access_log(local.username)
+        assert [(e["action"], e["allowed"], e["records"]) for e in log[-2:]] == [
+            ("LIST_ALERTS", True, 2),
+            ("LIST_ALERTS", True, 1),
+        ]
+
+
+async def test_staff_attend_an_alert_once_and_nobody_else_can(database_url, tmp_path):
+    async with padron_client(database_url, tmp_path) as p:
+        district = fresh_district()
+        local = p.local(district)
+        beneficiary_id = await p.beneficiary(district)
+        alert_id = (
+            await p.http.post(f"/padron/beneficiaries/{beneficiary_id}/alerts", json=ALERT, headers=local.headers)
+        ).json()["alert_id"]
+        staff = p.staff()
+
+        by_local = await p.http.post(f"/padron/alerts/{alert_id}/attend", headers=local.headers)
+        attended = await p.http.post(f"/padron/alerts/{alert_id}/attend", headers=staff.headers)
+        again = await p.http.post(f"/padron/alerts/{alert_id}/attend", headers=staff.headers)
+
+        assert by_local.status_code == 403
+        assert attended.status_code == 200
+        assert attended.json()["state"] == "ATENDIDA"
+        assert again.status_code == 409
+        assert again.json() == {"detail": "La alerta ya fue atendida."}
+        listed = await p.http.get("/padron/alerts?state=ATENDIDA", headers=local.headers)
+        assert [a["alert_id"] for a in listed.json()["items"]] == [alert_id]

@@ -1,0 +1,284 @@
+"""Collection authorization routes on real PostgreSQL: grant, renew, revoke, expiry, and who may reach them
+(refusals logged). The module runs in a database of its own, so its counters are exact."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+
+import asyncpg
+import pytest
+from faststream.kafka import KafkaBroker
+
+import padron.app
+import padron.config
+from authkit import Claims
+from authkit.testing import token_keys
+from eventkit.clock import LimaClock
+from eventkit.testing import serve_in_memory
+from padron.authorizations.repo import expire_authorizations
+
+pytestmark = pytest.mark.integration
+
+
+TODAY = LimaClock().today()
+
+
+@pytest.fixture(scope="module")
+def registry_url(database_url) -> Iterator[str]:
+    name = f"registry_{uuid.uuid4().hex[:12]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(database_url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f"create database {name}"))
+    yield database_url.rsplit("/", 1)[0] + "/" + name
+    asyncio.run(admin(f"drop database if exists {name} with (force)"))
+
+
+@contextlib.asynccontextmanager
+async def padron_client(database_url, tmp_path):
+    signer, public = token_keys(tmp_path)
+    settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
+    app = padron.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
+    async with serve_in_memory(app) as c:
+        c.host = app.state.host
+        c.signer = signer
+        yield c
+
+
+def staff(name: str = "evaluador") -> Claims:
+    return Claims(sub=f"s-{name}", username=name, role="EVALUATOR")
+
+
+def local(district: str, name: str) -> Claims:
+    return Claims(sub=f"l-{name}", username=name, role="ALLY", ally_type="GOBIERNO_LOCAL", ubigeo=district)
+
+
+def regional(region: str, name: str) -> Claims:
+    return Claims(sub=f"r-{name}", username=name, role="ALLY", ally_type="GOBIERNO_REGIONAL", ubigeo=region)
+
+
+def entity(name: str) -> Claims:
+    return Claims(sub=f"e-{name}", username=name, role="ALLY", ally_type="OTRO_ALIADO", entity_ruc="20131370998")
+
+
+def auth(client, claims: Claims) -> dict[str, str]:
+    return {"Authorization": f"Bearer {client.signer.sign(claims)}"}
+
+
+def new_dni() -> str:
+    return f"{uuid.uuid4().int % 10**8:08d}"
+
+
+def person(district: str, **changes) -> dict:
+    return {
+        "dni": new_dni(),
+        "names": "QUISPE MAMANI, ANA",
+        "birth_date": "1950-03-02",
+        "sex": "F",
+        "ubigeo": district,
+        "address": "Jr. Lima 123",
+        "phone": "987654321",
+        "certificate_number": "CD-0001",
+        "certificate_severity": "SEVERA",
+        "certificate_issuer": "MINSA",
+        "certificate_date": "2020-01-10",
+        "sisfoh_classification": "POBRE_EXTREMO",
+        "sisfoh_expires_on": (TODAY + timedelta(days=365)).isoformat(),
+        "other_pension": False,
+    } | changes
+
+
+async def affiliate(client, district: str) -> str:
+    created = await client.post("/padron/beneficiaries", json=person(district), headers=auth(client, staff()))
+    assert created.status_code == 201, created.text
+    return created.json()["id"]
+
+
+def collector(**changes) -> dict:
+    return {
+        "collector_dni": new_dni(),
+        "collector_names": "QUISPE ROJAS, LUIS",
+        "relationship": "HIJO",
+        "valid_from": TODAY.isoformat(),
+        "valid_until": (TODAY + timedelta(days=180)).isoformat(),
+    } | changes
+
+
+async def counter(client, district: str, metric: str) -> int:
+    value = await client.host.pool.fetchval(
+        "select value from district_counts where ubigeo = $1 and metric = $2", district, metric
+    )
+    return value or 0
+
+
+async def refusals(client, username: str) -> list[tuple[str, str]]:
+    rows = await client.host.pool.fetch(
+        "select action, resource from access_log where username = $1 and not allowed order by entry_id", username
+    )
+    return [(r["action"], r["resource"]) for r in rows]
+
+
+async def test_an_authorization_is_granted_renewed_and_revoked_with_its_full_history(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        beneficiary_id = await affiliate(client, "090106")
+        muni = auth(client, local("090106", "muni-090106"))
+        first_end, later_end = TODAY + timedelta(days=180), TODAY + timedelta(days=365)
+
+        granted = await client.post(
+            f"/padron/beneficiaries/{beneficiary_id}/authorizations", json=collector(), headers=muni
+        )
+        authorization = f"/padron/authorizations/{granted.json()['id']}"
+        shorter = await client.post(f"{authorization}/renew", json={"valid_until": TODAY.isoformat()}, headers=muni)
+        renewed = await client.post(f"{authorization}/renew", json={"valid_until": later_end.isoformat()}, headers=muni)
+        no_reason = await client.post(f"{authorization}/revoke", json={}, headers=muni)
+        revoked = await client.post(
+            f"{authorization}/revoke", json={"reason": "Lo pidió la beneficiaria"}, headers=auth(client, staff())
+        )
+        renew_revoked = await client.post(
+            f"{authorization}/renew", json={"valid_until": (later_end + timedelta(days=1)).isoformat()}, headers=muni
+        )
+        listed = await client.get(f"/padron/beneficiaries/{beneficiary_id}/authorizations", headers=muni)
+
+        assert granted.status_code == 201
+        assert shorter.status_code == 422
+        assert renewed.json() == {"id": granted.json()["id"], "state": "VIGENTE", "valid_until": later_end.isoformat()}
+        assert no_reason.json()["errors"] == {"reason": "Indique el motivo de la revocación."}
+        assert revoked.json()["state"] == "REVOCADA"
+        assert renew_revoked.status_code == 409
+        assert (
+            renew_revoked.json()["detail"] == "La autorización fue revocada y no se puede renovar; registre una nueva."
+        )
+        [found] = listed.json()
+        assert (found["state"], found["collector_names"], found["relationship"]) == (
+            "REVOCADA",
+            "QUISPE ROJAS, LUIS",
+            "HIJO",
+        )
+        assert [(h["action"], h["valid_until"], h["reason"], h["by_user"]) for h in found["history"]] == [
+            ("AUTORIZADA", first_end.isoformat(), None, "muni-090106"),
+            ("RENOVADA", later_end.isoformat(), None, "muni-090106"),
+            ("REVOCADA", later_end.isoformat(), "Lo pidió la beneficiaria", "evaluador"),
+        ]
+        logged = await client.host.pool.fetchrow(
+            "select action, allowed, beneficiary_ids from access_log where username = 'muni-090106'"
+        )
+        assert (logged["action"], logged["allowed"], logged["beneficiary_ids"]) == (
+            "VIEW_AUTHORIZATIONS",
+            True,
+            [uuid.UUID(beneficiary_id)],
+        )
+
+
+async def test_a_new_authorization_revokes_the_one_in_force(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        beneficiary_id = await affiliate(client, "090107")
+        muni = auth(client, local("090107", "muni-090107"))
+        url = f"/padron/beneficiaries/{beneficiary_id}/authorizations"
+
+        first = await client.post(url, json=collector(), headers=muni)
+        second = await client.post(url, json=collector(collector_names="MAMANI QUISPE, ROSA"), headers=muni)
+        listed = (await client.get(url, headers=muni)).json()
+
+        states = {a["authorization_id"]: a for a in listed}
+        assert states[first.json()["id"]]["state"] == "REVOCADA"
+        assert [h["action"] for h in states[first.json()["id"]]["history"]] == ["AUTORIZADA", "REVOCADA"]
+        assert states[first.json()["id"]]["history"][1]["reason"] == "Reemplazada por una nueva autorización."
+        assert states[second.json()["id"]]["state"] == "VIGENTE"
+        assert await counter(client, "090107", "authorization:VIGENTE") == 1
+        assert await counter(client, "090107", "authorization:REVOCADA") == 1
+
+
+async def test_an_authorization_past_its_validity_expires_and_can_be_renewed_back(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        beneficiary_id = await affiliate(client, "090108")
+        muni = auth(client, local("090108", "muni-090108"))
+        url = f"/padron/beneficiaries/{beneficiary_id}/authorizations"
+        ending_today = collector(valid_from=(TODAY - timedelta(days=30)).isoformat(), valid_until=TODAY.isoformat())
+        granted = (await client.post(url, json=ending_today, headers=muni)).json()["id"]
+
+        async with client.host.pool.acquire() as conn, conn.transaction():
+            on_its_last_day = await expire_authorizations(conn, TODAY)
+            next_day = await expire_authorizations(conn, TODAY + timedelta(days=1))
+            again = await expire_authorizations(conn, TODAY + timedelta(days=1))
+        expired = (await client.get(url, headers=muni)).json()
+        renewed = await client.post(
+            f"/padron/authorizations/{granted}/renew",
+            json={"valid_until": (TODAY + timedelta(days=90)).isoformat()},
+            headers=muni,
+        )
+        after = (await client.get(url, headers=muni)).json()
+
+        assert (on_its_last_day, next_day, again) == (0, 1, 0)
+        assert expired[0]["state"] == "VENCIDA"
+        assert [(h["action"], h["by_user"]) for h in expired[0]["history"]] == [
+            ("AUTORIZADA", "muni-090108"),
+            ("VENCIDA", "sistema"),
+        ]
+        assert renewed.status_code == 200
+        assert after[0]["state"] == "VIGENTE"
+        assert [h["action"] for h in after[0]["history"]] == ["AUTORIZADA", "VENCIDA", "RENOVADA"]
+        assert await counter(client, "090108", "authorization:VENCIDA") == 0
+        assert await counter(client, "090108", "authorization:VIGENTE") == 1
+
+
+async def test_each_authorization_request_first_expires_those_past_their_validity(registry_url, tmp_path):
+    async with padron_client(registry_url, tmp_path) as client:
+        beneficiary_id = await affiliate(client, "090109")
+        muni = auth(client, local("090109", "muni-090109"))
+        url = f"/padron/beneficiaries/{beneficiary_id}/authorizations"
+        granted = (await client.post(url, json=collector(), headers=muni)).json()["id"]
+        # time passes: its validity ended yesterday
+        await client.host.pool.execute(
+            "update collection_authorizations set valid_until = $2 where authorization_id = $1",
+            uuid.UUID(granted),
+            TODAY - timedelta(days=1),
+        )
+
+        listed = (await client.get(url, headers=muni)).json()
+
+        assert listed[0]["state"] == "VENCIDA"
+        assert listed[0]["history"][-1]["action"] == "VENCIDA"
+        assert await counter(client, "090109", "authorization:VENCIDA") == 1
+
+
+async def test_other_jurisdictions_cannot_reach_a_beneficiarys_authorizations_and_each_refusal_is_logged(
+    registry_url, tmp_path
+):
+    async with padron_client(registry_url, tmp_path) as client:
+        beneficiary_id = await affiliate(client, "090110")
+        url = f"/padron/beneficiaries/{beneficiary_id}/authorizations"
+        granted = (await client.post(url, json=collector(), headers=auth(client, staff()))).json()["id"]
+        neighbour = auth(client, local("090111", "muni-090111"))
+        region = auth(client, regional("09", "gore-09-auth"))
+        ally = auth(client, entity("conadis-auth"))
+
+        other_district = [
+            await client.get(url, headers=neighbour),
+            await client.post(url, json=collector(), headers=neighbour),
+            await client.post(f"/padron/authorizations/{granted}/revoke", json={"reason": "x"}, headers=neighbour),
+        ]
+        own_region = await client.get(url, headers=region)
+        other_ally = await client.post(url, json=collector(), headers=ally)
+        anonymous = await client.get(url)
+
+        assert [r.status_code for r in other_district] == [404, 404, 404]
+        assert other_district[0].json()["detail"] == "No encontramos ese beneficiario en su distrito."
+        assert own_region.status_code == other_ally.status_code == 403
+        assert anonymous.status_code == 401
+        assert await refusals(client, "muni-090111") == [
+            ("DENIED", f"beneficiaries/{beneficiary_id}/authorizations"),
+            ("DENIED", f"beneficiaries/{beneficiary_id}/authorizations"),
+            ("DENIED", f"authorizations/{granted}"),
+        ]
+        assert len(await refusals(client, "gore-09-auth")) == len(await refusals(client, "conadis-auth")) == 1
+        assert await counter(client, "090110", "authorization:VIGENTE") == 1
+        assert await counter(client, "090110", "authorization:REVOCADA") == 0
