@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from pathlib import Path
 
+import msgspec
 import structlog
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
@@ -27,6 +28,7 @@ from identity.config import Settings
 from identity.consumers import subscriptions
 from identity.deps import Deps
 from identity.repo import StaffPgRepo
+from identity.views import Jwks
 
 NAME = "identity"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -95,7 +97,7 @@ def create_app(
         mail_box=MailBox(cipher, settings.mail_from),
         signer=signer,
         verifier=Verifier(signer.public_key),
-        jwks=signer.jwks(),
+        jwks=msgspec.convert(signer.jwks(), Jwks),
         token_ttl_s=settings.token_ttl_s,
         public_url=settings.public_url,
         clock=clock,

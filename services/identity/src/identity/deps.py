@@ -17,6 +17,7 @@ from identity.handlers import (
     TokenSigner,
     TokenVerifier,
 )
+from identity.views import Jwks
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Deps:
     mail_box: MailBox
     signer: TokenSigner
     verifier: TokenVerifier
-    jwks: dict
+    jwks: Jwks
     token_ttl_s: int
     public_url: str
     clock: Clock = field(default_factory=LimaClock)

@@ -412,6 +412,27 @@ async def test_a_forged_or_garbled_token_is_inactive(identity):
     assert response.json() == {"active": False}
 
 
+async def test_a_login_without_a_password_is_refused_naming_the_field_and_a_body_not_in_json_is_a_400(identity):
+    missing = await identity.client.post("/auth/login", json={"username": "evaluador"})
+    json_type = {"content-type": "application/json"}
+    garbled = await identity.client.post("/auth/login", content=b"{username", headers=json_type)
+
+    assert (missing.status_code, missing.json()) == (
+        422,
+        {"detail": "Faltan datos en el formulario.", "errors": {"password": "Este dato es obligatorio."}},
+    )
+    assert (garbled.status_code, garbled.json()) == (400, {"detail": "El cuerpo de la solicitud no es JSON válido."})
+
+
+async def test_a_token_that_is_not_a_text_is_refused_naming_the_field(identity):
+    response = await identity.client.post("/auth/introspect", json={"token": 5})
+
+    assert (response.status_code, response.json()) == (
+        422,
+        {"detail": "Hay datos con un formato no válido.", "errors": {"token": "Debe ser un texto."}},
+    )
+
+
 def access_request(jurisdiction: Jurisdiction, authority_dni: str, attempt: int = 1) -> AccessRequested:
     return AccessRequested(
         request_id=uuid.uuid4(),
