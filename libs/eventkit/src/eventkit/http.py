@@ -183,6 +183,7 @@ _KINDS = {
     "datetime": "una fecha y hora (ISO 8601)",
 }
 _MISSING = re.compile(r"missing required field `([^`]+)`")
+_UNKNOWN = re.compile(r"unknown field `([^`]+)`")
 _EXPECTED = re.compile(r"Expected `([a-z]+)")
 _LENGTH = re.compile(r"of length ([<>]=) (\d+)")
 _BOUND = re.compile(r"`[a-z]+` ([<>]=?) (-?[\d.]+)")
@@ -197,7 +198,7 @@ def field_message(message: str) -> str:
         return f"Debe tener {'como máximo' if most else 'al menos'} {length.group(2)} caracteres."
     if bound := _BOUND.search(message):
         return f"Debe ser {'como máximo' if '<' in bound.group(1) else 'al menos'} {bound.group(2)}."
-    if "does not match" in message:
+    if "does not match" in message or "matching regex" in message:
         return "El formato no es válido."
     if (expected := _EXPECTED.search(message)) and expected.group(1) in _KINDS:
         return f"Debe ser {_KINDS[expected.group(1)]}."
@@ -223,6 +224,8 @@ def validation_error_response(_request: Request, exc: ValidationException) -> Re
         if found := _MISSING.search(message):
             missing = True
             errors[".".join(k for k in (key, found.group(1)) if k)] = "Este dato es obligatorio."
+        elif found := _UNKNOWN.search(message):
+            errors[".".join(k for k in (key, found.group(1)) if k)] = "Este dato no se acepta aquí."
         elif message == "'data'" or (not key and problem.get("source") == "body"):
             errors["body"] = "Envíe los datos en formato JSON." if message == "'data'" else field_message(message)
         else:

@@ -54,8 +54,9 @@ async def test_a_user_error_keeps_its_message_and_its_fields():
     assert refused.json() == {"detail": "El número 0 no existe.", "errors": {"thing_id": "Use un número positivo."}}
 
 
-class Place(msgspec.Struct, kw_only=True):
+class Place(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     code: Annotated[str, msgspec.Meta(max_length=6)]
+    dni: Annotated[str, msgspec.Meta(pattern="^[0-9]{8}$")] | None = None
 
 
 class Form(msgspec.Struct, kw_only=True):
@@ -94,6 +95,8 @@ def typed_app() -> Litestar:
         ({"name": "a", "count": 0}, {"count": "Debe ser al menos 1."}),
         ({"name": "a", "place": {"code": "1234567"}}, {"place.code": "Debe tener como máximo 6 caracteres."}),
         ({"name": "a", "place": {"code": 1}}, {"place.code": "Debe ser un texto."}),
+        ({"name": "a", "place": {"code": "1", "dni": "123"}}, {"place.dni": "El formato no es válido."}),
+        ({"name": "a", "place": {"code": "1", "ruc": "1"}}, {"place.ruc": "Este dato no se acepta aquí."}),
     ],
 )
 async def test_a_body_value_of_the_wrong_kind_is_a_422_naming_its_field_in_spanish(body, errors):

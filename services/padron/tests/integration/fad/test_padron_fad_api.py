@@ -285,7 +285,10 @@ async def test_a_fad_with_fields_it_cannot_change_is_refused_field_by_field(data
         }
         assert (not_a_fad_field.status_code, not_a_fad_field.json()) == (
             422,
-            {"detail": "Hay datos con un formato no válido.", "errors": {"changes": "Valor no válido."}},
+            {
+                "detail": "Hay datos con un formato no válido.",
+                "errors": {"changes.dni": "Este dato no se acepta aquí."},
+            },
         )
         assert await p.pool.fetchval("select count(*) from fads where beneficiary_id = $1", beneficiary_id) == 0
 
