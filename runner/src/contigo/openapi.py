@@ -31,18 +31,18 @@ METHODS = ("get", "put", "post", "delete", "patch")
 # Query parameters the gateway sets itself (the attempt access says is current), not the client.
 GATEWAY_SUPPLIED = {"attempt"}
 SECURITY = {"sesion": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
-UPLOAD_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary", "description": "El PDF (máx. 10 MB)."}},
-            }
-        }
-    },
+FILES = {
+    "pdf": ("El PDF (máx. 10 MB).", {}),
+    "csv": ("El padrón en CSV (UTF-8, máx. 512 MB).", {"text/csv": {"schema": {"type": "string"}}}),
 }
+
+
+def upload_body(kind: str) -> dict[str, Any]:
+    """The body of an upload route: a multipart ``file`` field (and, for a CSV, the CSV itself)."""
+    description, raw = FILES[kind]
+    field = {"type": "string", "format": "binary", "description": description}
+    multipart = {"schema": {"type": "object", "required": ["file"], "properties": {"file": field}}}
+    return {"required": True, "content": {"multipart/form-data": multipart, **raw}}
 
 
 def service_documents() -> dict[str, dict[str, Any]]:
@@ -102,7 +102,7 @@ def relayed_operation(base: dict[str, Any], owned: dict[str, Any], opt: dict[str
     if "requestBody" in owned:
         operation["requestBody"] = owned["requestBody"]
     elif opt.get("upload"):
-        operation["requestBody"] = UPLOAD_BODY
+        operation["requestBody"] = upload_body(opt["upload"])
     else:
         operation.pop("requestBody", None)
     if owned.get("description"):
@@ -128,7 +128,7 @@ def with_gateway_answers(operation: dict[str, Any], opt: dict[str, Any]) -> dict
     if opt.get("rate_limited"):
         extra[429] = REFUSALS[429]
     if opt.get("upload"):
-        extra[413] = "El archivo supera el límite de 10 MB."
+        extra[413] = "El archivo supera el límite permitido."
     for status, description in extra.items():
         responses.setdefault(str(status), _refusal(description))
     operation["responses"] = dict(sorted(responses.items()))

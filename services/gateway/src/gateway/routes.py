@@ -36,12 +36,14 @@ def relay(
     tag: str,
     caller: Caller = "anyone",
     stream: bool = False,
+    upload: str | None = None,
     **options: Any,
 ) -> HTTPRouteHandler:
     """A route answered by ``service`` at ``target`` (``{name}`` filled from the route's path parameters).
 
     ``caller``: ``session`` needs an active session, ``evaluator`` one of program staff who evaluate;
-    their token is passed on. ``stream`` relays the body as it arrives instead of reading it first.
+    their token is passed on. ``stream`` relays the body as it arrives instead of reading it first;
+    ``upload`` names the file it carries (``csv``), for the published document.
     """
 
     async def handler(request: Request, state: State) -> Response[Any]:
@@ -60,7 +62,7 @@ def relay(
         summary=summary,
         tags=[tag],
         operation_id=handler.__name__,
-        opt={"service": service, "target": target, "caller": caller},
+        opt={"service": service, "target": target, "caller": caller} | ({"upload": upload} if upload else {}),
         **options,
     )(handler)
 
@@ -264,6 +266,7 @@ PADRON_ROUTES = [
         "POST",
         "/imports",
         "Importar beneficiarios desde CSV, todo o nada (personal)",
+        upload="csv",
         request_max_body_size=PADRON_MAX_BODY,
     ),
 ]
@@ -293,7 +296,7 @@ async def download_ddc(request: Request, state: State) -> Response[Any]:
     tags=[REQUEST],
     request_max_body_size=11 * 1024 * 1024,
     operation_id="post_access_requests_by_request_id_documents",
-    opt={"service": "documents", "target": "/requests/{request_id}/documents", "caller": "anyone", "upload": True},
+    opt={"service": "documents", "target": "/requests/{request_id}/documents", "caller": "anyone", "upload": "pdf"},
 )
 async def upload_document(request: Request, state: State) -> Response[Any]:
     request_id = str(request.path_params["request_id"])
