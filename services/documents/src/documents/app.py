@@ -9,13 +9,13 @@ from faststream.kafka import KafkaBroker
 from litestar import Litestar
 from litestar.di import Provide
 
+from documents.adapters.pdfcheck import inspect_pdf
+from documents.adapters.render import render_ddc
+from documents.adapters.storage import store_from
 from documents.api import ERRORS, ROUTES
 from documents.config import Settings
 from documents.consumers import subscriptions
 from documents.handlers import Tools
-from documents.pdfcheck import inspect_pdf
-from documents.render import render_ddc
-from documents.storage import store_from
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
 

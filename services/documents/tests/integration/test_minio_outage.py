@@ -9,7 +9,7 @@ import pytest
 
 from contracts import encode, topics
 from contracts.events import CaseOpened
-from documents.storage import store_from
+from documents.adapters.storage import store_from
 from eventkit import DependencyUnavailableError
 from eventkit.consumer import Consumer
 from eventkit.messages import wrap

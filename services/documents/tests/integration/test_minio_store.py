@@ -7,7 +7,7 @@ import uuid
 import pytest
 from minio import Minio
 
-from documents.storage import MinioStore, ObjectExistsError
+from documents.adapters.storage import MinioStore, ObjectExistsError
 
 pytestmark = pytest.mark.integration
 

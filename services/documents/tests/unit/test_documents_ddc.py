@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from contracts.events import AccessRequested, Entity, Jurisdiction, Person, Responsible
+from documents.adapters.render import render_ddc
 from documents.domain import CODE_ALPHABET, ddc_sheet, new_verification_code, normalize_code
-from documents.render import render_ddc
 
 pytestmark = pytest.mark.unit
 

@@ -12,6 +12,9 @@ import pytest
 from contracts import Event
 from contracts.events import AccessRequested, DDCGenerated, DDCUploaded, Jurisdiction, Person, Responsible
 from documents import handlers
+from documents.adapters.pdfcheck import inspect_pdf
+from documents.adapters.render import render_ddc
+from documents.adapters.storage import FolderStore
 from documents.domain import (
     AttemptSupersededError,
     DDCNotReadyError,
@@ -24,9 +27,6 @@ from documents.domain import (
     UploadNotAllowedError,
 )
 from documents.handlers import Tools, UploadDocument
-from documents.pdfcheck import inspect_pdf
-from documents.render import render_ddc
-from documents.storage import FolderStore
 
 pytestmark = pytest.mark.unit
 

@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
+from documents.adapters.pdfcheck import EMBEDDED_FILES, ENCRYPTED, JAVASCRIPT, NOT_A_PDF, inspect_pdf
 from documents.domain import PdfRefusedError
-from documents.pdfcheck import EMBEDDED_FILES, ENCRYPTED, JAVASCRIPT, NOT_A_PDF, inspect_pdf
 
 pytestmark = pytest.mark.unit
 

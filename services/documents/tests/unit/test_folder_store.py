@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from documents.storage import FolderStore, ObjectExistsError
+from documents.adapters.storage import FolderStore, ObjectExistsError
 
 pytestmark = pytest.mark.unit
 

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from documents.storage import FolderStore
+from documents.adapters.storage import FolderStore
 from eventkit import DependencyUnavailableError
 
 pytestmark = pytest.mark.unit
