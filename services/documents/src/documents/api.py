@@ -1,20 +1,26 @@
-"""HTTP routes of the documents service: decode -> handler -> response; errors in Peruvian Spanish.
+"""HTTP routes of the documents service: decode -> handler -> response; refusals are answered from ``ERRORS``.
 
-Routes take the kit's ``units`` (transactions opened once the request is decoded) and documents'
-``tools`` (object store, PDF renderer and checker), wired in ``app.py``.
+Routes take the kit's ``units`` and documents' ``tools`` (object store, PDF renderer and checker),
+wired in ``app.py``. Each route checks what it was sent first and opens its one unit of work after,
+so a bad query or file is refused as such while the database is not ready, and no connection is
+held while an upload's body is read.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import asyncio
+from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
-import structlog
-from litestar import Request, get, post
+import msgspec
+from litestar import get, post
 from litestar.datastructures import UploadFile
 from litestar.di import Dependency
+from litestar.enums import RequestEncodingType
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
-from litestar.params import FromPath, QueryParameter, SkipValidationMarker
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Body, FromPath, QueryParameter, SkipValidationMarker
 from litestar.response import Response
 
 from documents import handlers
@@ -26,35 +32,47 @@ from documents.domain import (
     PdfRefusedError,
     UnknownCodeError,
     UnknownRequestError,
+    UploadKind,
     UploadNotAllowedError,
     UploadTooLargeError,
+    ddc_filename,
 )
 from documents.handlers import Tools
-from documents.repo import transactions
+from documents.repo import DocumentsPgRepo
 from eventkit.errors import NotReadyError
-from eventkit.http import ErrorTable, UserError
+from eventkit.http import ErrorTable, UserError, refusals
 from eventkit.providers import UnitsDep
 
-log = structlog.get_logger(__name__)
-
 NOT_READY = "El servicio de documentos se está iniciando; intente nuevamente en unos segundos."
-GENERATING = "El DDC de esta solicitud aún se está generando; intente nuevamente en unos segundos."
-GENERATING_CORRECTED = "El DDC de la solicitud corregida aún se está generando; intente nuevamente en unos segundos."
-UPLOAD_GENERATING = "El DDC de esta solicitud aún se está generando; descárguelo y súbalo firmado."
-UPLOAD_GENERATING_CORRECTED = (
-    "El DDC de la solicitud corregida aún se está generando; descárguelo de nuevo y súbalo firmado."
-)
-SUPERSEDED = "La solicitud fue enviada de nuevo y tiene un DDC nuevo; descárguelo de nuevo."
-UPLOAD_SUPERSEDED = "La solicitud fue enviada de nuevo y tiene un DDC nuevo; descárguelo de nuevo y súbalo firmado."
-BAD_ATTEMPT = "Indique el intento vigente de la solicitud (un número desde 1)."
 NOT_FOUND = "Solicitud no encontrada."
+BAD_ATTEMPT = "Indique el intento vigente de la solicitud (un número desde 1)."
 BAD_KIND = "Indique el tipo de documento: DDC_SIGNED (DDC firmado) o DESIGNATION (documento de designación)."
-NO_FILE = "Adjunte el archivo PDF en el campo «file»."
 _CHUNK = 64 * 1024
 
+ERRORS = ErrorTable(
+    {
+        NotReadyError: (503, NOT_READY),
+        UnknownRequestError: (404, NOT_FOUND),
+        DDCNotReadyError: 409,
+        AttemptSupersededError: 409,
+        UnknownCodeError: 404,
+        UploadTooLargeError: 413,
+        UploadNotAllowedError: 422,
+        PdfRefusedError: 422,
+    }
+)
+"""Every refusal of documents: its status, and the error's own Spanish message (and ``errors``) unless one is given."""
 
-def too_large(limit: int) -> str:
-    return f"El archivo supera el límite de {limit / (1024 * 1024):g} MB."
+
+def errors_for(max_upload_bytes: int) -> ErrorTable:
+    """``ERRORS``, plus a body past the app's size limit refused in the words of ``UploadTooLargeError``."""
+    return ERRORS | ErrorTable({RequestEntityTooLarge: (413, str(UploadTooLargeError(max_upload_bytes)))})
+
+
+ToolsDep = Annotated[Tools, Dependency(kind="named"), SkipValidationMarker()]
+"""A route's ``tools`` parameter: documents' adapters, injected by name (see ``app.py``)."""
+
+ATTEMPT = QueryParameter(description="El intento vigente de la solicitud, según el servicio de solicitudes (desde 1)")
 
 
 def _attempt(value: str | None) -> int:
@@ -64,17 +82,58 @@ def _attempt(value: str | None) -> int:
     return int(value)
 
 
-ToolsDep = Annotated[Tools, Dependency(kind="named"), SkipValidationMarker()]
-"""A route's ``tools`` parameter: documents' adapters, injected by name (see ``app.py``)."""
+class UploadForm(msgspec.Struct):
+    """The multipart form of an upload."""
 
-ERRORS = ErrorTable({NotReadyError: (503, NOT_READY)})
-"""The refusals common to every route; the others depend on the route and the attempt, below."""
-
-
-ATTEMPT = QueryParameter(description="El intento vigente de la solicitud, según el servicio de solicitudes")
+    file: UploadFile
+    """The PDF: the DDC signed by the authority, or the designation document."""
 
 
-@get("/requests/{request_id:uuid}/ddc", summary="Descargar el DDC prellenado de un intento")
+class UploadAnswer(msgspec.Struct):
+    """An upload kept: what was stored and what its checks found."""
+
+    upload_id: UUID
+    kind: UploadKind
+    sha256: str
+    size: int
+    digitally_signed: bool
+    signer: str | None
+    intact: bool | None
+    """Whether the signed bytes are unchanged (``None`` when the file carries no signature)."""
+
+
+class VerifiedDocument(msgspec.Struct):
+    """A document issued by the Programme, found by its verification code."""
+
+    code: str
+    document: str
+    request_code: str
+    issued_at: datetime
+    sha256: str
+
+
+PDF = {
+    200: ResponseSpec(
+        data_container=bytes,
+        media_type="application/pdf",
+        description="El DDC en PDF, como adjunto (Content-Disposition).",
+        generate_examples=False,
+    )
+}
+
+
+@get(
+    "/requests/{request_id:uuid}/ddc",
+    summary="Descargar el DDC prellenado de un intento",
+    media_type="application/pdf",
+    responses=PDF
+    | refusals(
+        409,
+        422,
+        r409="El DDC de ese intento aún se está generando, o la solicitud fue enviada de nuevo.",
+        r422="Falta el intento o no es un número desde 1.",
+    ),
+)
 async def get_ddc(
     request_id: FromPath[UUID],
     units: UnitsDep,
@@ -82,102 +141,91 @@ async def get_ddc(
     attempt: Annotated[str | None, ATTEMPT] = None,
 ) -> Response[bytes]:
     number = _attempt(attempt)
-    try:
-        ddc = await handlers.download_ddc(request_id, number, transactions(units), tools.store)
-    except DDCNotReadyError:
-        raise UserError(GENERATING if number == 1 else GENERATING_CORRECTED, 409) from None
-    except AttemptSupersededError:
-        raise UserError(SUPERSEDED, 409) from None
+    async with units.open() as uow:
+        document = await handlers.current_ddc(request_id, number, DocumentsPgRepo(uow))
     return Response(
-        ddc.content,
+        await tools.store.get(document.object_key),
         media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{ddc.filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{ddc_filename(document.request_code)}"'},
     )
 
 
-@post("/requests/{request_id:uuid}/documents", status_code=201, summary="Subir el DDC firmado o la designación")
+@post(
+    "/requests/{request_id:uuid}/documents",
+    status_code=201,
+    summary="Subir el DDC firmado o la designación",
+    description="Un PDF en el campo «file» de un formulario multipart/form-data; se revisa antes de guardarlo.",
+    response_description="El archivo quedó guardado y anunciado; lo que sus revisiones encontraron.",
+    responses=refusals(
+        400,
+        404,
+        409,
+        413,
+        422,
+        r400="El cuerpo no es un formulario multipart/form-data.",
+        r404="Documentos no conoce la solicitud.",
+        r409="El DDC de ese intento aún se está generando, o la solicitud fue enviada de nuevo.",
+        r413="El archivo supera el límite de tamaño.",
+        r422="Falta el tipo, el intento o el archivo; el archivo no es un PDF aceptado; o el tipo no corresponde.",
+    ),
+)
 async def post_document(
-    request: Request[Any, Any, Any],
     request_id: FromPath[UUID],
+    data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     units: UnitsDep,
     tools: ToolsDep,
     kind: Annotated[str | None, QueryParameter(description="DDC_SIGNED o DESIGNATION")] = None,
     attempt: Annotated[str | None, ATTEMPT] = None,
-) -> dict[str, Any]:
+) -> UploadAnswer:
     if kind not in UPLOAD_KINDS:
         raise UserError(BAD_KIND, 422, errors={"kind": BAD_KIND})
     number = _attempt(attempt)
-    limit = tools.max_upload_bytes
-    command = handlers.UploadDocument(request_id, number, kind, lambda: _read_upload(request, limit))  # type: ignore[arg-type]
-    try:
-        upload = await handlers.upload_document(command, transactions(units), tools)
-    except UnknownRequestError:
-        raise UserError(NOT_FOUND, 404) from None
-    except DDCNotReadyError:
-        log.info("upload_refused", request_id=str(request_id), kind=kind, reason="ddc_not_ready", attempt=number)
-        raise UserError(UPLOAD_GENERATING if number == 1 else UPLOAD_GENERATING_CORRECTED, 409) from None
-    except AttemptSupersededError:
-        log.info("upload_refused", request_id=str(request_id), kind=kind, reason="attempt_superseded", attempt=number)
-        raise UserError(UPLOAD_SUPERSEDED, 409) from None
-    except UploadTooLargeError:
-        log.info("upload_refused", request_id=str(request_id), kind=kind, reason="too_large")
-        message = too_large(limit)
-        raise UserError(message, 413, errors={"file": message}) from None
-    except UploadNotAllowedError as exc:
-        log.info("upload_refused", request_id=str(request_id), kind=kind, reason="kind_not_allowed")
-        raise UserError(str(exc), 422, errors={"kind": str(exc)}) from None
-    except PdfRefusedError as exc:
-        log.info("upload_refused", request_id=str(request_id), kind=kind, reason="invalid_pdf")
-        raise UserError(exc.reason, 422, errors={"file": exc.reason}) from None
-    return {
-        "upload_id": str(upload.upload_id),
-        "kind": upload.kind,
-        "sha256": upload.sha256,
-        "size": upload.size,
-        "digitally_signed": upload.digitally_signed,
-        "signer": upload.signer,
-        "intact": upload.intact,
-    }
+    content = await _read_within(data.file, tools.max_upload_bytes)
+    report = await asyncio.to_thread(tools.inspect_pdf, content)  # CPU-bound: parsing, signatures
+    command = handlers.UploadDocument(request_id, number, kind, content, report)
+    async with units.open() as uow:
+        upload = await handlers.upload_document(command, DocumentsPgRepo(uow), tools.store)
+    return UploadAnswer(
+        upload.upload_id,
+        upload.kind,
+        upload.sha256,
+        upload.size,
+        upload.digitally_signed,
+        upload.signer,
+        upload.intact,
+    )
 
 
-async def _read_upload(request: Request[Any, Any, Any], limit: int) -> bytes:
-    """The ``file`` part, read in chunks; past ``limit`` bytes reading stops and the upload is refused.
+async def _read_within(file: UploadFile, limit: int) -> bytes:
+    """The file's bytes, read in chunks; past ``limit`` bytes reading stops and the upload is refused.
 
-    The app's ``request_max_body_size`` (a little above ``limit``) refuses larger bodies before
-    they are read; this check holds the file itself to the exact limit.
+    The app's ``request_max_body_size`` (a little above ``limit``) refuses larger bodies before they
+    are read; this holds the file itself to the exact limit.
     """
     try:
-        form = await request.form()
-    except RequestEntityTooLarge:
-        raise UploadTooLargeError from None
-    try:
-        file = form.get("file")
-        if not isinstance(file, UploadFile):
-            raise UserError(NO_FILE, 422, errors={"file": NO_FILE})
         chunks, total = [], 0
         while chunk := await file.read(_CHUNK):
             total += len(chunk)
             if total > limit:
-                raise UploadTooLargeError
+                raise UploadTooLargeError(limit)
             chunks.append(chunk)
         return b"".join(chunks)
     finally:
-        await form.close()
+        await file.close()
 
 
-@get("/verify/{code:str}", summary="Verificar un documento por su código")
-async def verify(code: FromPath[str], units: UnitsDep) -> dict[str, Any]:
-    try:
-        document = await handlers.verify_code(code, transactions(units))
-    except UnknownCodeError:
-        raise UserError(f"No existe un documento con el código {code.strip()}.", 404) from None
-    return {
-        "code": document.verification_code,
-        "document": DDC_TITLE,
-        "request_code": document.request_code,
-        "issued_at": document.issued_at.isoformat(),
-        "sha256": document.sha256,
-    }
+@get(
+    "/verify/{code:str}",
+    summary="Verificar un documento por su código",
+    response_description="El documento que lleva ese código (escrito con o sin guiones, en cualquier caja).",
+    responses=refusals(404, r404="Ningún documento lleva ese código."),
+)
+async def verify(code: FromPath[str], units: UnitsDep) -> VerifiedDocument:
+    async with units.open() as uow:
+        document = await handlers.verify_code(code, DocumentsPgRepo(uow))
+    return VerifiedDocument(
+        document.verification_code, DDC_TITLE, document.request_code, document.issued_at, document.sha256
+    )
 
 
 ROUTES = (get_ddc, post_document, verify)

@@ -12,7 +12,7 @@ from litestar.di import Provide
 from documents.adapters.pdfcheck import inspect_pdf
 from documents.adapters.render import render_ddc
 from documents.adapters.storage import store_from
-from documents.api import ERRORS, ROUTES
+from documents.api import ROUTES, errors_for
 from documents.config import Settings
 from documents.consumers import subscriptions
 from documents.handlers import Tools
@@ -59,7 +59,7 @@ def create_app(
         host,
         ROUTES,
         title="CONTIGO Aliados - documentos",
-        errors=ERRORS,
+        errors=errors_for(settings.max_upload_bytes),
         dependencies={"tools": Provide(lambda: tools, sync_to_thread=False, use_cache=True)},
         request_max_body_size=settings.max_upload_bytes + BODY_OVERHEAD,
     )

@@ -30,24 +30,56 @@ _CODE_LENGTH = 12
 _TYPED_ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
+Purpose = Literal["download", "upload"]
+"""What a person was doing when the attempt was checked: the words of a refusal depend on it."""
+
+_NOT_READY: dict[tuple[Purpose, bool], str] = {
+    ("download", False): "El DDC de esta solicitud aún se está generando; intente nuevamente en unos segundos.",
+    ("download", True): "El DDC de la solicitud corregida aún se está generando; intente nuevamente en unos segundos.",
+    ("upload", False): "El DDC de esta solicitud aún se está generando; descárguelo y súbalo firmado.",
+    ("upload", True): "El DDC de la solicitud corregida aún se está generando; descárguelo de nuevo y súbalo firmado.",
+}
+_SUPERSEDED: dict[Purpose, str] = {
+    "download": "La solicitud fue enviada de nuevo y tiene un DDC nuevo; descárguelo de nuevo.",
+    "upload": "La solicitud fue enviada de nuevo y tiene un DDC nuevo; descárguelo de nuevo y súbalo firmado.",
+}
+
+
 class UnknownRequestError(Exception):
     """This service has not heard of the request (yet)."""
 
 
 class DDCNotReadyError(Exception):
-    """The DDC of the attempt asked for is not rendered yet (documents has not heard of that attempt)."""
+    """The DDC of the attempt asked for is not rendered yet (documents has not heard of that attempt).
+
+    Its message tells the person what to do next, for a first attempt or a corrected one.
+    """
+
+    def __init__(self, attempt: int, purpose: Purpose = "download"):
+        super().__init__(_NOT_READY[purpose, attempt > 1])
+        self.attempt = attempt
 
 
 class AttemptSupersededError(Exception):
     """The attempt asked for is no longer the request's latest: it was sent again meanwhile."""
 
+    def __init__(self, purpose: Purpose = "download"):
+        super().__init__(_SUPERSEDED[purpose])
+
 
 class UnknownCodeError(Exception):
     """No document carries this verification code."""
 
+    def __init__(self, typed: str):
+        super().__init__(f"No existe un documento con el código {typed.strip()}.")
+
 
 class UploadNotAllowedError(Exception):
     """This kind of document is not taken for this request."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.errors = {"kind": message}
 
 
 class PdfRefusedError(Exception):
@@ -56,10 +88,16 @@ class PdfRefusedError(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+        self.errors = {"file": reason}
 
 
 class UploadTooLargeError(Exception):
-    """The upload passes the size limit."""
+    """The upload passes the size limit, ``limit`` bytes."""
+
+    def __init__(self, limit: int):
+        message = f"El archivo supera el límite de {limit / (1024 * 1024):g} MB."
+        super().__init__(message)
+        self.errors = {"file": message}
 
 
 def new_verification_code() -> str:
@@ -99,12 +137,14 @@ def ensure_upload_allowed(ally_type: str, kind: str) -> None:
         raise UploadNotAllowedError("Solo los otros aliados (OTRO_ALIADO) presentan el documento de designación.")
 
 
-def ensure_current(request: KnownRequest | None, attempt: int, ddc: IssuedDocument | None) -> IssuedDocument:
+def ensure_current(
+    request: KnownRequest | None, attempt: int, ddc: IssuedDocument | None, purpose: Purpose = "download"
+) -> IssuedDocument:
     """The DDC of ``attempt``, while ``attempt`` is the latest documents knows; uploads follow the same rule."""
     if request is not None and request.attempt > attempt:
-        raise AttemptSupersededError(str(request.request_id))
+        raise AttemptSupersededError(purpose)
     if request is None or request.attempt < attempt or ddc is None:
-        raise DDCNotReadyError(str(attempt))
+        raise DDCNotReadyError(attempt, purpose)
     return ddc
 
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -23,7 +22,6 @@ from documents.domain import (
     UnknownRequestError,
     Upload,
     UploadKind,
-    ddc_filename,
     ddc_sheet,
     ensure_current,
     ensure_upload_allowed,
@@ -38,6 +36,8 @@ log = structlog.get_logger(__name__)
 
 
 class DocumentsRepo(Protocol):
+    """Documents' SQL inside one open unit of work; ``emit`` adds to that unit's outbox."""
+
     async def remember_request(self, request: KnownRequest) -> None: ...
     async def get_request(self, request_id: UUID) -> KnownRequest | None: ...
     async def lock_request(self, request_id: UUID) -> KnownRequest | None: ...
@@ -45,13 +45,9 @@ class DocumentsRepo(Protocol):
     async def add_document(self, document: IssuedDocument) -> bool: ...
     async def find_by_code(self, code: str) -> IssuedDocument | None: ...
     async def add_upload(self, upload: Upload) -> None: ...
-    async def emit(self, payload: Event, *, key: str) -> None: ...
-
-    """Into the outbox of the repository's transaction (whose cause, if any, it names)."""
-
-
-UnitOfWork = Callable[[], AbstractAsyncContextManager[DocumentsRepo]]
-"""Opens one transaction and hands out the repository bound to it; commits on a clean exit."""
+    async def emit(self, payload: Event, *, key: str) -> None:
+        """Into the outbox of the repository's unit of work (whose cause, if any, it names)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -100,26 +96,18 @@ async def generate_ddc(event: AccessRequested, repo: DocumentsRepo, tools: Tools
     return True
 
 
-@dataclass(frozen=True)
-class DDCFile:
-    filename: str
-    content: bytes
-
-
-async def download_ddc(request_id: UUID, attempt: int, uow: UnitOfWork, store: ObjectStore) -> DDCFile:
+async def current_ddc(request_id: UUID, attempt: int, repo: DocumentsRepo) -> IssuedDocument:
     """The DDC of ``attempt``, which the caller (the gateway, asking access) says is the current one.
 
     Documents alone cannot tell: it hears of a new attempt through AccessRequested, after access.
     """
-    async with uow() as repo:
-        request = await repo.get_request(request_id)
-        document = ensure_current(request, attempt, await repo.find_ddc(request_id, attempt))
-    return DDCFile(ddc_filename(document.request_code), await store.get(document.object_key))
+    request = await repo.get_request(request_id)
+    return ensure_current(request, attempt, await repo.find_ddc(request_id, attempt))
 
 
 @dataclass(frozen=True)
 class UploadDocument:
-    """``read`` fetches the file's bytes (bounded by the caller); it runs only once the request is known.
+    """A file already read and checked (``report``), to keep for the request's ``attempt``.
 
     ``attempt`` is the request's current attempt as access told the gateway: the upload is taken
     only while documents holds that attempt's DDC, so the DDCUploaded it announces is one access counts.
@@ -128,39 +116,40 @@ class UploadDocument:
     request_id: UUID
     attempt: int
     kind: UploadKind
-    read: Callable[[], Awaitable[bytes]]
+    data: bytes
+    report: PdfReport
 
 
-async def upload_document(cmd: UploadDocument, uow: UnitOfWork, tools: Tools) -> Upload:
-    """Validate, keep and announce one uploaded PDF; a refused file leaves nothing behind."""
-    async with uow() as repo:
-        request = await repo.get_request(cmd.request_id)
-        if request is None:
-            raise UnknownRequestError(str(cmd.request_id))
-        ensure_current(request, cmd.attempt, await repo.find_ddc(cmd.request_id, cmd.attempt))
+async def upload_document(cmd: UploadDocument, repo: DocumentsRepo, store: ObjectStore) -> Upload:
+    """Keep, record and announce one checked PDF, in the caller's one unit of work.
+
+    Checked under the request's row lock: a new attempt announced meanwhile waits for this upload, or
+    refuses it. The object is written before the transaction commits; if the commit then fails it
+    stays in the store unreferenced. That is harmless and not cleaned: objects are content-addressed
+    and written once, so the same bytes sent again reuse it, and another upload or DDC may already
+    point at the same key - deleting it could break a committed row.
+    """
+    request = await repo.lock_request(cmd.request_id)
+    if request is None:
+        raise UnknownRequestError(str(cmd.request_id))
+    ensure_current(request, cmd.attempt, await repo.find_ddc(cmd.request_id, cmd.attempt), "upload")
     ensure_upload_allowed(request.ally_type, cmd.kind)
-    data = await cmd.read()
-    report = await asyncio.to_thread(tools.inspect_pdf, data)
-    key, sha = await keep_once(tools.store, data)
-    async with uow() as repo:
-        # Checked again under a lock: a new attempt announced meanwhile waits for this upload, or refuses it.
-        current = await repo.lock_request(cmd.request_id)
-        ensure_current(current, cmd.attempt, await repo.find_ddc(cmd.request_id, cmd.attempt))
-        upload = Upload(
-            uuid4(),
-            cmd.request_id,
-            cmd.attempt,
-            cmd.kind,
-            key,
-            sha,
-            len(data),
-            report.digitally_signed,
-            report.signer,
-            report.intact,
-            datetime.now(UTC),
-        )
-        await repo.add_upload(upload)
-        await repo.emit(_uploaded(upload), key=str(cmd.request_id))
+    key, sha = await keep_once(store, cmd.data)
+    upload = Upload(
+        uuid4(),
+        cmd.request_id,
+        cmd.attempt,
+        cmd.kind,
+        key,
+        sha,
+        len(cmd.data),
+        cmd.report.digitally_signed,
+        cmd.report.signer,
+        cmd.report.intact,
+        datetime.now(UTC),
+    )
+    await repo.add_upload(upload)
+    await repo.emit(_uploaded(upload), key=str(cmd.request_id))
     log.info(
         "document_uploaded",
         request_id=str(cmd.request_id),
@@ -188,13 +177,10 @@ def _uploaded(upload: Upload) -> DDCUploaded:
     )
 
 
-async def verify_code(typed: str, uow: UnitOfWork) -> IssuedDocument:
+async def verify_code(typed: str, repo: DocumentsRepo) -> IssuedDocument:
     """The document a verification code names, however a person typed it."""
     code = normalize_code(typed)
-    if code is None:
-        raise UnknownCodeError(typed)
-    async with uow() as repo:
-        document = await repo.find_by_code(code)
+    document = await repo.find_by_code(code) if code is not None else None
     if document is None:
         raise UnknownCodeError(typed)
     return document

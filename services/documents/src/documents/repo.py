@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from uuid import UUID
 
 import asyncpg
 
 from contracts import Event
 from documents.domain import IssuedDocument, KnownRequest, Upload
-from eventkit.providers import Units
 from eventkit.uow import UnitOfWork
 
 _DOCUMENT_COLUMNS = (
@@ -114,14 +111,3 @@ def _document(row: asyncpg.Record) -> IssuedDocument:
         row["request_code"],
         row["issued_at"],
     )
-
-
-def transactions(units: Units):
-    """Transactions opened through the kit's ``units``, each handing out a ``DocumentsPgRepo`` on its unit of work."""
-
-    @contextlib.asynccontextmanager
-    async def open_one() -> AsyncIterator[DocumentsPgRepo]:
-        async with units.open() as uow:
-            yield DocumentsPgRepo(uow)
-
-    return open_one

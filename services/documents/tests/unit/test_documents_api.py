@@ -48,3 +48,30 @@ async def test_a_download_must_say_which_attempt_of_the_request_it_is_for(client
 
     assert response.status_code == 422
     assert response.json()["errors"] == {"attempt": "Indique el intento vigente de la solicitud (un número desde 1)."}
+
+
+async def test_an_upload_that_is_not_a_pdf_is_refused_before_the_database_is_needed(client):
+    async with client:
+        response = await client.post(
+            f"/requests/{uuid.uuid4()}/documents",
+            params={"kind": "DDC_SIGNED", "attempt": 1},
+            files={"file": ("acta.pdf", b"Acta de sesion de concejo", "application/pdf")},
+        )
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "El archivo no es un PDF válido.",
+        "errors": {"file": "El archivo no es un PDF válido."},
+    }
+
+
+async def test_an_upload_without_its_file_names_the_missing_field(client):
+    async with client:
+        response = await client.post(
+            f"/requests/{uuid.uuid4()}/documents",
+            params={"kind": "DDC_SIGNED", "attempt": 1},
+            files={"archivo": ("ddc.pdf", b"%PDF-1.7", "application/pdf")},
+        )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"file": "Este dato es obligatorio."}
