@@ -91,3 +91,42 @@ async def test_every_padron_route_documents_its_refusals_and_a_csv_export_answer
 
     assert [route for route, statuses in refusals.items() if not {"401", "403", "503"} <= statuses] == []
     assert [list(e["responses"]["200"]["content"]) for e in exports] == [["text/csv; charset=utf-8"]] * 2
+
+
+async def test_every_padron_list_documents_its_query_parameters_and_the_values_a_fixed_list_allows():
+    document = await openapi()
+
+    def query(path: str) -> dict[str, dict]:
+        parameters = document["paths"][path]["get"].get("parameters", [])
+        return {p["name"]: p for p in parameters if p["in"] == "query"}
+
+    def allowed(path: str, name: str) -> set[str]:
+        return set(query(path)[name]["schema"]["enum"]) - {None}
+
+    assert {"ubigeo", "status", "after", "limit"} <= set(query("/padron/beneficiaries"))
+    assert {"ubigeo", "status"} <= set(query("/padron/beneficiaries.csv"))
+    assert allowed("/padron/beneficiaries", "status") == {"VIGENTE", "SUSPENDIDO", "DESAFILIADO"}
+    assert {"category", "period"} <= set(query("/padron/categories")) & set(query("/padron/categories.csv"))
+    assert query("/padron/categories")["category"]["required"] is True
+    assert "SUSPENDIDO" in allowed("/padron/categories", "category")
+    assert {"username", "action", "since"} <= set(query("/padron/access-log"))
+    assert allowed("/padron/affiliation-requests", "state") == {"PENDIENTE", "CONFORME", "NO_CONFORME"}
+    assert allowed("/padron/alerts", "state") == {"ABIERTA", "ATENDIDA"}
+    assert allowed("/padron/fad", "state") == {"PENDIENTE", "APROBADA", "RECHAZADA"}
+
+
+async def test_a_refused_query_value_is_documented_as_a_422_and_never_as_a_400():
+    document = await openapi()
+
+    lists = [
+        path
+        for path, item in document["paths"].items()
+        if any(
+            p["in"] == "query" and p["name"] not in ("after", "limit")
+            for p in item.get("get", {}).get("parameters", [])
+        )
+    ]
+
+    assert len(lists) == 8
+    assert [p for p in lists if "422" not in document["paths"][p]["get"]["responses"]] == []
+    assert [p for p in lists if "400" in document["paths"][p]["get"]["responses"]] == []

@@ -8,19 +8,20 @@ from uuid import UUID
 
 import msgspec
 import structlog
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.params import FromPath, JSONBody
 
 from eventkit.http import refusals
 from eventkit.paging import encode_cursor
 from eventkit.providers import PageDep, UnitsDep
-from padron.affiliations import handlers
+from padron.affiliations import domain, handlers
 from padron.affiliations.repo import AffiliationPgRepo
-from padron.shared.api import ScopeDep, transaction, view
+from padron.shared.api import ScopeDep, state_query, transaction, view
 
 log = structlog.get_logger(__name__)
 
 State = Literal["PENDIENTE", "CONFORME", "NO_CONFORME"]
+StateQuery = Annotated[str | None, state_query(domain.AFFILIATION_STATES, "Solo las solicitudes en este estado.")]
 
 
 class AffiliationRequestBody(msgspec.Struct, kw_only=True):
@@ -82,13 +83,12 @@ def routes() -> list[Any]:
         responses=refusals(401, 403, 422),
     )
     async def affiliation_requests(
-        request: Request, caller: ScopeDep, units: UnitsDep, page: PageDep
+        caller: ScopeDep, units: UnitsDep, page: PageDep, wanted: StateQuery = None
     ) -> AffiliationPage:
         after = page.key(tuple[datetime, UUID] | None, None)
         async with transaction(units, caller, "affiliation-requests") as uow:
             repo = AffiliationPgRepo(uow)
-            state = request.query_params.get("state") or None
-            items, more = await handlers.affiliation_requests(state, after, page.limit, caller, repo)
+            items, more = await handlers.affiliation_requests(wanted or None, after, page.limit, caller, repo)
         last = items[-1] if more else None
         following = encode_cursor(last["submitted_at"], last["affiliation_id"]) if last else None
         return AffiliationPage(items=view(items, list[AffiliationRequest]), next=following)

@@ -15,9 +15,11 @@ from eventkit.http import refusals
 from eventkit.providers import PageDep, UnitsDep
 from padron.alerts import domain, handlers
 from padron.alerts.repo import AlertPgRepo
-from padron.shared.api import ScopeDep, list_query, resource, transaction, view
+from padron.shared.api import ScopeDep, list_query, resource, state_query, transaction, view
 
 log = structlog.get_logger(__name__)
+
+StateQuery = Annotated[str | None, state_query(domain.ALERT_STATES, "Solo las alertas en este estado.")]
 
 AlertType = Literal["FALLECIMIENTO", "CAMBIO_DE_DOMICILIO", "NO_COBRA", "EN_RIESGO", "OTRO"]
 
@@ -67,8 +69,10 @@ def routes() -> list[Any]:
         summary="Alertas de su jurisdicción (más recientes primero)",
         responses=refusals(401, 403, 422),
     )
-    async def list_alerts(request: Request, caller: ScopeDep, units: UnitsDep, page: PageDep) -> AlertPage:
-        query = list_query(request, page, domain.ALERT_STATES)
+    async def list_alerts(
+        request: Request, caller: ScopeDep, units: UnitsDep, page: PageDep, wanted: StateQuery = None
+    ) -> AlertPage:
+        query = list_query(wanted, page, domain.ALERT_STATES)
         async with transaction(units, caller, resource(request)) as uow:
             repo = AlertPgRepo(uow)
             return view(await handlers.list_alerts(query, caller, resource(request), repo), AlertPage)

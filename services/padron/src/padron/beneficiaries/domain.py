@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal, get_args
 from uuid import UUID
 
 from contracts import ubigeo
@@ -43,7 +43,8 @@ FIELDS = (
 OPTIONAL = {"phone", "contact_name", "contact_phone", "bank_name", "bank_account", "status_reason"}
 SEVERITIES = ("LEVE", "MODERADA", "SEVERA")
 SISFOH = ("POBRE_EXTREMO", "POBRE", "NO_POBRE")
-STATUSES = ("VIGENTE", "SUSPENDIDO", "DESAFILIADO")
+Status = Literal["VIGENTE", "SUSPENDIDO", "DESAFILIADO"]
+STATUSES: tuple[str, ...] = get_args(Status)
 PENSION_SOLES = 300
 
 REQUIREMENT_MESSAGES = {

@@ -16,9 +16,11 @@ from eventkit.http import refusals
 from eventkit.providers import ClockDep, PageDep, UnitsDep
 from padron.fad import domain, handlers
 from padron.fad.repo import FadPgRepo
-from padron.shared.api import ScopeDep, list_query, resource, transaction, view
+from padron.shared.api import ScopeDep, list_query, resource, state_query, transaction, view
 
 log = structlog.get_logger(__name__)
+
+StateQuery = Annotated[str | None, state_query(domain.FAD_STATES, "Solo las FAD en este estado.")]
 
 State = Literal["PENDIENTE", "APROBADA", "RECHAZADA"]
 Phone = Annotated[str, msgspec.Meta(max_length=20)]
@@ -129,8 +131,10 @@ def routes() -> list[Any]:
         summary="FAD de su jurisdicción (más recientes primero)",
         responses=refusals(401, 403, 422),
     )
-    async def list_fads(request: Request, caller: ScopeDep, units: UnitsDep, page: PageDep) -> FadPage:
-        query = list_query(request, page, domain.FAD_STATES)
+    async def list_fads(
+        request: Request, caller: ScopeDep, units: UnitsDep, page: PageDep, wanted: StateQuery = None
+    ) -> FadPage:
+        query = list_query(wanted, page, domain.FAD_STATES)
         async with transaction(units, caller, resource(request)) as uow:
             repo = FadPgRepo(uow)
             return view(await handlers.list_fads(query, caller, resource(request), repo), FadPage)

@@ -9,7 +9,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import msgspec
 from litestar import Request
 from litestar.di import Dependency
-from litestar.params import SkipValidationMarker
+from litestar.params import QueryParameter, SkipValidationMarker
 
 from eventkit.http import UserError
 from eventkit.paging import PageQuery
@@ -65,10 +65,20 @@ def view(found: Any, kind: type[T]) -> T:
     return msgspec.convert(found, kind, from_attributes=True)
 
 
-def list_query(request: Request, page: PageQuery, states: tuple[str, ...]) -> reports.ListQuery:
+def state_query(states: tuple[str, ...], description: str) -> QueryParameter:
+    """A list's ``?state=`` filter, its values listed in the OpenAPI document.
+
+    Litestar reserves the parameter name ``state`` (the app's state), so a route names it otherwise and
+    declares a text the list checks itself: a value outside ``states`` is a 422 naming ``state``, where
+    a ``Literal`` would name the route's own parameter instead.
+    """
+    return QueryParameter(name="state", description=description, schema_extra={"enum": list(states)})
+
+
+def list_query(state: str | None, page: PageQuery, states: tuple[str, ...]) -> reports.ListQuery:
     """An alert or FAD list's filter and page; the kit bounds ``limit``, the list's own cursor says where it starts."""
     return reports.ListQuery(
-        state=reports.state_filter(request.query_params.get("state"), states),
+        state=reports.state_filter(state, states),
         after=reports.decode_cursor(page.after),
         limit=page.limit,
     )

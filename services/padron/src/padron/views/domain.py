@@ -7,7 +7,7 @@ Pure: no framework, no driver. The queries are in ``views.repo``; summaries read
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal, get_args
 from uuid import UUID
 
 from contracts import ubigeo
@@ -22,7 +22,8 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "fad": ("fads", ("PENDIENTE", "APROBADA", "RECHAZADA")),
 }
 
-CATEGORIES = ("CONTINUADOR", "NUEVO", "REINCORPORADO", "SUSPENDIDO", "DESAFILIADO")
+Category = Literal["CONTINUADOR", "NUEVO", "REINCORPORADO", "SUSPENDIDO", "DESAFILIADO"]
+CATEGORIES: tuple[str, ...] = get_args(Category)
 
 NATIONAL = ("000000", "999999")
 

@@ -238,3 +238,5 @@ async def test_staff_attend_an_alert_once_and_nobody_else_can(database_url, tmp_
         assert again.json() == {"detail": "La alerta ya fue atendida."}
         listed = await p.http.get("/padron/alerts?state=ATENDIDA", headers=local.headers)
         assert [a["alert_id"] for a in listed.json()["items"]] == [alert_id]
+        closed = await p.http.get("/padron/alerts?state=CERRADA", headers=local.headers)
+        assert (closed.status_code, closed.json()["errors"]) == (422, {"state": "Use ABIERTA o ATENDIDA."})

@@ -285,8 +285,11 @@ async def test_a_district_list_and_export_need_a_district_for_staff_and_tell_a_r
         unknown_region = await v.get("/padron/regions/99/summary", v.staff())
         unknown_district = await v.get("/padron/districts/999999/summary", v.local(own))
 
-        assert no_district.status_code == 400
-        assert "ubigeo" in no_district.json()["errors"]
+        assert no_district.status_code == 422
+        assert no_district.json() == {
+            "detail": "Hay parámetros de consulta no válidos.",
+            "errors": {"ubigeo": "Indique el distrito (ubigeo de 6 dígitos)."},
+        }
         assert unknown.status_code == 404
         assert unknown.json()["detail"] == "El distrito no existe en el ubigeo del INEI."
         assert regional.status_code == 403
@@ -471,7 +474,10 @@ async def test_the_list_filters_by_status_and_refuses_a_bad_cursor_or_limit(data
         assert str(suspended) in {i["beneficiary_id"] for i in filtered}
         assert (bad_cursor.status_code, list(bad_cursor.json()["errors"])) == (422, ["after"])
         assert (bad_limit.status_code, list(bad_limit.json()["errors"])) == (422, ["limit"])
-        assert (bad_status.status_code, list(bad_status.json()["errors"])) == (400, ["status"])
+        assert (bad_status.status_code, bad_status.json()) == (
+            422,
+            {"detail": "Hay datos con un formato no válido.", "errors": {"status": "Valor no permitido."}},
+        )
 
 
 # --- CSV -------------------------------------------------------------------------------------------
@@ -570,7 +576,11 @@ async def test_categories_page_by_keyset_and_answer_404_for_a_period_never_publi
         assert seen == sorted(people, key=lambda b: (district[b], b))
         assert missing.status_code == 404
         assert missing.json()["detail"] == "No hay un padrón publicado del periodo I-1000."
-        assert (no_category.status_code, list(no_category.json()["errors"])) == (400, ["category"])
+        assert (no_category.status_code, no_category.json()["detail"]) == (
+            422,
+            "Hay parámetros de consulta no válidos.",
+        )
+        assert list(no_category.json()["errors"]) == ["category"]
 
 
 async def test_a_beneficiary_record_shows_its_status_history_and_collection_authorization(database_url, tmp_path):
@@ -631,6 +641,7 @@ async def test_staff_read_the_access_log_newest_first_in_pages_and_filtered(data
         first = (await v.get("/padron/access-log", staff, username=local.username, limit="2", since=since)).json()
         rest = (await v.get(f"/padron/access-log?username={local.username}&after={first['next']}", staff)).json()
         denied = (await v.get(f"/padron/access-log?username={local.username}&action=DENIED", staff)).json()
+        bad_since = await v.get("/padron/access-log?since=ayer", staff)
 
         entries = first["items"] + rest["items"]
         assert [e["action"] for e in entries] == ["DENIED", "EXPORT_CSV", "VIEW_BENEFICIARY", "LIST_BENEFICIARIES"]
@@ -642,3 +653,7 @@ async def test_staff_read_the_access_log_newest_first_in_pages_and_filtered(data
         assert [(e["action"], e["allowed"], e["resource"]) for e in denied["items"]] == [
             ("DENIED", False, "/padron/access-log")
         ]
+        assert (bad_since.status_code, bad_since.json()["errors"]) == (
+            422,
+            {"since": "Fecha no válida; use AAAA-MM-DD o AAAA-MM-DDTHH:MM."},
+        )

@@ -1,4 +1,4 @@
-"""What the views' routes share: the caller's reach, the query parameters they check, short transactions."""
+"""What the views' routes share: the caller's reach, the query parameters they declare and check, short transactions."""
 
 from __future__ import annotations
 
@@ -6,16 +6,18 @@ import contextlib
 import re
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import asyncpg
 from litestar import Request
+from litestar.params import QueryParameter
 
 from contracts import ubigeo
 from eventkit.clock import LIMA
 from eventkit.http import UserError
 from eventkit.paging import PageQuery
 from eventkit.providers import Units
+from padron.beneficiaries.domain import Status
 from padron.shared.api import deny, resource
 from padron.shared.scope import Scope
 from padron.views import domain, repo
@@ -32,6 +34,39 @@ REGION_COUNTS = (
 ENTITY_CATEGORIES = "Su entidad solo puede consultar las categorías del padrón, con los datos personales enmascarados."
 STAFF_ONLY = "Solo el personal del programa puede consultar el registro de accesos."
 
+# The query parameters, declared so the OpenAPI document lists them. A value outside a Literal is refused
+# by the decoder (422, "Valor no permitido."); the checks below refuse the rest, 422 too.
+UbigeoQuery = Annotated[
+    str | None,
+    QueryParameter(
+        name="ubigeo",
+        description="Ubigeo del distrito (6 dígitos). Una municipalidad puede omitirlo: se usa el suyo.",
+    ),
+]
+StatusQuery = Annotated[
+    Status | None, QueryParameter(name="status", description="Solo los beneficiarios en este estado.")
+]
+CategoryQuery = Annotated[
+    domain.Category | None,
+    # Required, yet typed optional: a missing one is then answered by ``choice_of`` naming it, in Spanish,
+    # instead of the framework's bare 400.
+    QueryParameter(name="category", required=True, description="Categoría del padrón que se consulta."),
+]
+PeriodQuery = Annotated[
+    str | None,
+    QueryParameter(
+        name="period",
+        description="Periodo del padrón, por ejemplo V-2022; sin él, el último padrón publicado.",
+    ),
+]
+SinceQuery = Annotated[
+    str | None,
+    QueryParameter(
+        name="since",
+        description="Solo lo ocurrido desde esta fecha (AAAA-MM-DD) o fecha y hora (AAAA-MM-DDTHH:MM, hora de Lima).",
+    ),
+]
+
 
 def outside(caller: Scope) -> str:
     """Why another jurisdiction's data is refused, in the caller's terms."""
@@ -45,11 +80,12 @@ def outside(caller: Scope) -> str:
 
 
 def bad_query(field: str, message: str) -> UserError:
-    return UserError("Hay parámetros de consulta no válidos.", 400, {field: message})
+    """A query value refused: 422 naming it, as the kit answers a value its decoder refuses."""
+    return UserError("Hay parámetros de consulta no válidos.", 422, {field: message})
 
 
-def choice_of(request: Request, name: str, allowed: Sequence[str], *, required: bool = False) -> str | None:
-    raw = request.query_params.get(name) or None
+def choice_of(value: str | None, name: str, allowed: Sequence[str], *, required: bool = False) -> str | None:
+    raw = value or None
     if raw is None and required:
         raise bad_query(name, f"Indique {name}: {', '.join(allowed)}.")
     if raw is not None and raw not in allowed:
@@ -57,15 +93,14 @@ def choice_of(request: Request, name: str, allowed: Sequence[str], *, required: 
     return raw
 
 
-def period_of(request: Request) -> str | None:
-    period = request.query_params.get("period") or None
+def period_of(value: str | None) -> str | None:
+    period = value or None
     if period is not None and not _PERIOD.fullmatch(period):
         raise bad_query("period", "Periodo no válido; use por ejemplo V-2022.")
     return period
 
 
-def since_of(request: Request) -> datetime | None:
-    raw = request.query_params.get("since")
+def since_of(raw: str | None) -> datetime | None:
     if not raw:
         return None
     try:
@@ -104,13 +139,14 @@ class Scoped:
     async def deny(self, caller: Scope, resource: str, message: str, status: int = 403) -> NoReturn:
         await deny(self.units, caller, resource, message, status)
 
-    async def district_of(self, caller: Scope, request: Request) -> str:
-        """The district whose list is asked for: only the district itself, or program staff, read one."""
+    async def district_of(self, caller: Scope, request: Request, asked: str | None) -> str:
+        """The district whose list is asked for (``asked``, the ``ubigeo`` query value): only the district
+        itself, or program staff, read one."""
         if caller.kind == "REGION":
             await self.deny(caller, resource(request), REGION_COUNTS)
         if caller.kind == "ENTITY":
             await self.deny(caller, resource(request), ENTITY_CATEGORIES)
-        code = request.query_params.get("ubigeo") or (caller.ubigeo if caller.kind == "DISTRICT" else None)
+        code = asked or (caller.ubigeo if caller.kind == "DISTRICT" else None)
         if not code:
             raise bad_query("ubigeo", "Indique el distrito (ubigeo de 6 dígitos).")
         if not ubigeo.is_district(code):

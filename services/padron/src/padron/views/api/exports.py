@@ -19,7 +19,16 @@ from padron.beneficiaries.domain import STATUSES
 from padron.shared import accesslog, csvexport
 from padron.shared.api import ScopeDep, resource
 from padron.views import domain, repo
-from padron.views.api.common import Scoped, choice_of, period_of, span_of
+from padron.views.api.common import (
+    CategoryQuery,
+    PeriodQuery,
+    Scoped,
+    StatusQuery,
+    UbigeoQuery,
+    choice_of,
+    period_of,
+    span_of,
+)
 from padron.views.api.lists import Row, by_name, by_place
 
 CHUNK = 1000
@@ -58,10 +67,10 @@ async def streamed(
 
 
 class Exports(Scoped):
-    async def beneficiaries_csv(self, request: Request) -> Stream:
+    async def beneficiaries_csv(self, request: Request, district: str | None, status: str | None) -> Stream:
         caller = self.caller
-        code = await self.district_of(caller, request)
-        status = choice_of(request, "status", STATUSES)
+        code = await self.district_of(caller, request, district)
+        status = choice_of(status, "status", STATUSES)
         columns = domain.STAFF_EXPORT if caller.kind == "STAFF" else domain.DISTRICT_EXPORT
         async with self.transaction() as conn:
             count = await repo.expected_rows(conn, code, status)
@@ -73,10 +82,10 @@ class Exports(Scoped):
 
         return csv_file(streamed(columns, chunk, by_name, domain.FIRST_NAME), f"padron-{code}.csv")
 
-    async def categories_csv(self, request: Request) -> Stream:
+    async def categories_csv(self, request: Request, category: str | None, period: str | None) -> Stream:
         caller = self.caller
-        category = choice_of(request, "category", domain.CATEGORIES, required=True) or ""
-        period = period_of(request)
+        category = choice_of(category, "category", domain.CATEGORIES, required=True) or ""
+        period = period_of(period)
         span = span_of(caller)
         async with self.transaction() as conn:
             padron = await self.padron_of(conn, period)
@@ -103,18 +112,26 @@ def routes() -> list[Any]:
         "/padron/beneficiaries.csv",
         summary="Beneficiarios de un distrito en CSV",
         media_type=CSV_TYPE,
-        responses={200: CSV_FILE, **refusals(400, 401, 403, 404)},
+        responses={200: CSV_FILE, **refusals(401, 403, 404, 422)},
     )
-    async def beneficiaries_csv(request: Request, caller: ScopeDep, units: UnitsDep) -> Stream:
-        return await Exports(caller, units).beneficiaries_csv(request)
+    async def beneficiaries_csv(
+        request: Request, caller: ScopeDep, units: UnitsDep, ubigeo: UbigeoQuery = None, status: StatusQuery = None
+    ) -> Stream:
+        return await Exports(caller, units).beneficiaries_csv(request, ubigeo, status)
 
     @get(
         "/padron/categories.csv",
         summary="Personas del padrón por categoría en CSV",
         media_type=CSV_TYPE,
-        responses={200: CSV_FILE, **refusals(400, 401, 403, 404)},
+        responses={200: CSV_FILE, **refusals(401, 403, 404, 422)},
     )
-    async def categories_csv(request: Request, caller: ScopeDep, units: UnitsDep) -> Stream:
-        return await Exports(caller, units).categories_csv(request)
+    async def categories_csv(
+        request: Request,
+        caller: ScopeDep,
+        units: UnitsDep,
+        category: CategoryQuery = None,
+        period: PeriodQuery = None,
+    ) -> Stream:
+        return await Exports(caller, units).categories_csv(request, category, period)
 
     return [beneficiaries_csv, categories_csv]

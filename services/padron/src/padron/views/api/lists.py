@@ -22,7 +22,17 @@ from padron.beneficiaries.domain import STATUSES
 from padron.shared import accesslog
 from padron.shared.api import ScopeDep, resource, view
 from padron.views import domain, repo
-from padron.views.api.common import NO_BENEFICIARY, Scoped, choice_of, period_of, span_of
+from padron.views.api.common import (
+    NO_BENEFICIARY,
+    CategoryQuery,
+    PeriodQuery,
+    Scoped,
+    StatusQuery,
+    UbigeoQuery,
+    choice_of,
+    period_of,
+    span_of,
+)
 from padron.views.api.summaries import PadronRef
 
 Row = Any  # an asyncpg.Record or a mapping shaped from one
@@ -135,10 +145,10 @@ def by_place(row: Row) -> tuple[str, UUID]:
 
 
 class Lists(Scoped):
-    async def beneficiaries(self, request: Request) -> dict[str, Any]:
+    async def beneficiaries(self, request: Request, district: str | None, status: str | None) -> dict[str, Any]:
         caller = self.caller
-        code = await self.district_of(caller, request)
-        status = choice_of(request, "status", STATUSES)
+        code = await self.district_of(caller, request, district)
+        status = choice_of(status, "status", STATUSES)
         after = self.page.key(tuple[str, UUID], domain.FIRST_NAME)
         limit = self.page.limit
         staff = caller.kind == "STAFF"
@@ -171,10 +181,10 @@ class Lists(Scoped):
         # Another district's beneficiary answers as one that does not exist: nobody can probe who lives where.
         await self.deny(caller, resource(request), NO_BENEFICIARY, 404)
 
-    async def categories(self, request: Request) -> dict[str, Any]:
+    async def categories(self, request: Request, category: str | None, period: str | None) -> dict[str, Any]:
         caller = self.caller
-        category = choice_of(request, "category", domain.CATEGORIES, required=True)
-        period = period_of(request)
+        category = choice_of(category, "category", domain.CATEGORIES, required=True)
+        period = period_of(period)
         after = self.page.key(tuple[str, UUID], domain.FIRST_ENTRY)
         limit = self.page.limit
         async with self.transaction() as conn:
@@ -191,10 +201,17 @@ def routes() -> list[Any]:
     @get(
         "/padron/beneficiaries",
         summary="Beneficiarios de un distrito, por páginas",
-        responses=refusals(400, 401, 403, 404, 422),
+        responses=refusals(401, 403, 404, 422),
     )
-    async def beneficiaries(request: Request, caller: ScopeDep, units: UnitsDep, page: PageDep) -> BeneficiaryPage:
-        return view(await Lists(caller, units, page).beneficiaries(request), BeneficiaryPage)
+    async def beneficiaries(
+        request: Request,
+        caller: ScopeDep,
+        units: UnitsDep,
+        page: PageDep,
+        ubigeo: UbigeoQuery = None,
+        status: StatusQuery = None,
+    ) -> BeneficiaryPage:
+        return view(await Lists(caller, units, page).beneficiaries(request, ubigeo, status), BeneficiaryPage)
 
     @get(
         "/padron/beneficiaries/{beneficiary_id:str}",
@@ -209,9 +226,16 @@ def routes() -> list[Any]:
     @get(
         "/padron/categories",
         summary="Personas del padrón por categoría, por páginas",
-        responses=refusals(400, 401, 403, 404, 422),
+        responses=refusals(401, 403, 404, 422),
     )
-    async def categories(request: Request, caller: ScopeDep, units: UnitsDep, page: PageDep) -> CategoryPage:
-        return view(await Lists(caller, units, page).categories(request), CategoryPage)
+    async def categories(
+        request: Request,
+        caller: ScopeDep,
+        units: UnitsDep,
+        page: PageDep,
+        category: CategoryQuery = None,
+        period: PeriodQuery = None,
+    ) -> CategoryPage:
+        return view(await Lists(caller, units, page).categories(request, category, period), CategoryPage)
 
     return [beneficiaries, beneficiary, categories]
