@@ -9,6 +9,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+import structlog
 from litestar import Litestar, Request, get
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException, ValidationException
@@ -19,6 +20,8 @@ from litestar.response import Response
 
 from eventkit.errors import DependencyUnavailableError
 from eventkit.host import ServiceHost
+
+log = structlog.get_logger(__name__)
 
 if TYPE_CHECKING:
     from authkit import Verifier
@@ -133,6 +136,11 @@ ErrorEntry = int | tuple[int, str | None]
 """A status alone (the error's own message is the answer) or ``(status, message)`` (the table's message)."""
 
 
+def _route_name(request: Request) -> str:
+    handler = request.scope.get("route_handler")
+    return getattr(handler, "handler_name", "") or "unknown"
+
+
 class ErrorTable:
     """One table from domain errors to HTTP answers, instead of ``except`` chains in routes.
 
@@ -163,8 +171,10 @@ class ErrorTable:
     def exception_handlers(self) -> dict[type[Exception], Callable[[Request, Exception], Response[dict[str, Any]]]]:
         """The table as Litestar ``exception_handlers``."""
 
-        def respond(_request: Request, exc: Exception) -> Response[dict[str, Any]]:
+        def respond(request: Request, exc: Exception) -> Response[dict[str, Any]]:
             status, body = self.answer(exc)
+            # The route's name and the error's kind, never the path or the message: they may hold a DNI.
+            log.info("request_refused", status=status, error=type(exc).__name__, route=_route_name(request))
             return Response(body, status_code=status)
 
         return dict.fromkeys(self.entries, respond)
@@ -267,7 +277,7 @@ def create_service_app(
     """
     from eventkit.providers import service_dependencies  # providers need this module's UserError
 
-    @get("/health", include_in_schema=True, summary="Service and dependency health")
+    @get("/health", include_in_schema=True, summary="Estado del servicio y de sus dependencias")
     async def health() -> Response[dict[str, Any]]:
         status, body = health_payload(host.name, await host.health())
         return Response(body, status_code=status)

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 import msgspec
 import pytest
+import structlog
+import structlog.testing
 from litestar import Litestar, get, post
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -14,6 +16,7 @@ from litestar.testing import AsyncTestClient
 from eventkit.http import (
     SPANISH,
     ErrorBody,
+    ErrorTable,
     UserError,
     framework_error_response,
     refusals,
@@ -153,3 +156,27 @@ async def test_an_optional_field_of_the_wrong_kind_and_truncated_json_are_said_p
     assert truncated.status_code == 400 and truncated.json() == {
         "detail": "El cuerpo de la solicitud no es JSON válido."
     }
+
+
+class MissingThingError(Exception):
+    pass
+
+
+@get("/missing/{dni:str}")
+async def missing(dni: FromPath[str]) -> dict:
+    raise MissingThingError(f"No hay nada para {dni}.")
+
+
+async def test_a_refusal_from_the_table_is_logged_by_route_and_kind_never_with_the_path_or_message():
+    table = ErrorTable({MissingThingError: 404})
+    app = Litestar([missing], exception_handlers=table.exception_handlers())
+
+    with structlog.testing.capture_logs() as logs:
+        async with AsyncTestClient(app) as client:
+            refused = await client.get("/missing/40123456")
+
+    assert refused.status_code == 404 and refused.json() == {"detail": "No hay nada para 40123456."}
+    assert {"event": "request_refused", "status": 404, "error": "MissingThingError", "route": "missing"}.items() <= (
+        logs[-1].items()
+    )
+    assert "40123456" not in repr(logs)

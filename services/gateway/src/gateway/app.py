@@ -43,7 +43,7 @@ async def service_health(name: str, client: httpx.AsyncClient) -> dict[str, Any]
     return {"status": body.get("status", "unavailable"), "checks": body.get("checks", {})}
 
 
-@get("/health", summary="Health of every service and its dependencies", tags=["Operación"])
+@get("/health", summary="Estado de cada servicio y de sus dependencias", tags=["Operación"])
 async def health(state: State) -> Response[dict[str, Any]]:
     clients: Mapping[str, httpx.AsyncClient] = state.services.clients
     names = list(clients)
