@@ -30,3 +30,13 @@ def test_a_ruc_needs_its_check_digit_and_a_prefix_sunat_issues():
 def test_a_mobile_starts_with_nine_and_a_landline_with_its_area_code():
     assert is_mobile("987654321") and not is_mobile("012345678")
     assert is_phone("987654321") and is_phone("012345678") and not is_phone("87654321")
+
+
+def test_sunats_own_ruc_passes_and_a_changed_digit_does_not():
+    assert ruc_check_digit("2013131295") == 5
+    assert is_ruc("20131312955")
+    assert not is_ruc("20131312954")
+
+
+def test_digits_of_other_scripts_are_not_a_dni():
+    assert not is_dni("٤٠١٢٣٤٥٦")

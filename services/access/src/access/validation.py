@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from contracts import ubigeo
+from contracts import peru, ubigeo
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
-_RUC_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 
 def digits(value: str) -> str:
@@ -17,30 +16,25 @@ def digits(value: str) -> str:
 def dni_error(value: str | None) -> str | None:
     if not value:
         return "Ingrese el DNI."
-    if not re.fullmatch(r"\d{8}", value):
+    if not peru.is_dni(value):
         return "El DNI debe tener 8 dígitos."
     return None
-
-
-def ruc_check_digit(first_ten: str) -> int:
-    total = sum(int(d) * w for d, w in zip(first_ten, _RUC_WEIGHTS, strict=True))
-    return (11 - total % 11) % 10
 
 
 def ruc_error(value: str | None) -> str | None:
     if not value:
         return "Ingrese el RUC."
-    if not re.fullmatch(r"\d{11}", value):
+    if not re.fullmatch(r"[0-9]{11}", value):
         return "El RUC debe tener 11 dígitos."
-    if value[:2] not in ("10", "15", "16", "17", "20"):
+    if value[:2] not in peru.RUC_PREFIXES:
         return "El RUC debe empezar con 10, 15, 16, 17 o 20."
-    if ruc_check_digit(value[:10]) != int(value[10]):
+    if peru.ruc_check_digit(value[:10]) != int(value[10]):
         return "El RUC no es válido: su dígito verificador no coincide."
     return None
 
 
 def mobile_error(value: str) -> str | None:
-    if not re.fullmatch(r"9\d{8}", digits(value)):
+    if not peru.is_mobile(digits(value)):
         return "El celular debe tener 9 dígitos y empezar con 9."
     return None
 

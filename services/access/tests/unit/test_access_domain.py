@@ -21,8 +21,9 @@ from access.domain import (
     new_code,
     validate_for_submit,
 )
-from access.validation import landline_error, mobile_error, ruc_check_digit, ruc_error
+from access.validation import landline_error, mobile_error, ruc_error
 from contracts.events import AccessApproved, AccessObserved, AccessRequested
+from contracts.peru import ruc_check_digit
 
 pytestmark = pytest.mark.unit
 NOW = datetime(2026, 7, 27, 15, 0, tzinfo=UTC)

@@ -13,7 +13,7 @@ import msgspec
 from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from contracts import ubigeo
+from contracts import peru, ubigeo
 from eventkit.http import NOT_JSON, ErrorTable, UserError, refusals
 from eventkit.providers import UowDep
 from identity import domain, handlers
@@ -51,7 +51,7 @@ class IntrospectBody(msgspec.Struct, frozen=True):
     responses=refusals(r404="El DNI no está en el registro de identidad.", r422=DNI_DIGITS),
 )
 async def get_citizen(deps: DepsDep, dni: FromPath[str]) -> CitizenView:
-    if not domain.is_dni(dni):
+    if not peru.is_dni(dni):
         raise UserError(DNI_DIGITS, 422, {"dni": DNI_DIGITS})
     names = deps.citizens.find(dni)
     if names is None:
@@ -83,7 +83,7 @@ def _authority_query(code: str | None, ruc: str | None) -> tuple[domain.Authorit
     if (code is None) == (ruc is None):
         raise UserError("Indique un ubigeo (región o distrito) o un RUC.", 422)
     if ruc is not None:
-        if not domain.is_ruc(ruc):
+        if not peru.is_ruc(ruc):
             raise UserError("El RUC no es válido.", 422, {"ruc": "El RUC debe tener 11 dígitos válidos."})
         return "TITULAR", ruc, f"la entidad con RUC {ruc}"
     if ubigeo.is_region(code or ""):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 import string
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from uuid import UUID
 
 from contracts import ubigeo
 from contracts.events import Jurisdiction
+from contracts.peru import is_ruc
 
 REGISTER_NAME = "JNE (registro sintético)"
 REVOKED_BY_NEW_REQUEST = "Se aprobó una nueva solicitud para la misma jurisdicción."
@@ -22,32 +22,9 @@ Result = Literal["MATCH", "MISMATCH", "NOT_FOUND"]
 
 USERNAME_PREFIX = {"GOBIERNO_REGIONAL": "gr", "GOBIERNO_LOCAL": "gl", "OTRO_ALIADO": "oa"}
 
-_DNI = re.compile(r"\d{8}")
-_RUC = re.compile(r"\d{11}")
-_RUC_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-
 
 class InvalidJurisdictionError(ValueError):
     """The jurisdiction does not name a region, a district or an entity as its ally type requires."""
-
-
-def is_dni(value: str) -> bool:
-    return bool(_DNI.fullmatch(value))
-
-
-def ruc_check_digit(first_ten: str) -> int:
-    """SUNAT's modulo-11 check digit of a RUC's first ten digits."""
-    total = sum(int(d) * w for d, w in zip(first_ten, _RUC_WEIGHTS, strict=True))
-    digit = 11 - total % 11
-    return {10: 0, 11: 1}.get(digit, digit)
-
-
-def is_ruc(value: str) -> bool:
-    return (
-        bool(_RUC.fullmatch(value))
-        and value[:2] in ("10", "15", "17", "20")
-        and (ruc_check_digit(value[:10]) == int(value[10]))
-    )
 
 
 def period_of(on_date: date) -> tuple[date, date]:

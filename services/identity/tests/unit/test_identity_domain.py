@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from contracts import peru
 from contracts.events import AccessRequested, Jurisdiction, Person, Responsible
 from identity import domain
 from identity.adapters.registries import FileAuthorityRegister
@@ -94,7 +95,7 @@ def test_another_ally_is_judged_against_the_head_of_its_entity():
 
 
 def test_an_entity_missing_from_the_register_is_not_found():
-    ruc = "2099999999" + str(domain.ruc_check_digit("2099999999"))
+    ruc = "2099999999" + str(peru.ruc_check_digit("2099999999"))
     jurisdiction = Jurisdiction(ally_type="OTRO_ALIADO", entity_ruc=ruc)
 
     verdict = check_authority(request_for(jurisdiction, "12345678"), REGISTER, TODAY)
@@ -142,10 +143,3 @@ def test_a_short_or_single_class_password_is_not_strong():
     assert not domain.is_strong("abcdefghijkmnpqr")
     with pytest.raises(ValueError, match="at least 14"):
         domain.new_password(10)
-
-
-def test_the_ruc_check_digit_follows_sunat():
-    assert domain.ruc_check_digit("2013131295") == 5  # SUNAT's own RUC, 20131312955
-    assert domain.is_ruc("20131312955")
-    assert not domain.is_ruc("20131312954")
-    assert not domain.is_ruc("2013131295")

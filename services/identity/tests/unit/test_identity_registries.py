@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from contracts import ubigeo
+from contracts.peru import is_ruc
 from identity.adapters import registry_gen
 from identity.adapters.registries import FileAuthorityRegister, FileCitizenRegistry
-from identity.domain import is_ruc
 
 pytestmark = pytest.mark.unit
 

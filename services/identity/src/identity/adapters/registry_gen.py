@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contracts import ubigeo
-from identity.domain import ruc_check_digit
+from contracts.peru import ruc_check_digit
 
 SEED = 29733
 DATA_DIR = Path(__file__).parents[1] / "data"

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, Literal, get_args
 from uuid import UUID
 
-from contracts import ubigeo
+from contracts import peru, ubigeo
 from padron.shared.errors import ConflictError, FormError, NotFoundError
 from padron.shared.scope import Scope
 
@@ -109,7 +109,7 @@ def validate(row: dict[str, str], today: date) -> tuple[dict[str, Any], dict[str
         if not raw and field not in OPTIONAL and field != "other_pension":
             errors[field] = "Dato obligatorio."
         v[field] = raw or None
-    if v["dni"] and not re.fullmatch(r"[0-9]{8}", v["dni"]):
+    if v["dni"] and not peru.is_dni(v["dni"]):
         errors["dni"] = "El DNI debe tener 8 dígitos."
     if v["names"] and (len(v["names"]) > 150 or "," not in v["names"]):
         errors["names"] = "Escriba 'APELLIDOS, NOMBRES' (máximo 150 caracteres)."
@@ -123,7 +123,7 @@ def validate(row: dict[str, str], today: date) -> tuple[dict[str, Any], dict[str
         errors["status_reason"] = "Indique el motivo de la suspensión o desafiliación."
     _other_pension(row.get("other_pension"), v, errors)
     for field in ("phone", "contact_phone"):
-        if v[field] and not re.fullmatch(r"9[0-9]{8}|0[0-9]{8}", re.sub(r"[\s-]", "", v[field])):
+        if v[field] and not peru.is_phone(re.sub(r"[\s-]", "", v[field])):
             errors[field] = "Teléfono no válido (celular de 9 dígitos o fijo con código de ciudad)."
     return v, errors
 

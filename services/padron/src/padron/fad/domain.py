@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from contracts import peru
 from padron.shared import fields
 from padron.shared.errors import ConflictError, FormError, OutOfScopeError
 from padron.shared.fields import NOT_TEXT, UNEXPECTED
@@ -30,8 +31,6 @@ MAX_NAMES = 150
 MAX_RELATIONSHIP = 50
 
 UNKNOWN = "Este dato no se puede actualizar con una FAD."
-# The same rule as beneficiaries.domain.validate: a 9-digit mobile or a landline with its city code.
-PHONE = re.compile(r"9\d{8}|0\d{8}")
 FAD_NOT_FOUND = "No encontramos esa FAD en su jurisdicción."
 PHONE_MESSAGE = "Teléfono no válido (celular de 9 dígitos o fijo con código de ciudad)."
 
@@ -81,7 +80,7 @@ class Fad:
 
 def _phone(value: Any, errors: dict[str, str], path: str) -> str | None:
     text = fields.strict_text(value, 20, errors, path, PHONE_MESSAGE)
-    if text and path not in errors and not PHONE.fullmatch(re.sub(r"[\s-]", "", text)):
+    if text and path not in errors and not peru.is_phone(re.sub(r"[\s-]", "", text)):
         errors[path] = PHONE_MESSAGE
     return text
 
@@ -94,7 +93,7 @@ def _person(value: Any, errors: dict[str, str], path: str) -> dict[str, str] | N
         if name not in PERSON_FIELDS:
             errors[f"{path}.{name}"] = UNEXPECTED
     dni = fields.strict_text(value.get("dni"), 8, errors, f"{path}.dni", "El DNI debe tener 8 dígitos.")
-    if dni and f"{path}.dni" not in errors and not re.fullmatch(r"\d{8}", dni):
+    if dni and f"{path}.dni" not in errors and not peru.is_dni(dni):
         errors[f"{path}.dni"] = "El DNI debe tener 8 dígitos."
     names = fields.strict_text(
         value.get("names"), MAX_NAMES, errors, f"{path}.names", f"Escriba los nombres en máximo {MAX_NAMES} caracteres."

@@ -22,7 +22,7 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from contracts import ubigeo
+from contracts import peru, ubigeo
 from padron.beneficiaries.domain import FIELDS, requirements, validate
 
 CHUNK_BYTES = 1 << 20
@@ -265,7 +265,7 @@ _PHONE = r"(?:[09][0-9]{8})?"
 _PLAIN = re.compile(
     ",".join(
         (
-            r"([0-9]{8})",  # dni
+            f"({peru.DNI_PATTERN})",  # dni
             r'"([^",\s][^"\r\n]*,[^"\r\n]*[^"\s])"',  # names: APELLIDOS, NOMBRES
             _DATE,  # birth_date
             r"[FM]",  # sex

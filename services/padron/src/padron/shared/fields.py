@@ -5,10 +5,10 @@ Pure: the aggregates' ``domain`` modules build their inputs with these and raise
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
+from contracts import peru
 from padron.shared.errors import FormError
 
 MAX_NAMES = 150
@@ -45,7 +45,7 @@ def text(raw: Any, field: str, errors: dict[str, str], limit: int = MAX_NAMES) -
 
 def dni(raw: Any, field: str, errors: dict[str, str]) -> str:
     value = str(raw or "").strip()
-    if not re.fullmatch(r"\d{8}", value):
+    if not peru.is_dni(value):
         errors[field] = "El DNI debe tener 8 dígitos." if value else REQUIRED
     return value
 
