@@ -32,7 +32,12 @@ SERVICE_PORTS = {
     "documents": 8003,
     "padron": 8004,
     "cases": 8005,
+    "web": 8006,
 }
+# Those that own data; the gateway and the web application only relay and render.
+BACKENDS = {"identity", "access", "documents", "padron", "cases"}
+# The two an ally's browser reaches, each on its own loopback port.
+PUBLISHED = {"gateway": 8000, "web": 8006}
 INFRASTRUCTURE = {"kafka", "postgres", "minio", "init"}
 # Ports the infrastructure containers listen on inside the compose network.
 INFRASTRUCTURE_PORTS = {
@@ -62,6 +67,7 @@ EXTRA_VARIABLES = {
         "CONTIGO_PADRON_URL",
         "CONTIGO_CASES_URL",
     },
+    "web": {"CONTIGO_GATEWAY_URL"},
 }
 SOURCE_GLOBS = ("services/*/src", "libs/*/src", "runner/src")
 VARIABLE_LITERAL = re.compile(r"""["'](CONTIGO_[A-Z0-9_]+)["']""")
@@ -294,16 +300,15 @@ def test_containers_start_in_dependency_order(services: dict[str, dict[str, Any]
             f"init must wait for {infrastructure}"
         )
         assert services[infrastructure].get("healthcheck"), f"{infrastructure} has no healthcheck to wait on"
-    for name in SERVICE_PORTS:
-        if name == "gateway":
-            continue
+    for name in BACKENDS:
         condition = _depends_on(services[name]).get("init", {}).get("condition")
         assert condition == "service_completed_successfully", f"{name} must start after init succeeded"
         assert services[name].get("healthcheck"), f"{name} has no healthcheck"
     gateway = _depends_on(services["gateway"])
-    for name in SERVICE_PORTS:
-        if name != "gateway":
-            assert gateway.get(name, {}).get("condition") == "service_healthy", f"gateway must wait for {name}"
+    for name in BACKENDS:
+        assert gateway.get(name, {}).get("condition") == "service_healthy", f"gateway must wait for {name}"
+    web = _depends_on(services["web"])
+    assert web.get("gateway", {}).get("condition") == "service_healthy", "web must wait for the gateway"
 
 
 def test_every_address_in_compose_uses_a_port_its_target_listens_on(services: dict[str, dict[str, Any]]) -> None:
@@ -325,9 +330,9 @@ def test_every_address_in_compose_uses_a_port_its_target_listens_on(services: di
                     )
 
     gateway = _environment(services["gateway"])
-    for name, port in SERVICE_PORTS.items():
-        if name != "gateway":
-            assert gateway.get(f"CONTIGO_{name.upper()}_URL") == f"http://{name}:{port}"
+    for name in BACKENDS:
+        assert gateway.get(f"CONTIGO_{name.upper()}_URL") == f"http://{name}:{SERVICE_PORTS[name]}"
+    assert _environment(services["web"]).get("CONTIGO_GATEWAY_URL") == "http://gateway:8000"
 
     for name, service in services.items():
         for mapping in _published(service):
@@ -336,9 +341,15 @@ def test_every_address_in_compose_uses_a_port_its_target_listens_on(services: di
 
 def test_every_application_container_is_given_the_variables_it_needs(services: dict[str, dict[str, Any]]) -> None:
     for name in [*SERVICE_PORTS, "init"]:
-        needed = COMMON_VARIABLES | EXTRA_VARIABLES.get(name, set())
+        needed = (set() if name == "web" else COMMON_VARIABLES) | EXTRA_VARIABLES.get(name, set())
         missing = needed - set(_environment(services[name]))
         assert not missing, f"{name} lacks {sorted(missing)}"
+
+
+def test_the_web_application_is_told_no_database_broker_or_object_store(services: dict[str, dict[str, Any]]) -> None:
+    told = COMMON_VARIABLES & set(_environment(services["web"]))
+
+    assert not told, f"web is a client of the gateway only, yet is given {sorted(told)}"
 
 
 def test_every_contigo_variable_in_compose_is_read_by_the_python_sources(services: dict[str, dict[str, Any]]) -> None:
@@ -354,5 +365,6 @@ def test_published_ports_bind_the_loopback_address_only(services: dict[str, dict
             assert mapping["host_ip"] == LOOPBACK, f"{name} publishes {mapping} beyond {LOOPBACK}"
 
     for name in SERVICE_PORTS:
-        expected = [{"host_ip": LOOPBACK, "published": "8000", "target": "8000"}] if name == "gateway" else []
+        port = str(PUBLISHED.get(name, ""))
+        expected = [{"host_ip": LOOPBACK, "published": port, "target": port}] if port else []
         assert _published(services[name]) == expected, f"{name} publishes {_published(services[name])}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import urllib.request
 
 import pytest
 from running import REPO, get_health, start
@@ -13,6 +14,12 @@ from running import REPO, get_health, start
 pytestmark = pytest.mark.e2e
 
 SERVICE_PORTS = {"identity": 8001, "access": 8002, "documents": 8003, "padron": 8004, "cases": 8005}
+WEB_PORT = 8006
+
+
+def start_page(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
 
 
 def embedded_args(data, port: int, smtp_port: int) -> list[str]:
@@ -28,6 +35,7 @@ def test_the_embedded_run_is_healthy_within_30_seconds_and_keeps_its_data_across
     # The README's own command: bin/run replaces itself with the run, so its pid is the run's.
     first = start(args, cwd=REPO, env=dict(os.environ), ports=ports, log=log, command=[str(REPO / "bin" / "run")])
     took, body = first.wait_healthy("http://127.0.0.1:18000/health", 30)
+    page = start_page("http://127.0.0.1:18000/")
     first_children = [p.name() for p in first.tree]
     first_exit = first.stop(signal.SIGINT)
     first_left = first.leftovers()
@@ -39,6 +47,7 @@ def test_the_embedded_run_is_healthy_within_30_seconds_and_keeps_its_data_across
 
     assert took < 30
     assert body["mode"] == "embedded"
+    assert '<html lang="es"' in page and "Programa CONTIGO — USUARIO ALIADO" in page
     assert set(body["services"]) == {"identity", "access", "documents", "padron", "cases"}
     assert all(s["status"] == "ok" for s in body["services"].values())
     assert "postgres" in first_children
@@ -77,11 +86,13 @@ def test_the_distributed_run_serves_each_service_from_its_own_process_and_its_st
     servers, tmp_path, stop_signal
 ):
     env = os.environ | {"CONTIGO_LOG_LEVEL": "INFO"}
-    ports = (8000, *SERVICE_PORTS.values(), 12526)
+    ports = (8000, *SERVICE_PORTS.values(), WEB_PORT, 12526)
     run = start(["--distributed", "--smtp-port", "12526"], cwd=tmp_path, env=env, ports=ports, log=tmp_path / "up.log")
     try:
         _took, body = run.wait_healthy("http://127.0.0.1:8000/health", 90)
         own = {name: get_health(f"http://127.0.0.1:{port}/health") for name, port in SERVICE_PORTS.items()}
+        web = run.wait_healthy(f"http://127.0.0.1:{WEB_PORT}/health", 30)[1]
+        page = start_page(f"http://127.0.0.1:{WEB_PORT}/")
     finally:
         exit_code = run.stop(stop_signal)
     left = run.leftovers()
@@ -90,7 +101,9 @@ def test_the_distributed_run_serves_each_service_from_its_own_process_and_its_st
     assert all(s["checks"]["kafka"]["ok"] for s in body["services"].values())
     assert body["services"]["documents"]["checks"]["object_store"]["ok"] is True
     assert all(status == 200 and answer["service"] == name for name, (status, answer) in own.items())
-    assert len(run.tree) >= 7, "the mail catcher, five services and the gateway, each its own process"
+    assert web == {"status": "ok", "service": "web"}
+    assert "Programa CONTIGO — USUARIO ALIADO" in page
+    assert len(run.tree) >= 8, "mail catcher, five services, gateway and web app, each its own process"
     assert left == ([], [])
     if stop_signal == signal.SIGTERM:
         assert exit_code == 0

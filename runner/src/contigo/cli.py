@@ -23,6 +23,11 @@ async def _serve(name: str, host: str, port: int) -> None:
         import gateway.config
 
         app = gateway.app.create_app(load_settings(gateway.config.Settings))
+    elif name == "web":
+        import web.app
+        import web.config
+
+        app = web.app.create_app(load_settings(web.config.Settings))
     else:
         entry = BY_NAME[name]
         settings = load_settings(entry.settings)
@@ -58,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--data-dir", type=Path, default=None)
     up.add_argument("--smtp-port", type=int, default=2525, help="port of the local mail catcher")
     serve = sub.add_parser("serve", help="run one service as its own process")
-    serve.add_argument("service", choices=["identity", "access", "documents", "padron", "cases", "gateway"])
+    serve.add_argument("service", choices=["identity", "access", "documents", "padron", "cases", "gateway", "web"])
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, required=True)
     sub.add_parser("init", help="create topics and bucket, apply migrations (distributed)")

@@ -1,5 +1,5 @@
 """The distributed run on one machine: local Kafka, PostgreSQL and MinIO from deploy/local,
-then each service as its own OS process, the gateway in front."""
+then each service as its own OS process, the gateway in front and the web application beside it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from authkit import load_or_create_private_key, public_path
 from contigo.processes import Children, StopRequestedError, port_free, stop_on_signals
-from contigo.services import GATEWAY_PORT, SERVICES
+from contigo.services import GATEWAY_PORT, SERVICES, WEB_PORT
 
 REPO = Path(__file__).resolve().parents[3]
 SERVERS = REPO / "deploy" / "local" / "servers.sh"
@@ -61,7 +61,7 @@ def up(log_dir: Path, smtp_port: int = 2525) -> int:
 
 
 def _run(log_dir: Path, smtp_port: int, children: Children) -> int:
-    busy = [p for p in [GATEWAY_PORT, smtp_port, *(s.port for s in SERVICES)] if not port_free(p)]
+    busy = [p for p in [GATEWAY_PORT, WEB_PORT, smtp_port, *(s.port for s in SERVICES)] if not port_free(p)]
     if busy:
         print(f"contigo: port(s) {', '.join(map(str, busy))} already in use on 127.0.0.1; stop what holds them first")
         return 1
@@ -80,6 +80,9 @@ def _run(log_dir: Path, smtp_port: int, children: Children) -> int:
             "CONTIGO_TOKEN_PUBLIC_KEY_FILE": str(public_path(key_file)),
             "CONTIGO_DEMO_STAFF_PASSWORD": password,
             "CONTIGO_DEV_MAIL_DIR": str(log_dir / "mail"),
+            # The web application: a client of the gateway, on http://127.0.0.1 (so no Secure cookies).
+            "CONTIGO_GATEWAY_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
+            "CONTIGO_SECURE_COOKIES": "false",
         }
     )
     exe = [sys.executable, "-m", "contigo.cli"]
@@ -97,9 +100,12 @@ def _run(log_dir: Path, smtp_port: int, children: Children) -> int:
     for s in SERVICES:
         spawn(s.name, ["serve", s.name, "--port", str(s.port)])
     spawn("gateway", ["serve", "gateway", "--port", str(GATEWAY_PORT)])
+    spawn("web", ["serve", "web", "--port", str(WEB_PORT)])
     url = f"http://127.0.0.1:{GATEWAY_PORT}"
-    if _wait_health(f"{url}/health", 60, children):
+    web_url = f"http://127.0.0.1:{WEB_PORT}"
+    if _wait_health(f"{url}/health", 60, children) and _wait_health(f"{web_url}/health", 30, children):
         print(f"CONTIGO Aliados (distribuido) listo en {url} — salud en {url}/health; registros en {log_dir}")
+        print(f"USUARIO ALIADO (aplicación web) en {web_url}/")
         print(f"Cuentas demo del personal: evaluador / {password}   admin / {password}")
     else:
         print(f"CONTIGO Aliados no respondió sano en 60 s; vea {url}/health y los registros en {log_dir}")

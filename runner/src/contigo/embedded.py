@@ -20,8 +20,11 @@ from litestar import Litestar
 
 import gateway.app
 import gateway.config
+import web.app
+import web.config
 from authkit import load_or_create_private_key, public_path
 from contigo import serving
+from contigo.dispatch import Dispatcher
 from contigo.mailcatcher import start_mail_catcher
 from contigo.pgserver import EmbeddedPostgres
 from contigo.processes import Children, StopRequestedError, port_free, stop_on_signals
@@ -31,9 +34,12 @@ from eventkit.logs import configure_logging
 
 @dataclass
 class Embedded:
-    """The running system; ``gateway`` is the ASGI app to serve or to test against."""
+    """The running system; ``site`` is the ASGI app to serve: the gateway's routes and, at ``/``, the web
+    application, which reaches the gateway in-process."""
 
     gateway: Litestar
+    web: Litestar
+    site: Dispatcher
     services: dict[str, Litestar]
     data_dir: Path
     database_url: str
@@ -48,6 +54,16 @@ def _dead_letter_sink(path: Path):
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     return sink
+
+
+def cookie_secret_file(data_dir: Path) -> Path:
+    """The web application's CSRF secret: made once per data folder, so forms survive a restart."""
+    path = data_dir / "keys" / "cookie-secret.txt"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    return path
 
 
 def demo_password(data_dir: Path) -> str:
@@ -99,7 +115,15 @@ async def running(
         }
         settings = gateway.config.Settings(dev_mail_dir=str(data_dir / "mail"))
         gw = gateway.app.create_app(settings, clients=clients, mode="embedded")
-        yield Embedded(gw, apps, data_dir, database_url)
+        to_gateway = await stack.enter_async_context(
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=gw), base_url=public_url)
+        )
+        # Served on http://127.0.0.1 only, so the cookies cannot ask for HTTPS.
+        web_settings = web.config.Settings(
+            gateway_url=public_url, cookie_secret_file=str(cookie_secret_file(data_dir)), secure_cookies=False
+        )
+        site = web.app.create_app(web_settings, gateway=to_gateway)
+        yield Embedded(gw, site, Dispatcher(gw, site), apps, data_dir, database_url)
 
 
 def default_data_dir() -> Path:
@@ -158,12 +182,13 @@ async def _serve_until(
         async def announce() -> None:
             _announce(host, port, data_dir, smtp_port)
 
-        await serving.serve(system.gateway, host, port, stopping, on_started=announce)
+        await serving.serve(system.site, host, port, stopping, on_started=announce)
 
 
 def _announce(host: str, port: int, data_dir: Path, smtp_port: int) -> None:
     print(
         f"\nCONTIGO Aliados listo en http://{host}:{port}\n"
+        f"  USUARIO ALIADO:      http://{host}:{port}/\n"
         f"  Salud del sistema:   http://{host}:{port}/health\n"
         f"  API (OpenAPI):       http://{host}:{port}/schema\n"
         f"  Correo (SMTP local): 127.0.0.1:{smtp_port}, mensajes en {data_dir / 'mail'}\n"

@@ -36,6 +36,8 @@ SERVICES = (
     ServiceEntry("cases", 8005, cases.config.Settings, cases.app.create_app, cases.app.MIGRATIONS),
 )
 GATEWAY_PORT = 8000
+# The web application, its own process in the distributed run (embedded, it shares the gateway's port).
+WEB_PORT = 8006
 
 
 def build_app(entry: ServiceEntry, env: dict[str, Any], broker: Any) -> Any:
