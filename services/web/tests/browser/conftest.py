@@ -85,13 +85,15 @@ def web_url() -> Iterator[str]:
     thread.join(10)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in this thread while
+# it is open, and the asyncio tests of the modules after this one need the thread free of it.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
     yield browser
@@ -105,6 +107,12 @@ def context(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Browse
     JAVASCRIPT[context] = request.param
     yield context
     context.close()
+
+
+@pytest.fixture
+def javascript(context: BrowserContext) -> str:
+    """How the person's browser runs, in words for file names: ``con-js`` or ``sin-js``."""
+    return "con-js" if JAVASCRIPT[context] else "sin-js"
 
 
 @pytest.fixture
@@ -126,7 +134,7 @@ def _refuse_scripts(route: Route) -> None:
         route.fallback()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def axe(browser: Browser) -> Iterator[Callable[[Page], list[dict]]]:
     """``axe(page)``: the WCAG 2.1 A and AA violations of what ``page`` shows now (see the module's note)."""
     checker_context = browser.new_context(java_script_enabled=True)

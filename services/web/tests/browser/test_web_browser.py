@@ -29,7 +29,7 @@ def test_a_person_opens_the_start_page_and_finds_the_three_access_types(person: 
 
 
 def test_a_person_turns_on_large_text_and_high_contrast_and_the_choice_is_kept_on_the_next_page(
-    person: Page, web_url: str, screenshots
+    person: Page, web_url: str, screenshots, javascript: str
 ) -> None:
     person.goto(web_url)
     plain_size = person.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
@@ -49,7 +49,7 @@ def test_a_person_turns_on_large_text_and_high_contrast_and_the_choice_is_kept_o
     )
     assert size >= plain_size * 1.3
     assert background == "rgb(0, 0, 0)"
-    screenshots(person, f"inicio-texto-grande-alto-contraste-{_js(person)}")
+    screenshots(person, f"inicio-texto-grande-alto-contraste-{javascript}")
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -67,7 +67,7 @@ def test_a_page_has_no_wcag_2_1_a_or_aa_violations(person: Page, web_url: str, a
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("text", ["100%", "200%"])
 def test_at_320_px_wide_with_text_up_to_200_percent_nothing_scrolls_sideways(
-    person: Page, web_url: str, path: str, text: str, screenshots
+    person: Page, web_url: str, path: str, text: str, screenshots, javascript: str
 ) -> None:
     person.set_viewport_size({"width": 320, "height": 640})
 
@@ -76,7 +76,7 @@ def test_at_320_px_wide_with_text_up_to_200_percent_nothing_scrolls_sideways(
 
     assert no_sideways_scroll(person)
     if path == "/" and text == "200%":
-        screenshots(person, f"inicio-320px-texto-200-{_js(person)}")
+        screenshots(person, f"inicio-320px-texto-200-{javascript}")
 
 
 def test_a_person_who_mistypes_an_address_reads_the_spanish_404_page(person: Page, web_url: str) -> None:
@@ -100,9 +100,3 @@ def test_a_keyboard_user_reaches_the_skip_link_first_and_it_leads_to_the_main_co
     expect(skip).to_be_visible()
     person.keyboard.press("Enter")
     expect(person).to_have_url(re.compile(r"#contenido$"))
-
-
-def _js(page: Page) -> str:
-    from conftest import JAVASCRIPT
-
-    return "con-js" if JAVASCRIPT.get(page.context) else "sin-js"
