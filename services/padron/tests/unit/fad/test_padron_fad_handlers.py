@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
 from contracts.events import FADApplied, FADSubmitted
-from padron.fad import domain as fad_domain
 from padron.fad import handlers as fad_handlers
-from padron.fad.domain import Fad, HistoryEntry
-from padron.fad.handlers import Authorization
-from padron.shared.errors import OutOfScopeError
+from padron.fad.domain import HistoryEntry
 from padron.shared.scope import Scope
 
 pytestmark = pytest.mark.unit
@@ -27,86 +22,7 @@ STAFF = Scope("STAFF", "evaluador", "EVALUATOR")
 TODAY = date(2026, 5, 4)
 
 
-class FakeFadRepo:
-    def __init__(self):
-        self.beneficiaries: dict[uuid.UUID, dict] = {}
-        self.fads_by_id: dict[uuid.UUID, Fad] = {}
-        self.history: list[HistoryEntry] = []
-        self.authorizations: dict[uuid.UUID, dict] = {}
-        self.published: list[tuple] = []
-        self.reads: list[tuple] = []
-
-    def add_beneficiary(self, ubigeo="090101", **contact) -> uuid.UUID:
-        beneficiary_id = uuid.uuid4()
-        values = {"address": "Jr. Lima 123", "phone": None, "contact_name": None, "contact_phone": None}
-        self.beneficiaries[beneficiary_id] = {"ubigeo": ubigeo, **values, **contact}
-        return beneficiary_id
-
-    async def beneficiary_ubigeo(self, beneficiary_id):
-        found = self.beneficiaries.get(beneficiary_id)
-        return found["ubigeo"] if found else None
-
-    async def add_fad(self, fad_id, beneficiary_id, ubigeo, proposed, submitted_by):
-        fad = Fad(fad_id, beneficiary_id, ubigeo, proposed, "PENDIENTE", submitted_by, datetime.now(UTC))
-        self.fads_by_id[fad_id] = fad
-        return fad
-
-    async def fads(self, scope, query):
-        return [f for f in self.fads_by_id.values() if scope.covers_district(f.ubigeo)][: query.limit + 1]
-
-    async def fad(self, fad_id, *, for_update=False):
-        return self.fads_by_id.get(fad_id)
-
-    async def fad_history(self, fad_id):
-        return list(self.history)
-
-    async def contact_for_update(self, beneficiary_id):
-        row = self.beneficiaries[beneficiary_id]
-        return {k: row[k] for k in fad_domain.CONTACT_FIELDS}
-
-    async def update_contact(self, beneficiary_id, values):
-        self.beneficiaries[beneficiary_id].update(values)
-
-    async def current_authorization(self, beneficiary_id):
-        for authorization_id, a in self.authorizations.items():
-            if a["beneficiary_id"] == beneficiary_id and a["state"] == "VIGENTE":
-                return Authorization(authorization_id, a["person"])
-        return None
-
-    async def revoke_authorization(self, authorization_id, by, reason):
-        self.authorizations[authorization_id]["state"] = "REVOCADA"
-
-    async def authorize(self, beneficiary_id, ubigeo, person, valid_from, valid_until, by, reason):
-        authorization_id = uuid.uuid4()
-        self.authorizations[authorization_id] = {
-            "beneficiary_id": beneficiary_id,
-            "person": person,
-            "state": "VIGENTE",
-            "valid_until": valid_until,
-        }
-        return authorization_id
-
-    async def add_history(self, fad_id, beneficiary_id, entries, by):
-        self.history.extend(entries)
-
-    async def decide_fad(self, fad_id, state, by, note):
-        self.fads_by_id[fad_id] = replace(self.fads_by_id[fad_id], state=state, decided_by=by, decision_note=note)
-
-    async def emit(self, payload, key):
-        self.published.append((payload, key))
-
-    async def log_read(self, scope, action, resource, beneficiary_ids):
-        self.reads.append((scope.username, action, list(beneficiary_ids)))
-
-
-async def refused(call) -> OutOfScopeError:
-    with pytest.raises(OutOfScopeError) as caught:
-        await call
-    return caught.value
-
-
-async def test_a_fad_is_proposed_only_by_the_local_government_of_the_district():
-    repo = FakeFadRepo()
+async def test_a_fad_is_proposed_only_by_the_local_government_of_the_district(repo, refused):
     beneficiary_id = repo.add_beneficiary()
     body = {"changes": {"phone": "987654321"}}
 
@@ -123,8 +39,7 @@ async def test_a_fad_is_proposed_only_by_the_local_government_of_the_district():
     )
 
 
-async def test_approving_a_fad_changes_the_beneficiary_and_replaces_the_authorized_person_with_history():
-    repo = FakeFadRepo()
+async def test_approving_a_fad_changes_the_beneficiary_and_replaces_the_authorized_person_with_history(repo):
     beneficiary_id = repo.add_beneficiary(phone="987654321")
     first = {"changes": {"authorized_person": {"dni": "41234567", "names": "QUISPE, ROSA", "relationship": "HIJA"}}}
     earlier = await fad_handlers.submit_fad(beneficiary_id, first, LOCAL, repo)
@@ -161,8 +76,7 @@ async def test_approving_a_fad_changes_the_beneficiary_and_replaces_the_authoriz
     )
 
 
-async def test_rejecting_a_fad_changes_nothing_and_says_so_in_the_event():
-    repo = FakeFadRepo()
+async def test_rejecting_a_fad_changes_nothing_and_says_so_in_the_event(repo):
     beneficiary_id = repo.add_beneficiary()
     fad = await fad_handlers.submit_fad(beneficiary_id, {"changes": {"address": "Av. Grau 45"}}, LOCAL, repo)
 
@@ -176,8 +90,7 @@ async def test_rejecting_a_fad_changes_nothing_and_says_so_in_the_event():
     assert repo.published[-1][0].approved is False
 
 
-async def test_only_staff_decide_a_fad():
-    repo = FakeFadRepo()
+async def test_only_staff_decide_a_fad(repo, refused):
     beneficiary_id = repo.add_beneficiary()
     fad = await fad_handlers.submit_fad(beneficiary_id, {"changes": {"address": "Av. Grau 45"}}, LOCAL, repo)
 
