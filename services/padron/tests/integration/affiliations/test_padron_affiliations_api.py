@@ -3,50 +3,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
-from collections.abc import Iterator
 
-import asyncpg
 import httpx
 import pytest
-from faststream.kafka import KafkaBroker
 
-import padron.app
-import padron.config
 from authkit import Claims
-from authkit.testing import token_keys
-from eventkit.testing import serve_in_memory
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def registry_url(database_url) -> Iterator[str]:
-    name = f"registry_{uuid.uuid4().hex[:12]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(database_url)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f"create database {name}"))
-    yield database_url.rsplit("/", 1)[0] + "/" + name
-    asyncio.run(admin(f"drop database if exists {name} with (force)"))
-
-
-@contextlib.asynccontextmanager
-async def padron_client(database_url, tmp_path):
-    signer, public = token_keys(tmp_path)
-    settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
-    app = padron.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
-    async with serve_in_memory(app) as c:
-        c.host = app.state.host
-        c.signer = signer
-        yield c
 
 
 def staff(name: str = "evaluador") -> Claims:
@@ -95,7 +59,9 @@ async def submit(client, claims: Claims, names: str = "HUAMAN ROJAS, JUANA") -> 
     )
 
 
-async def test_a_local_government_sends_an_affiliation_request_and_staff_decide_it(registry_url, tmp_path):
+async def test_a_local_government_sends_an_affiliation_request_and_staff_decide_it(
+    registry_url, tmp_path, padron_client
+):
     async with padron_client(registry_url, tmp_path) as client:
         muni = local("090112", "muni-090112")
         sent = await submit(client, muni)
@@ -126,7 +92,9 @@ async def test_a_local_government_sends_an_affiliation_request_and_staff_decide_
         assert await counter(client, "090112", "affiliation:PENDIENTE") == 0
 
 
-async def test_affiliation_requests_are_listed_by_jurisdiction_in_pages_and_each_read_is_logged(registry_url, tmp_path):
+async def test_affiliation_requests_are_listed_by_jurisdiction_in_pages_and_each_read_is_logged(
+    registry_url, tmp_path, padron_client
+):
     async with padron_client(registry_url, tmp_path) as client:
         muni = local("150101", "muni-150101")
         mine = [(await submit(client, muni, f"APELLIDO {i}, NOMBRE")).json()["id"] for i in range(3)]
@@ -157,7 +125,7 @@ async def test_affiliation_requests_are_listed_by_jurisdiction_in_pages_and_each
         ]
 
 
-async def test_affiliation_requests_refuse_the_wrong_caller_and_log_it(registry_url, tmp_path):
+async def test_affiliation_requests_refuse_the_wrong_caller_and_log_it(registry_url, tmp_path, padron_client):
     async with padron_client(registry_url, tmp_path) as client:
         sent = (await submit(client, local("150103", "muni-150103"))).json()["id"]
 

@@ -3,55 +3,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
-import asyncpg
 import pytest
-from faststream.kafka import KafkaBroker
 
-import padron.app
-import padron.config
 from authkit import Claims
-from authkit.testing import token_keys
 from eventkit.clock import LimaClock
-from eventkit.testing import serve_in_memory
 from padron.authorizations.repo import expire_authorizations
 
 pytestmark = pytest.mark.integration
 
 
 TODAY = LimaClock().today()
-
-
-@pytest.fixture(scope="module")
-def registry_url(database_url) -> Iterator[str]:
-    name = f"registry_{uuid.uuid4().hex[:12]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(database_url)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f"create database {name}"))
-    yield database_url.rsplit("/", 1)[0] + "/" + name
-    asyncio.run(admin(f"drop database if exists {name} with (force)"))
-
-
-@contextlib.asynccontextmanager
-async def padron_client(database_url, tmp_path):
-    signer, public = token_keys(tmp_path)
-    settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
-    app = padron.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
-    async with serve_in_memory(app) as c:
-        c.host = app.state.host
-        c.signer = signer
-        yield c
 
 
 def staff(name: str = "evaluador") -> Claims:
@@ -127,7 +91,9 @@ async def refusals(client, username: str) -> list[tuple[str, str]]:
     return [(r["action"], r["resource"]) for r in rows]
 
 
-async def test_an_authorization_is_granted_renewed_and_revoked_with_its_full_history(registry_url, tmp_path):
+async def test_an_authorization_is_granted_renewed_and_revoked_with_its_full_history(
+    registry_url, tmp_path, padron_client
+):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090106")
         muni = auth(client, local("090106", "muni-090106"))
@@ -178,7 +144,7 @@ async def test_an_authorization_is_granted_renewed_and_revoked_with_its_full_his
         )
 
 
-async def test_a_new_authorization_revokes_the_one_in_force(registry_url, tmp_path):
+async def test_a_new_authorization_revokes_the_one_in_force(registry_url, tmp_path, padron_client):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090107")
         muni = auth(client, local("090107", "muni-090107"))
@@ -197,7 +163,9 @@ async def test_a_new_authorization_revokes_the_one_in_force(registry_url, tmp_pa
         assert await counter(client, "090107", "authorization:REVOCADA") == 1
 
 
-async def test_an_authorization_past_its_validity_expires_and_can_be_renewed_back(registry_url, tmp_path):
+async def test_an_authorization_past_its_validity_expires_and_can_be_renewed_back(
+    registry_url, tmp_path, padron_client
+):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090108")
         muni = auth(client, local("090108", "muni-090108"))
@@ -230,7 +198,9 @@ async def test_an_authorization_past_its_validity_expires_and_can_be_renewed_bac
         assert await counter(client, "090108", "authorization:VIGENTE") == 1
 
 
-async def test_each_authorization_request_first_expires_those_past_their_validity(registry_url, tmp_path):
+async def test_each_authorization_request_first_expires_those_past_their_validity(
+    registry_url, tmp_path, padron_client
+):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090109")
         muni = auth(client, local("090109", "muni-090109"))
@@ -251,7 +221,7 @@ async def test_each_authorization_request_first_expires_those_past_their_validit
 
 
 async def test_other_jurisdictions_cannot_reach_a_beneficiarys_authorizations_and_each_refusal_is_logged(
-    registry_url, tmp_path
+    registry_url, tmp_path, padron_client
 ):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090110")

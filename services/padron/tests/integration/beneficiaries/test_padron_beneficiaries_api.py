@@ -3,54 +3,18 @@ runs in a database of its own, and each test in districts of its own, so its cou
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
-import asyncpg
 import pytest
-from faststream.kafka import KafkaBroker
 
-import padron.app
-import padron.config
 from authkit import Claims
-from authkit.testing import token_keys
 from eventkit.clock import LimaClock
-from eventkit.testing import serve_in_memory
 
 pytestmark = pytest.mark.integration
 
 
 TODAY = LimaClock().today()
-
-
-@pytest.fixture(scope="module")
-def registry_url(database_url) -> Iterator[str]:
-    name = f"registry_{uuid.uuid4().hex[:12]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(database_url)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f"create database {name}"))
-    yield database_url.rsplit("/", 1)[0] + "/" + name
-    asyncio.run(admin(f"drop database if exists {name} with (force)"))
-
-
-@contextlib.asynccontextmanager
-async def padron_client(database_url, tmp_path):
-    signer, public = token_keys(tmp_path)
-    settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
-    app = padron.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
-    async with serve_in_memory(app) as c:
-        c.host = app.state.host
-        c.signer = signer
-        yield c
 
 
 def staff(name: str = "evaluador") -> Claims:
@@ -109,7 +73,7 @@ async def refusals(client, username: str) -> list[tuple[str, str]]:
 
 
 async def test_staff_affiliate_a_beneficiary_who_meets_the_requirements_and_it_is_recorded_vigente(
-    registry_url, tmp_path
+    registry_url, tmp_path, padron_client
 ):
     async with padron_client(registry_url, tmp_path) as client:
         body = person("090101")
@@ -127,7 +91,9 @@ async def test_staff_affiliate_a_beneficiary_who_meets_the_requirements_and_it_i
         assert await counter(client, "090101", "status:VIGENTE") == 1
 
 
-async def test_an_affiliation_with_wrong_data_is_answered_field_by_field_in_spanish(registry_url, tmp_path):
+async def test_an_affiliation_with_wrong_data_is_answered_field_by_field_in_spanish(
+    registry_url, tmp_path, padron_client
+):
     async with padron_client(registry_url, tmp_path) as client:
         body = person("999999", dni="4012", phone="12345")
         headers = auth(client, staff())
@@ -154,7 +120,9 @@ async def test_an_affiliation_with_wrong_data_is_answered_field_by_field_in_span
         )
 
 
-async def test_an_applicant_who_misses_a_requirement_is_told_which_and_nothing_is_stored(registry_url, tmp_path):
+async def test_an_applicant_who_misses_a_requirement_is_told_which_and_nothing_is_stored(
+    registry_url, tmp_path, padron_client
+):
     async with padron_client(registry_url, tmp_path) as client:
         body = person("090102", certificate_severity="MODERADA", other_pension=True)
 
@@ -173,7 +141,7 @@ async def test_an_applicant_who_misses_a_requirement_is_told_which_and_nothing_i
         assert await client.host.pool.fetchval("select count(*) from beneficiaries where dni = $1", body["dni"]) == 0
 
 
-async def test_a_dni_already_in_the_padron_cannot_be_affiliated_again(registry_url, tmp_path):
+async def test_a_dni_already_in_the_padron_cannot_be_affiliated_again(registry_url, tmp_path, padron_client):
     async with padron_client(registry_url, tmp_path) as client:
         body = person("090103")
         await client.post("/padron/beneficiaries", json=body, headers=auth(client, staff()))
@@ -185,7 +153,7 @@ async def test_a_dni_already_in_the_padron_cannot_be_affiliated_again(registry_u
         assert await counter(client, "090103", "status:VIGENTE") == 1
 
 
-async def test_only_program_staff_affiliate_and_change_statuses(registry_url, tmp_path):
+async def test_only_program_staff_affiliate_and_change_statuses(registry_url, tmp_path, padron_client):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090104")
         muni = local("090104", "muni-090104-a")
@@ -207,7 +175,7 @@ async def test_only_program_staff_affiliate_and_change_statuses(registry_url, tm
         assert await counter(client, "090104", "status:VIGENTE") == 1
 
 
-async def test_status_changes_keep_their_history_and_a_disaffiliation_is_final(registry_url, tmp_path):
+async def test_status_changes_keep_their_history_and_a_disaffiliation_is_final(registry_url, tmp_path, padron_client):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090105")
         url = f"/padron/beneficiaries/{beneficiary_id}/status"

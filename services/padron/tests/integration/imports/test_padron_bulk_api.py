@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
-from faststream.kafka import KafkaBroker
 
-import padron.app
-import padron.config
 from authkit import Claims
-from authkit.testing import token_keys
 from eventkit.http import SPANISH
-from eventkit.testing import serve_in_memory
 from padron.beneficiaries.domain import FIELDS
 from padron.imports import synthetic
 
@@ -29,29 +22,17 @@ ALLIES = {
 }
 
 
-@contextlib.asynccontextmanager
-async def own_database(database_url: str) -> AsyncIterator[str]:
-    """A database of this test's own: an import fills whole districts, which other tests must not see."""
-    name = f"bulk_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(database_url)
-    await admin.execute(f"create database {name}")
-    try:
-        yield database_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        await admin.execute(f"drop database if exists {name} with (force)")
-        await admin.close()
+@pytest.fixture
+def padron_client(padron_client, private_database):
+    """The padrón app in a database of the test's own: an import fills whole districts, which other tests must
+    not see."""
 
-
-@contextlib.asynccontextmanager
-async def padron_client(database_url, tmp_path):
-    signer, public = token_keys(tmp_path)
-    async with own_database(database_url) as url:
-        settings = padron.config.Settings(database_url=url, token_public_key_file=str(public))
-        app = padron.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
-        async with serve_in_memory(app) as client:
-            client.pool = app.state.host.pool
-            client.signer = signer
+    @contextlib.asynccontextmanager
+    async def in_own_database(database_url, tmp_path):
+        async with private_database(database_url) as url, padron_client(url, tmp_path) as client:
             yield client
+
+    return in_own_database
 
 
 def auth(client, **claims) -> dict[str, str]:
@@ -64,7 +45,7 @@ def padron_csv(n: int, seed: int = 41) -> bytes:
     return b"".join(synthetic.csv_chunks(n, seed=seed))
 
 
-async def test_staff_import_a_csv_sent_as_the_body_and_the_import_is_logged(database_url, tmp_path):
+async def test_staff_import_a_csv_sent_as_the_body_and_the_import_is_logged(database_url, tmp_path, padron_client):
     async with padron_client(database_url, tmp_path) as client:
         headers = auth(client, **STAFF) | {"Content-Type": "text/csv"}
 
@@ -77,7 +58,7 @@ async def test_staff_import_a_csv_sent_as_the_body_and_the_import_is_logged(data
         assert dict(logged) == {"action": "IMPORT_BENEFICIARIES", "allowed": True, "records": 2_500}
 
 
-async def test_staff_import_a_csv_sent_as_the_multipart_field_file(database_url, tmp_path):
+async def test_staff_import_a_csv_sent_as_the_multipart_field_file(database_url, tmp_path, padron_client):
     async with padron_client(database_url, tmp_path) as client:
         files = {"file": ("padron.csv", padron_csv(1_800), "text/csv")}
 
@@ -87,7 +68,7 @@ async def test_staff_import_a_csv_sent_as_the_multipart_field_file(database_url,
         assert answer.json() == {"imported": 1_800}
 
 
-async def test_a_file_with_bad_rows_answers_422_with_each_row_and_stores_nothing(database_url, tmp_path):
+async def test_a_file_with_bad_rows_answers_422_with_each_row_and_stores_nothing(database_url, tmp_path, padron_client):
     lines = padron_csv(500).decode().splitlines()
     lines[3] = lines[3].replace(",SEVERA,", ",GRAVE,")
     lines[400] = "12,sin coma"
@@ -116,7 +97,7 @@ async def test_a_file_with_bad_rows_answers_422_with_each_row_and_stores_nothing
         assert await client.pool.fetchval("select count(*) from beneficiaries") == 0
 
 
-async def test_a_file_with_another_header_answers_422_with_the_expected_header(database_url, tmp_path):
+async def test_a_file_with_another_header_answers_422_with_the_expected_header(database_url, tmp_path, padron_client):
     async with padron_client(database_url, tmp_path) as client:
         headers = auth(client, **STAFF) | {"Content-Type": "text/csv"}
 
@@ -127,7 +108,7 @@ async def test_a_file_with_another_header_answers_422_with_the_expected_header(d
 
 
 @pytest.mark.parametrize("ally_type", sorted(ALLIES))
-async def test_allies_may_not_import_and_the_refusal_is_logged(database_url, tmp_path, ally_type):
+async def test_allies_may_not_import_and_the_refusal_is_logged(database_url, tmp_path, ally_type, padron_client):
     async with padron_client(database_url, tmp_path) as client:
         headers = auth(client, **ALLIES[ally_type]) | {"Content-Type": "text/csv"}
 
@@ -140,7 +121,7 @@ async def test_allies_may_not_import_and_the_refusal_is_logged(database_url, tmp
         assert dict(refusal) == {"action": "DENIED", "allowed": False, "resource": "POST /padron/imports"}
 
 
-async def test_without_a_token_the_import_answers_401(database_url, tmp_path):
+async def test_without_a_token_the_import_answers_401(database_url, tmp_path, padron_client):
     async with padron_client(database_url, tmp_path) as client:
         answer = await client.post("/padron/imports", content=padron_csv(10), headers={"Content-Type": "text/csv"})
 

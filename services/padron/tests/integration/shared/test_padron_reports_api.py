@@ -2,105 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import random
 import uuid
-from dataclasses import dataclass
 
-import httpx
 import pytest
-from faststream.kafka import KafkaBroker
 
-import padron.app
-import padron.config
-from authkit import Claims, Signer
-from authkit.testing import token_keys
 from eventkit.http import SPANISH
-from eventkit.messages import read
-from eventkit.testing import serve_in_memory
 
 pytestmark = pytest.mark.integration
-
-
-@dataclass(frozen=True)
-class Caller:
-    username: str
-    headers: dict[str, str]
-
-
-class Padron:
-    """The padrón app in memory, its pool, and tokens signed with a key of this test."""
-
-    def __init__(self, client: httpx.AsyncClient, host, signer: Signer):
-        self.http = client
-        self.pool = host.pool
-        self.signer = signer
-
-    def caller(self, prefix: str, **claims) -> Caller:
-        username = f"{prefix}-{uuid.uuid4().hex[:8]}"
-        token = self.signer.sign(Claims(sub=str(uuid.uuid4()), username=username, **claims))
-        return Caller(username, {"Authorization": f"Bearer {token}"})
-
-    def local(self, ubigeo: str) -> Caller:
-        return self.caller(f"gl-{ubigeo}", role="ALLY", ally_type="GOBIERNO_LOCAL", ubigeo=ubigeo)
-
-    def regional(self, region: str) -> Caller:
-        return self.caller(f"gr-{region}", role="ALLY", ally_type="GOBIERNO_REGIONAL", ubigeo=region)
-
-    def other_ally(self) -> Caller:
-        return self.caller("oa", role="ALLY", ally_type="OTRO_ALIADO", entity_ruc="20100000001")
-
-    def staff(self) -> Caller:
-        return self.caller("evaluador", role="EVALUATOR")
-
-    async def beneficiary(self, ubigeo: str, **values) -> uuid.UUID:
-        """A beneficiary inserted with plain SQL, with a DNI nobody else in this database has."""
-        beneficiary_id = uuid.uuid4()
-        row = {
-            "address": "Jr. Lima 123",
-            "phone": "987654321",
-            "contact_name": None,
-            "contact_phone": None,
-        } | values
-        while True:
-            inserted = await self.pool.fetchval(
-                "insert into beneficiaries (beneficiary_id, dni, names, birth_date, sex, ubigeo, address, phone,"
-                " contact_name, contact_phone, certificate_number, certificate_severity, certificate_issuer,"
-                " certificate_date, sisfoh_classification, sisfoh_expires_on, status, affiliated_on)"
-                " values ($1, $2, 'QUISPE MAMANI, ANA', '1950-03-01', 'F', $3, $4, $5, $6, $7, 'CD-1', 'SEVERA',"
-                " 'MINSA', '2020-01-01', 'POBRE_EXTREMO', '2030-01-01', 'VIGENTE', '2021-01-01')"
-                " on conflict (dni) do nothing returning beneficiary_id",
-                beneficiary_id,
-                f"{random.randrange(10**8):08d}",
-                ubigeo,
-                row["address"],
-                row["phone"],
-                row["contact_name"],
-                row["contact_phone"],
-            )
-            if inserted:
-                return beneficiary_id
-
-    async def events(self, beneficiary_id: uuid.UUID) -> list:
-        rows = await self.pool.fetch("select body from outbox where key = $1 order by seq", str(beneficiary_id))
-        return [read(bytes(r["body"]))[1] for r in rows]
-
-    async def access_log(self, username: str) -> list[dict]:
-        rows = await self.pool.fetch(
-            "select action, resource, allowed, records, beneficiary_ids from access_log where username = $1"
-            " order by entry_id",
-            username,
-        )
-        return [dict(r) for r in rows]
-
-
-@contextlib.asynccontextmanager
-async def padron_client(database_url, tmp_path):
-    signer, public = token_keys(tmp_path)
-    settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
-    app = padron.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
-    async with serve_in_memory(app) as client:
-        yield Padron(client, app.state.host, signer)
 
 
 def fresh_district() -> str:
@@ -111,7 +20,9 @@ def fresh_district() -> str:
 ALERT = {"alert_type": "FALLECIMIENTO", "detail": "La familia informa que falleció el 2 de mayo."}
 
 
-async def test_regional_governments_and_other_allies_may_not_raise_alerts_nor_submit_fads(database_url, tmp_path):
+async def test_regional_governments_and_other_allies_may_not_raise_alerts_nor_submit_fads(
+    database_url, tmp_path, padron_client
+):
     async with padron_client(database_url, tmp_path) as p:
         district = fresh_district()
         beneficiary_id = await p.beneficiary(district)
@@ -132,7 +43,7 @@ async def test_regional_governments_and_other_allies_may_not_raise_alerts_nor_su
         assert [e["allowed"] for e in await p.access_log(other.username)] == [False, False]
 
 
-async def test_without_a_token_no_alert_or_fad_route_answers(database_url, tmp_path):
+async def test_without_a_token_no_alert_or_fad_route_answers(database_url, tmp_path, padron_client):
     async with padron_client(database_url, tmp_path) as p:
         some = uuid.uuid4()
 
@@ -150,7 +61,7 @@ async def test_without_a_token_no_alert_or_fad_route_answers(database_url, tmp_p
         assert answers[0].json() == {"detail": SPANISH[401]}
 
 
-async def test_a_list_refuses_a_made_up_page_position_in_spanish(database_url, tmp_path):
+async def test_a_list_refuses_a_made_up_page_position_in_spanish(database_url, tmp_path, padron_client):
     async with padron_client(database_url, tmp_path) as p:
         local = p.local(fresh_district())
 

@@ -5,23 +5,15 @@ A padrón freezes every beneficiary in the database, so each test runs in a data
 
 from __future__ import annotations
 
-import contextlib
-import uuid
 from datetime import date, timedelta
 
-import asyncpg
 import httpx
 import pytest
-from faststream.kafka import KafkaBroker
 
-import padron.app
-import padron.config
 from authkit import Claims
-from authkit.testing import token_keys
 from contracts.events import PadronPublished
 from eventkit.clock import LimaClock
 from eventkit.messages import read
-from eventkit.testing import serve_in_memory
 
 pytestmark = pytest.mark.integration
 
@@ -30,29 +22,6 @@ ENTITY = Claims(sub="ent-1", username="conadis", role="ALLY", ally_type="OTRO_AL
 HUANCAVELICA = "090101"
 ACOBAMBA = "090201"
 LIMA = "150101"
-
-
-@contextlib.asynccontextmanager
-async def private_database(database_url):
-    name = f"registry_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(database_url)
-    try:
-        await admin.execute(f"create database {name}")
-        yield database_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        await admin.execute(f"drop database if exists {name} with (force)")
-        await admin.close()
-
-
-@contextlib.asynccontextmanager
-async def padron_client(database_url, tmp_path):
-    signer, public = token_keys(tmp_path)
-    settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
-    app = padron.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
-    async with serve_in_memory(app) as c:
-        c.host = app.state.host
-        c.signer = signer
-        yield c
 
 
 def auth(client, claims: Claims) -> dict[str, str]:
@@ -121,7 +90,9 @@ def by_district(event: PadronPublished) -> dict[tuple[str, str], int]:
     return {(c.ubigeo, c.category): c.count for c in event.counts}
 
 
-async def test_three_consecutive_padrones_categorize_every_beneficiary_and_announce_the_counts(database_url, tmp_path):
+async def test_three_consecutive_padrones_categorize_every_beneficiary_and_announce_the_counts(
+    database_url, tmp_path, private_database, padron_client
+):
     async with private_database(database_url) as url, padron_client(url, tmp_path) as client:
         await affiliate(client, "40000001", HUANCAVELICA)
         a2 = await affiliate(client, "40000002", HUANCAVELICA)
@@ -184,7 +155,9 @@ async def test_three_consecutive_padrones_categorize_every_beneficiary_and_annou
         }
 
 
-async def test_a_version_shows_its_totals_by_category_and_region_to_any_logged_in_ally(database_url, tmp_path):
+async def test_a_version_shows_its_totals_by_category_and_region_to_any_logged_in_ally(
+    database_url, tmp_path, private_database, padron_client
+):
     async with private_database(database_url) as url, padron_client(url, tmp_path) as client:
         await affiliate(client, "41000001", HUANCAVELICA)
         await affiliate(client, "41000002", ACOBAMBA)
@@ -214,7 +187,7 @@ async def test_a_version_shows_its_totals_by_category_and_region_to_any_logged_i
 
 
 async def test_a_period_already_published_or_not_after_the_latest_is_refused_and_nothing_is_frozen(
-    database_url, tmp_path
+    database_url, tmp_path, private_database, padron_client
 ):
     async with private_database(database_url) as url, padron_client(url, tmp_path) as client:
         await affiliate(client, "42000001", HUANCAVELICA)
@@ -242,7 +215,7 @@ async def test_a_period_already_published_or_not_after_the_latest_is_refused_and
 
 
 async def test_someone_absent_from_the_previous_padron_but_in_an_older_one_comes_back_reincorporado(
-    database_url, tmp_path
+    database_url, tmp_path, private_database, padron_client
 ):
     async with private_database(database_url) as url, padron_client(url, tmp_path) as client:
         returning = await affiliate(client, "43000001", HUANCAVELICA)

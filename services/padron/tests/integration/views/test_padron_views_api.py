@@ -12,14 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from faststream.kafka import KafkaBroker
 
-import padron.app
-import padron.config
 from authkit import Claims, Signer
-from authkit.testing import token_keys
 from contracts import ubigeo
-from eventkit.testing import serve_in_memory
 from padron.beneficiaries.domain import FIELDS
 from padron.views import domain as views
 from padron.views.api import exports
@@ -169,17 +164,20 @@ class Views:
         return [dict(r) for r in rows]
 
 
-@contextlib.asynccontextmanager
-async def padron_views(database_url, tmp_path):
-    signer, public = token_keys(tmp_path)
-    settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
-    app = padron.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
-    async with serve_in_memory(app) as http:
-        v = Views(http, app.state.host.pool, signer)
-        try:
-            yield v
-        finally:
-            await v.remove_padrones()
+@pytest.fixture
+def padron_views(padron_client):
+    """``padron_views(database_url, tmp_path)``: the padrón app in memory as ``Views``; its padrones go after."""
+
+    @contextlib.asynccontextmanager
+    async def views(database_url, tmp_path):
+        async with padron_client(database_url, tmp_path) as p:
+            v = Views(p.http, p.pool, p.signer)
+            try:
+                yield v
+            finally:
+                await v.remove_padrones()
+
+    return views
 
 
 def places() -> tuple[str, str, str, str]:
@@ -221,7 +219,9 @@ LOGGED_AS = {
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-async def test_each_caller_gets_what_its_jurisdiction_allows_and_refusals_are_logged(endpoint, database_url, tmp_path):
+async def test_each_caller_gets_what_its_jurisdiction_allows_and_refusals_are_logged(
+    endpoint, database_url, tmp_path, padron_views
+):
     async with padron_views(database_url, tmp_path) as v:
         region, own, neighbour, far = places()
         bid = await v.beneficiary(own)
@@ -250,7 +250,7 @@ async def test_each_caller_gets_what_its_jurisdiction_allows_and_refusals_are_lo
                 assert logged == [("DENIED", False, url)], name
 
 
-async def test_a_padron_category_list_shows_only_the_callers_jurisdiction(database_url, tmp_path):
+async def test_a_padron_category_list_shows_only_the_callers_jurisdiction(database_url, tmp_path, padron_views):
     async with padron_views(database_url, tmp_path) as v:
         region, own, neighbour, far = places()
         here, next_door, away = await v.beneficiary(own), await v.beneficiary(neighbour), await v.beneficiary(far)
@@ -274,7 +274,7 @@ async def test_a_padron_category_list_shows_only_the_callers_jurisdiction(databa
 
 
 async def test_a_district_list_and_export_need_a_district_for_staff_and_tell_a_region_it_sees_counts(
-    database_url, tmp_path
+    database_url, tmp_path, padron_views
 ):
     async with padron_views(database_url, tmp_path) as v:
         region, own, _, _ = places()
@@ -306,7 +306,7 @@ def district_entry(summary: dict, code: str) -> dict:
 
 
 async def test_summaries_count_a_jurisdictions_beneficiaries_authorizations_and_affiliation_requests(
-    database_url, tmp_path
+    database_url, tmp_path, padron_views
 ):
     async with padron_views(database_url, tmp_path) as v:
         region, own, _, _ = places()
@@ -369,7 +369,7 @@ async def test_summaries_count_a_jurisdictions_beneficiaries_authorizations_and_
 
 
 async def test_summaries_name_the_latest_padron_and_another_ally_sees_only_its_national_categories(
-    database_url, tmp_path
+    database_url, tmp_path, padron_views
 ):
     async with padron_views(database_url, tmp_path) as v:
         _, own, _, far = places()
@@ -402,7 +402,9 @@ async def test_summaries_name_the_latest_padron_and_another_ally_sees_only_its_n
 # --- the district list -----------------------------------------------------------------------------
 
 
-async def test_a_district_walks_its_whole_list_in_pages_without_duplicates_or_gaps(database_url, tmp_path):
+async def test_a_district_walks_its_whole_list_in_pages_without_duplicates_or_gaps(
+    database_url, tmp_path, padron_views
+):
     async with padron_views(database_url, tmp_path) as v:
         _, own, _, _ = places()
         # 40 surnames for 120 people: equal names are ordered by id, the cursor must not skip them
@@ -430,7 +432,7 @@ async def test_a_district_walks_its_whole_list_in_pages_without_duplicates_or_ga
         assert [e["beneficiary_ids"] for e in logged] == pages
 
 
-async def test_a_page_shows_personal_data_and_bank_data_only_to_program_staff(database_url, tmp_path):
+async def test_a_page_shows_personal_data_and_bank_data_only_to_program_staff(database_url, tmp_path, padron_views):
     async with padron_views(database_url, tmp_path) as v:
         _, own, _, _ = places()
         await v.beneficiary(own, "ÑAHUI PEÑA, JOSÉ", bank_account="00-999-000111")
@@ -458,7 +460,7 @@ async def test_a_page_shows_personal_data_and_bank_data_only_to_program_staff(da
         assert staff_view["bank_account"] == "00-999-000111"
 
 
-async def test_the_list_filters_by_status_and_refuses_a_bad_cursor_or_limit(database_url, tmp_path):
+async def test_the_list_filters_by_status_and_refuses_a_bad_cursor_or_limit(database_url, tmp_path, padron_views):
     async with padron_views(database_url, tmp_path) as v:
         _, own, _, _ = places()
         suspended = await v.beneficiary(own, status="SUSPENDIDO", status_reason="No cobra")
@@ -483,7 +485,9 @@ async def test_the_list_filters_by_status_and_refuses_a_bad_cursor_or_limit(data
 # --- CSV -------------------------------------------------------------------------------------------
 
 
-async def test_a_district_exports_its_list_as_csv_that_excel_opens_with_accents(database_url, tmp_path, monkeypatch):
+async def test_a_district_exports_its_list_as_csv_that_excel_opens_with_accents(
+    database_url, tmp_path, monkeypatch, padron_views
+):
     monkeypatch.setattr(exports, "CHUNK", 7)  # several chunks, so their seams are exercised
     async with padron_views(database_url, tmp_path) as v:
         _, own, _, _ = places()
@@ -513,7 +517,7 @@ async def test_a_district_exports_its_list_as_csv_that_excel_opens_with_accents(
         assert [(e["action"], e["records"]) for e in logged] == [("EXPORT_CSV", len(in_district))]
 
 
-async def test_another_ally_exports_a_category_masked(database_url, tmp_path):
+async def test_another_ally_exports_a_category_masked(database_url, tmp_path, padron_views):
     async with padron_views(database_url, tmp_path) as v:
         _, own, _, _ = places()
         bid = await v.beneficiary(own, "QUISPE MAMANI, ANA", dni_pattern="4{:04d}321", space=10**4)
@@ -534,7 +538,7 @@ async def test_another_ally_exports_a_category_masked(database_url, tmp_path):
 # --- masking, one beneficiary, the access log ------------------------------------------------------
 
 
-async def test_another_ally_sees_padron_categories_masked_and_nothing_else(database_url, tmp_path):
+async def test_another_ally_sees_padron_categories_masked_and_nothing_else(database_url, tmp_path, padron_views):
     async with padron_views(database_url, tmp_path) as v:
         _, own, _, _ = places()
         bid = await v.beneficiary(own, "QUISPE MAMANI, ANA", dni_pattern="4{:04d}321", space=10**4)
@@ -557,7 +561,9 @@ async def test_another_ally_sees_padron_categories_masked_and_nothing_else(datab
         assert [(e["action"], e["beneficiary_ids"]) for e in await v.log(entity)] == [("LIST_CATEGORIES", [bid])]
 
 
-async def test_categories_page_by_keyset_and_answer_404_for_a_period_never_published(database_url, tmp_path):
+async def test_categories_page_by_keyset_and_answer_404_for_a_period_never_published(
+    database_url, tmp_path, padron_views
+):
     async with padron_views(database_url, tmp_path) as v:
         region, own, neighbour, _ = places()
         people = [await v.beneficiary(own) for _ in range(4)] + [await v.beneficiary(neighbour) for _ in range(3)]
@@ -583,7 +589,9 @@ async def test_categories_page_by_keyset_and_answer_404_for_a_period_never_publi
         assert list(no_category.json()["errors"]) == ["category"]
 
 
-async def test_a_beneficiary_record_shows_its_status_history_and_collection_authorization(database_url, tmp_path):
+async def test_a_beneficiary_record_shows_its_status_history_and_collection_authorization(
+    database_url, tmp_path, padron_views
+):
     async with padron_views(database_url, tmp_path) as v:
         _, own, _, _ = places()
         bid = await v.beneficiary(own, bank_account="00-555-777888")
@@ -627,7 +635,7 @@ async def test_a_beneficiary_record_shows_its_status_history_and_collection_auth
         assert [(e["action"], e["beneficiary_ids"]) for e in await v.log(local)] == [("VIEW_BENEFICIARY", [bid])]
 
 
-async def test_staff_read_the_access_log_newest_first_in_pages_and_filtered(database_url, tmp_path):
+async def test_staff_read_the_access_log_newest_first_in_pages_and_filtered(database_url, tmp_path, padron_views):
     async with padron_views(database_url, tmp_path) as v:
         _, own, _, _ = places()
         bid = await v.beneficiary(own)
