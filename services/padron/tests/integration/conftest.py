@@ -9,6 +9,7 @@ import random
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import asyncpg
 import httpx
@@ -19,6 +20,7 @@ import padron.app
 import padron.config
 from authkit import Claims, Signer
 from authkit.testing import token_keys
+from eventkit.clock import LimaClock
 from eventkit.messages import read
 from eventkit.testing import serve_in_memory
 
@@ -148,3 +150,131 @@ def registry_url(database_url) -> Iterator[str]:
     asyncio.run(admin(f"create database {name}"))
     yield database_url.rsplit("/", 1)[0] + "/" + name
     asyncio.run(admin(f"drop database if exists {name} with (force)"))
+
+
+# --- the registry modules' callers and rows: claims by kind, their headers, counters and refusals -----------
+
+TODAY = LimaClock().today()
+
+
+def _staff(name: str = "evaluador") -> Claims:
+    return Claims(sub=f"s-{name}", username=name, role="EVALUATOR")
+
+
+def _local(district: str, name: str) -> Claims:
+    return Claims(sub=f"l-{name}", username=name, role="ALLY", ally_type="GOBIERNO_LOCAL", ubigeo=district)
+
+
+def _regional(region: str, name: str) -> Claims:
+    return Claims(sub=f"r-{name}", username=name, role="ALLY", ally_type="GOBIERNO_REGIONAL", ubigeo=region)
+
+
+def _entity(name: str) -> Claims:
+    return Claims(sub=f"e-{name}", username=name, role="ALLY", ally_type="OTRO_ALIADO", entity_ruc="20131370998")
+
+
+def _auth(client, claims: Claims) -> dict[str, str]:
+    return {"Authorization": f"Bearer {client.signer.sign(claims)}"}
+
+
+def _new_dni() -> str:
+    return f"{uuid.uuid4().int % 10**8:08d}"
+
+
+def _person(district: str, **changes) -> dict:
+    return {
+        "dni": _new_dni(),
+        "names": "QUISPE MAMANI, ANA",
+        "birth_date": "1950-03-02",
+        "sex": "F",
+        "ubigeo": district,
+        "address": "Jr. Lima 123",
+        "phone": "987654321",
+        "certificate_number": "CD-0001",
+        "certificate_severity": "SEVERA",
+        "certificate_issuer": "MINSA",
+        "certificate_date": "2020-01-10",
+        "sisfoh_classification": "POBRE_EXTREMO",
+        "sisfoh_expires_on": (TODAY + timedelta(days=365)).isoformat(),
+        "other_pension": False,
+    } | changes
+
+
+async def _affiliate(client, district: str) -> str:
+    created = await client.post("/padron/beneficiaries", json=_person(district), headers=_auth(client, _staff()))
+    assert created.status_code == 201, created.text
+    return created.json()["id"]
+
+
+async def _counter(client, district: str, metric: str) -> int:
+    value = await client.host.pool.fetchval(
+        "select value from district_counts where ubigeo = $1 and metric = $2", district, metric
+    )
+    return value or 0
+
+
+async def _refusals(client, username: str) -> list[tuple[str, str]]:
+    rows = await client.host.pool.fetch(
+        "select action, resource from access_log where username = $1 and not allowed order by entry_id", username
+    )
+    return [(r["action"], r["resource"]) for r in rows]
+
+
+@pytest.fixture
+def staff():
+    """``staff(name="evaluador")``: a member of staff's claims."""
+    return _staff
+
+
+@pytest.fixture
+def local():
+    """``local(district, name)``: the claims of that district's local government."""
+    return _local
+
+
+@pytest.fixture
+def regional():
+    """``regional(region, name)``: the claims of that region's government."""
+    return _regional
+
+
+@pytest.fixture
+def entity():
+    """``entity(name)``: the claims of an ally that is neither a local nor a regional government."""
+    return _entity
+
+
+@pytest.fixture
+def auth():
+    """``auth(client, claims)``: the Authorization header of a token for those claims."""
+    return _auth
+
+
+@pytest.fixture
+def new_dni():
+    """``new_dni()``: a DNI picked at random."""
+    return _new_dni
+
+
+@pytest.fixture
+def person():
+    """``person(district, **changes)``: an applicant who meets every requirement, with a DNI of its own."""
+    return _person
+
+
+@pytest.fixture
+def affiliate():
+    """``await affiliate(client, district)``: the id of a beneficiary staff have just affiliated there."""
+    return _affiliate
+
+
+@pytest.fixture
+def counter():
+    """``await counter(client, district, metric)``: that district's counter, 0 when it has none."""
+    return _counter
+
+
+@pytest.fixture
+def refusals():
+    """``await refusals(client, username)``: (action, resource) of each refusal logged for that user."""
+    return _refusals

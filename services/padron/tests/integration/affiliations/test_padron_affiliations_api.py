@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 import pytest
 
@@ -13,54 +11,22 @@ from authkit import Claims
 pytestmark = pytest.mark.integration
 
 
-def staff(name: str = "evaluador") -> Claims:
-    return Claims(sub=f"s-{name}", username=name, role="EVALUATOR")
+@pytest.fixture
+def submit(new_dni, auth):
+    """``await submit(client, claims, names=...)``: an affiliation request sent with those claims."""
 
+    async def send(client, claims: Claims, names: str = "HUAMAN ROJAS, JUANA") -> httpx.Response:
+        return await client.post(
+            "/padron/affiliation-requests",
+            json={"applicant_dni": new_dni(), "applicant_names": names, "detail": "Certificado en trámite"},
+            headers=auth(client, claims),
+        )
 
-def local(district: str, name: str) -> Claims:
-    return Claims(sub=f"l-{name}", username=name, role="ALLY", ally_type="GOBIERNO_LOCAL", ubigeo=district)
-
-
-def regional(region: str, name: str) -> Claims:
-    return Claims(sub=f"r-{name}", username=name, role="ALLY", ally_type="GOBIERNO_REGIONAL", ubigeo=region)
-
-
-def entity(name: str) -> Claims:
-    return Claims(sub=f"e-{name}", username=name, role="ALLY", ally_type="OTRO_ALIADO", entity_ruc="20131370998")
-
-
-def auth(client, claims: Claims) -> dict[str, str]:
-    return {"Authorization": f"Bearer {client.signer.sign(claims)}"}
-
-
-def new_dni() -> str:
-    return f"{uuid.uuid4().int % 10**8:08d}"
-
-
-async def counter(client, district: str, metric: str) -> int:
-    value = await client.host.pool.fetchval(
-        "select value from district_counts where ubigeo = $1 and metric = $2", district, metric
-    )
-    return value or 0
-
-
-async def refusals(client, username: str) -> list[tuple[str, str]]:
-    rows = await client.host.pool.fetch(
-        "select action, resource from access_log where username = $1 and not allowed order by entry_id", username
-    )
-    return [(r["action"], r["resource"]) for r in rows]
-
-
-async def submit(client, claims: Claims, names: str = "HUAMAN ROJAS, JUANA") -> httpx.Response:
-    return await client.post(
-        "/padron/affiliation-requests",
-        json={"applicant_dni": new_dni(), "applicant_names": names, "detail": "Certificado en trámite"},
-        headers=auth(client, claims),
-    )
+    return send
 
 
 async def test_a_local_government_sends_an_affiliation_request_and_staff_decide_it(
-    registry_url, tmp_path, padron_client
+    registry_url, tmp_path, padron_client, staff, local, auth, counter, submit
 ):
     async with padron_client(registry_url, tmp_path) as client:
         muni = local("090112", "muni-090112")
@@ -93,7 +59,7 @@ async def test_a_local_government_sends_an_affiliation_request_and_staff_decide_
 
 
 async def test_affiliation_requests_are_listed_by_jurisdiction_in_pages_and_each_read_is_logged(
-    registry_url, tmp_path, padron_client
+    registry_url, tmp_path, padron_client, staff, local, regional, auth, submit
 ):
     async with padron_client(registry_url, tmp_path) as client:
         muni = local("150101", "muni-150101")
@@ -125,7 +91,9 @@ async def test_affiliation_requests_are_listed_by_jurisdiction_in_pages_and_each
         ]
 
 
-async def test_affiliation_requests_refuse_the_wrong_caller_and_log_it(registry_url, tmp_path, padron_client):
+async def test_affiliation_requests_refuse_the_wrong_caller_and_log_it(
+    registry_url, tmp_path, padron_client, staff, local, regional, entity, auth, counter, refusals, submit
+):
     async with padron_client(registry_url, tmp_path) as client:
         sent = (await submit(client, local("150103", "muni-150103"))).json()["id"]
 

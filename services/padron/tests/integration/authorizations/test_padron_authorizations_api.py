@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 
-from authkit import Claims
 from eventkit.clock import LimaClock
 from padron.authorizations.repo import expire_authorizations
 
@@ -18,81 +17,24 @@ pytestmark = pytest.mark.integration
 TODAY = LimaClock().today()
 
 
-def staff(name: str = "evaluador") -> Claims:
-    return Claims(sub=f"s-{name}", username=name, role="EVALUATOR")
+@pytest.fixture
+def collector(new_dni):
+    """``collector(**changes)``: a person authorized to collect for half a year from today."""
 
+    def authorized(**changes) -> dict:
+        return {
+            "collector_dni": new_dni(),
+            "collector_names": "QUISPE ROJAS, LUIS",
+            "relationship": "HIJO",
+            "valid_from": TODAY.isoformat(),
+            "valid_until": (TODAY + timedelta(days=180)).isoformat(),
+        } | changes
 
-def local(district: str, name: str) -> Claims:
-    return Claims(sub=f"l-{name}", username=name, role="ALLY", ally_type="GOBIERNO_LOCAL", ubigeo=district)
-
-
-def regional(region: str, name: str) -> Claims:
-    return Claims(sub=f"r-{name}", username=name, role="ALLY", ally_type="GOBIERNO_REGIONAL", ubigeo=region)
-
-
-def entity(name: str) -> Claims:
-    return Claims(sub=f"e-{name}", username=name, role="ALLY", ally_type="OTRO_ALIADO", entity_ruc="20131370998")
-
-
-def auth(client, claims: Claims) -> dict[str, str]:
-    return {"Authorization": f"Bearer {client.signer.sign(claims)}"}
-
-
-def new_dni() -> str:
-    return f"{uuid.uuid4().int % 10**8:08d}"
-
-
-def person(district: str, **changes) -> dict:
-    return {
-        "dni": new_dni(),
-        "names": "QUISPE MAMANI, ANA",
-        "birth_date": "1950-03-02",
-        "sex": "F",
-        "ubigeo": district,
-        "address": "Jr. Lima 123",
-        "phone": "987654321",
-        "certificate_number": "CD-0001",
-        "certificate_severity": "SEVERA",
-        "certificate_issuer": "MINSA",
-        "certificate_date": "2020-01-10",
-        "sisfoh_classification": "POBRE_EXTREMO",
-        "sisfoh_expires_on": (TODAY + timedelta(days=365)).isoformat(),
-        "other_pension": False,
-    } | changes
-
-
-async def affiliate(client, district: str) -> str:
-    created = await client.post("/padron/beneficiaries", json=person(district), headers=auth(client, staff()))
-    assert created.status_code == 201, created.text
-    return created.json()["id"]
-
-
-def collector(**changes) -> dict:
-    return {
-        "collector_dni": new_dni(),
-        "collector_names": "QUISPE ROJAS, LUIS",
-        "relationship": "HIJO",
-        "valid_from": TODAY.isoformat(),
-        "valid_until": (TODAY + timedelta(days=180)).isoformat(),
-    } | changes
-
-
-async def counter(client, district: str, metric: str) -> int:
-    value = await client.host.pool.fetchval(
-        "select value from district_counts where ubigeo = $1 and metric = $2", district, metric
-    )
-    return value or 0
-
-
-async def refusals(client, username: str) -> list[tuple[str, str]]:
-    rows = await client.host.pool.fetch(
-        "select action, resource from access_log where username = $1 and not allowed order by entry_id", username
-    )
-    return [(r["action"], r["resource"]) for r in rows]
+    return authorized
 
 
 async def test_an_authorization_is_granted_renewed_and_revoked_with_its_full_history(
-    registry_url, tmp_path, padron_client
+    registry_url, tmp_path, padron_client, staff, local, auth, affiliate, collector
 ):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090106")
@@ -144,7 +86,9 @@ async def test_an_authorization_is_granted_renewed_and_revoked_with_its_full_his
         )
 
 
-async def test_a_new_authorization_revokes_the_one_in_force(registry_url, tmp_path, padron_client):
+async def test_a_new_authorization_revokes_the_one_in_force(
+    registry_url, tmp_path, padron_client, local, auth, affiliate, collector, counter
+):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090107")
         muni = auth(client, local("090107", "muni-090107"))
@@ -164,7 +108,7 @@ async def test_a_new_authorization_revokes_the_one_in_force(registry_url, tmp_pa
 
 
 async def test_an_authorization_past_its_validity_expires_and_can_be_renewed_back(
-    registry_url, tmp_path, padron_client
+    registry_url, tmp_path, padron_client, local, auth, affiliate, collector, counter
 ):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090108")
@@ -199,7 +143,7 @@ async def test_an_authorization_past_its_validity_expires_and_can_be_renewed_bac
 
 
 async def test_each_authorization_request_first_expires_those_past_their_validity(
-    registry_url, tmp_path, padron_client
+    registry_url, tmp_path, padron_client, local, auth, affiliate, collector, counter
 ):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090109")
@@ -221,7 +165,7 @@ async def test_each_authorization_request_first_expires_those_past_their_validit
 
 
 async def test_other_jurisdictions_cannot_reach_a_beneficiarys_authorizations_and_each_refusal_is_logged(
-    registry_url, tmp_path, padron_client
+    registry_url, tmp_path, padron_client, staff, local, regional, entity, auth, affiliate, collector, counter, refusals
 ):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090110")

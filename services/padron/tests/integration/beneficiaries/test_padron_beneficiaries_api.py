@@ -4,76 +4,14 @@ runs in a database of its own, and each test in districts of its own, so its cou
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 import pytest
-
-from authkit import Claims
-from eventkit.clock import LimaClock
 
 pytestmark = pytest.mark.integration
 
 
-TODAY = LimaClock().today()
-
-
-def staff(name: str = "evaluador") -> Claims:
-    return Claims(sub=f"s-{name}", username=name, role="EVALUATOR")
-
-
-def local(district: str, name: str) -> Claims:
-    return Claims(sub=f"l-{name}", username=name, role="ALLY", ally_type="GOBIERNO_LOCAL", ubigeo=district)
-
-
-def auth(client, claims: Claims) -> dict[str, str]:
-    return {"Authorization": f"Bearer {client.signer.sign(claims)}"}
-
-
-def new_dni() -> str:
-    return f"{uuid.uuid4().int % 10**8:08d}"
-
-
-def person(district: str, **changes) -> dict:
-    return {
-        "dni": new_dni(),
-        "names": "QUISPE MAMANI, ANA",
-        "birth_date": "1950-03-02",
-        "sex": "F",
-        "ubigeo": district,
-        "address": "Jr. Lima 123",
-        "phone": "987654321",
-        "certificate_number": "CD-0001",
-        "certificate_severity": "SEVERA",
-        "certificate_issuer": "MINSA",
-        "certificate_date": "2020-01-10",
-        "sisfoh_classification": "POBRE_EXTREMO",
-        "sisfoh_expires_on": (TODAY + timedelta(days=365)).isoformat(),
-        "other_pension": False,
-    } | changes
-
-
-async def affiliate(client, district: str) -> str:
-    created = await client.post("/padron/beneficiaries", json=person(district), headers=auth(client, staff()))
-    assert created.status_code == 201, created.text
-    return created.json()["id"]
-
-
-async def counter(client, district: str, metric: str) -> int:
-    value = await client.host.pool.fetchval(
-        "select value from district_counts where ubigeo = $1 and metric = $2", district, metric
-    )
-    return value or 0
-
-
-async def refusals(client, username: str) -> list[tuple[str, str]]:
-    rows = await client.host.pool.fetch(
-        "select action, resource from access_log where username = $1 and not allowed order by entry_id", username
-    )
-    return [(r["action"], r["resource"]) for r in rows]
-
-
 async def test_staff_affiliate_a_beneficiary_who_meets_the_requirements_and_it_is_recorded_vigente(
-    registry_url, tmp_path, padron_client
+    registry_url, tmp_path, padron_client, staff, auth, person, counter
 ):
     async with padron_client(registry_url, tmp_path) as client:
         body = person("090101")
@@ -92,7 +30,7 @@ async def test_staff_affiliate_a_beneficiary_who_meets_the_requirements_and_it_i
 
 
 async def test_an_affiliation_with_wrong_data_is_answered_field_by_field_in_spanish(
-    registry_url, tmp_path, padron_client
+    registry_url, tmp_path, padron_client, staff, auth, person
 ):
     async with padron_client(registry_url, tmp_path) as client:
         body = person("999999", dni="4012", phone="12345")
@@ -121,7 +59,7 @@ async def test_an_affiliation_with_wrong_data_is_answered_field_by_field_in_span
 
 
 async def test_an_applicant_who_misses_a_requirement_is_told_which_and_nothing_is_stored(
-    registry_url, tmp_path, padron_client
+    registry_url, tmp_path, padron_client, staff, auth, person
 ):
     async with padron_client(registry_url, tmp_path) as client:
         body = person("090102", certificate_severity="MODERADA", other_pension=True)
@@ -141,7 +79,9 @@ async def test_an_applicant_who_misses_a_requirement_is_told_which_and_nothing_i
         assert await client.host.pool.fetchval("select count(*) from beneficiaries where dni = $1", body["dni"]) == 0
 
 
-async def test_a_dni_already_in_the_padron_cannot_be_affiliated_again(registry_url, tmp_path, padron_client):
+async def test_a_dni_already_in_the_padron_cannot_be_affiliated_again(
+    registry_url, tmp_path, padron_client, staff, auth, person, counter
+):
     async with padron_client(registry_url, tmp_path) as client:
         body = person("090103")
         await client.post("/padron/beneficiaries", json=body, headers=auth(client, staff()))
@@ -153,7 +93,9 @@ async def test_a_dni_already_in_the_padron_cannot_be_affiliated_again(registry_u
         assert await counter(client, "090103", "status:VIGENTE") == 1
 
 
-async def test_only_program_staff_affiliate_and_change_statuses(registry_url, tmp_path, padron_client):
+async def test_only_program_staff_affiliate_and_change_statuses(
+    registry_url, tmp_path, padron_client, local, auth, person, affiliate, counter, refusals
+):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090104")
         muni = local("090104", "muni-090104-a")
@@ -175,7 +117,9 @@ async def test_only_program_staff_affiliate_and_change_statuses(registry_url, tm
         assert await counter(client, "090104", "status:VIGENTE") == 1
 
 
-async def test_status_changes_keep_their_history_and_a_disaffiliation_is_final(registry_url, tmp_path, padron_client):
+async def test_status_changes_keep_their_history_and_a_disaffiliation_is_final(
+    registry_url, tmp_path, padron_client, staff, auth, affiliate, counter
+):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090105")
         url = f"/padron/beneficiaries/{beneficiary_id}/status"
