@@ -123,6 +123,17 @@ async def _private_database(database_url: str) -> AsyncIterator[str]:
         await admin.close()
 
 
+def _fresh_district() -> str:
+    return f"{random.randint(26, 99):02d}{random.randrange(10**4):04d}"
+
+
+@pytest.fixture
+def fresh_district():
+    """``fresh_district()``: a district code of a made-up region (26-99), so no other test's data is listed
+    beside this test's."""
+    return _fresh_district
+
+
 @pytest.fixture
 def padron_client():
     """``padron_client(database_url, tmp_path)``: the padrón app in memory on that database, as a ``Padron``."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import uuid
 
 import pytest
@@ -12,16 +11,11 @@ from contracts.events import AlertRaised
 pytestmark = pytest.mark.integration
 
 
-def fresh_district() -> str:
-    """A district code of a made-up region (26-99): no other test's data is listed beside this test's."""
-    return f"{random.randint(26, 99):02d}{random.randrange(10**4):04d}"
-
-
 ALERT = {"alert_type": "FALLECIMIENTO", "detail": "La familia informa que falleció el 2 de mayo."}
 
 
 async def test_an_alert_is_stored_and_alert_raised_waits_in_the_outbox_keyed_by_the_beneficiary(
-    database_url, tmp_path, padron_client
+    database_url, tmp_path, padron_client, fresh_district
 ):
     async with padron_client(database_url, tmp_path) as p:
         district = fresh_district()
@@ -52,7 +46,7 @@ async def test_an_alert_is_stored_and_alert_raised_waits_in_the_outbox_keyed_by_
 
 
 async def test_an_alert_about_another_districts_beneficiary_is_not_found_and_the_attempt_is_logged(
-    database_url, tmp_path, padron_client
+    database_url, tmp_path, padron_client, fresh_district
 ):
     async with padron_client(database_url, tmp_path) as p:
         beneficiary_id = await p.beneficiary(fresh_district())
@@ -69,7 +63,9 @@ async def test_an_alert_about_another_districts_beneficiary_is_not_found_and_the
         assert [(e["action"], e["allowed"]) for e in await p.access_log(neighbour.username)] == [("DENIED", False)]
 
 
-async def test_an_invalid_alert_is_refused_field_by_field_in_spanish(database_url, tmp_path, padron_client):
+async def test_an_invalid_alert_is_refused_field_by_field_in_spanish(
+    database_url, tmp_path, padron_client, fresh_district
+):
     async with padron_client(database_url, tmp_path) as p:
         district = fresh_district()
         beneficiary_id = await p.beneficiary(district)
@@ -93,7 +89,7 @@ async def test_an_invalid_alert_is_refused_field_by_field_in_spanish(database_ur
 
 
 async def test_alerts_are_listed_newest_first_page_by_page_within_the_jurisdiction_and_the_read_is_logged(
-    database_url, tmp_path, padron_client
+    database_url, tmp_path, padron_client, fresh_district
 ):
     async with padron_client(database_url, tmp_path) as p:
         district = fresh_district()
@@ -128,7 +124,7 @@ async def test_alerts_are_listed_newest_first_page_by_page_within_the_jurisdicti
         ]
 
 
-async def test_staff_attend_an_alert_once_and_nobody_else_can(database_url, tmp_path, padron_client):
+async def test_staff_attend_an_alert_once_and_nobody_else_can(database_url, tmp_path, padron_client, fresh_district):
     async with padron_client(database_url, tmp_path) as p:
         district = fresh_district()
         local = p.local(district)

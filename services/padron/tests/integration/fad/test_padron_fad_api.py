@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import uuid
 from datetime import date
 
@@ -16,11 +15,6 @@ from padron.fad import domain as fad
 pytestmark = pytest.mark.integration
 
 
-def fresh_district() -> str:
-    """A district code of a made-up region (26-99): no other test's data is listed beside this test's."""
-    return f"{random.randint(26, 99):02d}{random.randrange(10**4):04d}"
-
-
 NEW_PERSON = {"dni": "42345678", "names": "QUISPE ROJAS, JUAN", "relationship": "HIJO"}
 
 
@@ -31,7 +25,7 @@ async def submit(p, beneficiary_id, local, proposed: dict) -> httpx.Response:
 
 
 async def test_approving_a_fad_updates_the_beneficiary_and_keeps_before_and_after(
-    database_url, tmp_path, padron_client
+    database_url, tmp_path, padron_client, fresh_district
 ):
     async with padron_client(database_url, tmp_path) as p:
         district = fresh_district()
@@ -106,7 +100,9 @@ async def test_approving_a_fad_updates_the_beneficiary_and_keeps_before_and_afte
         ]
 
 
-async def test_rejecting_a_fad_changes_nothing_and_keeps_the_reason(database_url, tmp_path, padron_client):
+async def test_rejecting_a_fad_changes_nothing_and_keeps_the_reason(
+    database_url, tmp_path, padron_client, fresh_district
+):
     async with padron_client(database_url, tmp_path) as p:
         district = fresh_district()
         local, staff = p.local(district), p.staff()
@@ -148,7 +144,9 @@ async def test_rejecting_a_fad_changes_nothing_and_keeps_the_reason(database_url
         )
 
 
-async def test_a_decided_fad_cannot_be_decided_again_and_only_staff_decide(database_url, tmp_path, padron_client):
+async def test_a_decided_fad_cannot_be_decided_again_and_only_staff_decide(
+    database_url, tmp_path, padron_client, fresh_district
+):
     async with padron_client(database_url, tmp_path) as p:
         district = fresh_district()
         local, staff = p.local(district), p.staff()
@@ -172,7 +170,9 @@ async def test_a_decided_fad_cannot_be_decided_again_and_only_staff_decide(datab
         assert [type(e).__name__ for e in await p.events(beneficiary_id)] == ["FADSubmitted", "FADApplied"]
 
 
-async def test_a_fad_with_fields_it_cannot_change_is_refused_field_by_field(database_url, tmp_path, padron_client):
+async def test_a_fad_with_fields_it_cannot_change_is_refused_field_by_field(
+    database_url, tmp_path, padron_client, fresh_district
+):
     async with padron_client(database_url, tmp_path) as p:
         district = fresh_district()
         beneficiary_id = await p.beneficiary(district)
@@ -206,7 +206,7 @@ async def test_a_fad_with_fields_it_cannot_change_is_refused_field_by_field(data
 
 
 async def test_pending_fads_are_listed_within_the_jurisdiction_and_another_districts_fad_is_not_found(
-    database_url, tmp_path, padron_client
+    database_url, tmp_path, padron_client, fresh_district
 ):
     async with padron_client(database_url, tmp_path) as p:
         district = fresh_district()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import uuid
 
 import pytest
@@ -12,16 +11,11 @@ from eventkit.http import SPANISH
 pytestmark = pytest.mark.integration
 
 
-def fresh_district() -> str:
-    """A district code of a made-up region (26-99): no other test's data is listed beside this test's."""
-    return f"{random.randint(26, 99):02d}{random.randrange(10**4):04d}"
-
-
 ALERT = {"alert_type": "FALLECIMIENTO", "detail": "La familia informa que falleció el 2 de mayo."}
 
 
 async def test_regional_governments_and_other_allies_may_not_raise_alerts_nor_submit_fads(
-    database_url, tmp_path, padron_client
+    database_url, tmp_path, padron_client, fresh_district
 ):
     async with padron_client(database_url, tmp_path) as p:
         district = fresh_district()
@@ -61,7 +55,7 @@ async def test_without_a_token_no_alert_or_fad_route_answers(database_url, tmp_p
         assert answers[0].json() == {"detail": SPANISH[401]}
 
 
-async def test_a_list_refuses_a_made_up_page_position_in_spanish(database_url, tmp_path, padron_client):
+async def test_a_list_refuses_a_made_up_page_position_in_spanish(database_url, tmp_path, padron_client, fresh_district):
     async with padron_client(database_url, tmp_path) as p:
         local = p.local(fresh_district())
 
