@@ -12,6 +12,7 @@ from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
+from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
 from web import errors
@@ -19,6 +20,7 @@ from web.config import Settings
 from web.pages import ROUTES, TEMPLATES
 from web.preferences import preference_classes
 from web.security import csrf_config, security_headers
+from web.sessions import STORE, Clock, account, check_session, session_config, utc_now
 
 HERE = Path(__file__).parent
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -28,14 +30,16 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 def _templates() -> TemplateConfig:
     def add_globals(engine: JinjaTemplateEngine) -> None:
         engine.engine.globals["preference_classes"] = preference_classes
+        engine.engine.globals["current_account"] = account
 
     return TemplateConfig(
         directory=[HERE / "templates", TEMPLATES], engine=JinjaTemplateEngine, engine_callback=add_globals
     )
 
 
-def create_app(settings: Settings, *, gateway: httpx.AsyncClient | None = None) -> Litestar:
-    """``gateway`` reaches the gateway's public API (an ASGI transport when embedded); by default, over HTTP."""
+def create_app(settings: Settings, *, gateway: httpx.AsyncClient | None = None, clock: Clock = utc_now) -> Litestar:
+    """``gateway`` reaches the gateway's public API (an ASGI transport when embedded); by default, over HTTP.
+    ``clock`` tells the sessions the time (tests move it to time a session out)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -51,7 +55,11 @@ def create_app(settings: Settings, *, gateway: httpx.AsyncClient | None = None) 
     return Litestar(
         route_handlers=[*ROUTES, static],
         lifespan=[lifespan],
-        state=State({"secure_cookies": settings.secure_cookies}),
+        state=State({"secure_cookies": settings.secure_cookies, "settings": settings, "clock": clock}),
+        # One process, one MemoryStore; several processes need a shared store (see web.sessions).
+        stores={STORE: MemoryStore()},
+        middleware=[session_config(settings).middleware],
+        before_request=check_session,
         template_config=_templates(),
         csrf_config=csrf_config(settings, settings.secret()),
         before_send=[security_headers],

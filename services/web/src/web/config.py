@@ -17,6 +17,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     cookie_secret_file: str = ""
     # Secure cookies need HTTPS; only local runs on http://127.0.0.1 turn them off.
     secure_cookies: bool = True
+    # A signed-in person's session ends after this many minutes without opening a page
+    # (CONTIGO_SESSION_MINUTES); every page says at what time it will.
+    session_minutes: int = 30
 
     def secret(self) -> str:
         if self.cookie_secret_file:

@@ -5,7 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from web.pages.accessibility import accessibility_options, accessibility_statement, save_accessibility_options
+from web.pages.signin import evaluation_queue, my_account, sign_in, sign_in_page, sign_out
 from web.pages.start import health, start_page
 
 TEMPLATES = Path(__file__).parent / "templates"
-ROUTES = [start_page, health, accessibility_options, save_accessibility_options, accessibility_statement]
+ROUTES = [
+    start_page,
+    health,
+    accessibility_options,
+    save_accessibility_options,
+    accessibility_statement,
+    sign_in_page,
+    sign_in,
+    sign_out,
+    my_account,
+    evaluation_queue,
+]

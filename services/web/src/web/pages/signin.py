@@ -1,0 +1,173 @@
+"""Iniciar sesión, Cerrar sesión, Mi cuenta (allies) and the evaluation queue (staff).
+
+The token the gateway issues at sign-in never reaches the browser: it stays in the server-side
+session (``web.sessions``), and each page sends it to the gateway on the person's behalf.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import httpx
+import msgspec
+from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import HTTPException
+from litestar.params import Body, FromQuery
+from litestar.response import Redirect, Template
+
+from web import sessions
+from web.sessions import LIMA, REASONS, SIGN_IN
+
+# The gateway's field names, and the ids of the inputs that show their refusals.
+FIELDS = {"username": "usuario", "password": "contrasena"}
+ROLES = {"ALLY": "Aliado estratégico", "EVALUATOR": "Evaluador", "ADMIN": "Administrador"}
+ALLY_TYPES = {
+    "GOBIERNO_REGIONAL": "Gobierno regional",
+    "GOBIERNO_LOCAL": "Gobierno local",
+    "OTRO_ALIADO": "Otro aliado estratégico",
+}
+OVERDUE = "Vencida"
+DUE_TODAY = "Vence hoy"
+
+
+class SignInForm(msgspec.Struct, kw_only=True):
+    usuario: str = ""
+    contrasena: str = ""
+
+
+@get(SIGN_IN, include_in_schema=False)
+async def sign_in_page(request: Request, motivo: FromQuery[str] = "") -> Template | Redirect:
+    signed_in = sessions.account(request)
+    if signed_in:
+        return Redirect(signed_in.home, status_code=303)
+    return Template(template_name="sign_in.html", context={"reason": REASONS.get(motivo, ""), "errors": []})
+
+
+def _refused(answer: httpx.Response) -> tuple[str, dict[str, str]]:
+    try:
+        body = answer.json()
+    except ValueError:
+        body = {}
+    detail = body.get("detail") if isinstance(body, dict) else None
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return (detail if isinstance(detail, str) else ""), (errors if isinstance(errors, dict) else {})
+
+
+def refusal_errors(status: int, detail: str, errors: dict[str, str]) -> list[dict[str, str]]:
+    """The gateway's refusal of a sign-in as the error summary's list, each tied to an input."""
+    if status == 422 and errors:
+        found = [{"field": FIELDS[name], "message": message} for name, message in errors.items() if name in FIELDS]
+        if found:
+            return sorted(found, key=lambda e: list(FIELDS.values()).index(e["field"]))
+    # A wrong username or password: the person can only try the password again.
+    return [{"field": "contrasena" if status == 401 else "usuario", "message": detail or "Revise sus datos."}]
+
+
+@post(SIGN_IN, include_in_schema=False)
+async def sign_in(
+    request: Request, data: Annotated[SignInForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+) -> Template | Redirect:
+    gateway: httpx.AsyncClient = request.app.state.gateway
+    try:
+        answer = await gateway.post("/api/auth/login", json={"username": data.usuario, "password": data.contrasena})
+    except httpx.HTTPError:
+        raise HTTPException(status_code=503) from None
+    if answer.status_code == 200:
+        token = answer.json().get("access_token")
+        if not isinstance(token, str):
+            raise HTTPException(status_code=503)
+        me = await sessions.gateway_get(request, "/api/me", token)
+        if me.status_code != 200:
+            raise HTTPException(status_code=503)
+        sessions.start(request, token, request.app.state.clock)
+        home = "/evaluacion" if me.json().get("role") in ("EVALUATOR", "ADMIN") else "/mi-cuenta"
+        return Redirect(home, status_code=303)
+    if answer.status_code not in (401, 422, 429):
+        raise HTTPException(status_code=503)
+    detail, errors = _refused(answer)
+    context: dict[str, Any] = {"username": data.usuario, "reason": "", "errors": [], "too_many": ""}
+    if answer.status_code == 429:
+        context["too_many"] = detail or "Demasiados intentos. Espere un minuto e intente nuevamente."
+    else:
+        context["errors"] = refusal_errors(answer.status_code, detail, errors)
+    return Template(template_name="sign_in.html", context=context, status_code=answer.status_code)
+
+
+@post("/cerrar-sesion", include_in_schema=False, status_code=303)
+async def sign_out(request: Request) -> Redirect:
+    sessions.end(request)
+    return Redirect(f"{SIGN_IN}?motivo=cerrada", status_code=303)
+
+
+def jurisdiction(claims: dict[str, Any]) -> str:
+    if claims.get("ubigeo"):
+        return f"Ubigeo {claims['ubigeo']}"
+    if claims.get("entity_ruc"):
+        return f"Entidad con RUC {claims['entity_ruc']}"
+    return "Todo el país"
+
+
+@get("/mi-cuenta", include_in_schema=False)
+async def my_account(request: Request) -> Template | Redirect:
+    signed_in = sessions.account(request)
+    if signed_in is None:
+        return sessions.to_sign_in("requerida")
+    claims = signed_in.claims
+    rows = [
+        {"key": "Usuario", "value": claims.get("username", "")},
+        {"key": "Rol", "value": ROLES.get(signed_in.role, signed_in.role)},
+    ]
+    if claims.get("ally_type"):
+        rows.append({"key": "Tipo de acceso", "value": ALLY_TYPES.get(claims["ally_type"], claims["ally_type"])})
+    rows.append({"key": "Ámbito", "value": jurisdiction(claims)})
+    return Template(template_name="my_account.html", context={"rows": rows, "staff": signed_in.is_staff})
+
+
+def peruvian_date(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def queue_rows(items: list[dict[str, Any]], today: date) -> list[list[str]]:
+    """The queue by due date (requests without one last), each mark in words, never colour alone."""
+
+    def due(item: dict[str, Any]) -> date | None:
+        return date.fromisoformat(item["due_date"]) if item.get("due_date") else None
+
+    rows = []
+    for item in sorted(items, key=lambda i: (due(i) is None, due(i) or today, i.get("code", ""))):
+        day = due(item)
+        mark = OVERDUE if item.get("overdue") else DUE_TODAY if day == today else ""
+        rows.append(
+            [
+                item.get("code", ""),
+                item.get("ally_type_label") or ALLY_TYPES.get(item.get("ally_type", ""), ""),
+                item.get("jurisdiction_label") or "—",
+                peruvian_date(day) if day else "Sin fecha",
+                mark,
+            ]
+        )
+    return rows
+
+
+@get("/evaluacion", include_in_schema=False)
+async def evaluation_queue(request: Request) -> Template | Redirect:
+    signed_in = sessions.account(request)
+    if signed_in is None:
+        return sessions.to_sign_in("requerida")
+    answer = await sessions.gateway_get(request, "/api/evaluation/queue", signed_in.token)
+    if answer.status_code == 401:
+        sessions.end(request)
+        return sessions.to_sign_in("terminada")
+    if answer.status_code == 403:
+        return Template(
+            template_name="error.html",
+            context={"title": "No tiene permiso para ver esta página", "paragraphs": [_refused(answer)[0]]},
+            status_code=403,
+        )
+    if answer.status_code != 200:
+        raise HTTPException(status_code=503)
+    today = datetime.fromtimestamp(request.app.state.clock().timestamp(), LIMA).date()
+    rows = queue_rows(answer.json(), today)
+    return Template(template_name="evaluation_queue.html", context={"rows": rows, "today": peruvian_date(today)})
