@@ -127,3 +127,9 @@ class StandInGateway:
 @pytest.fixture
 def stand_in() -> StandInGateway:
     return StandInGateway()
+
+
+@pytest.fixture(scope="module")
+def module_stand_in() -> StandInGateway:
+    """One stand-in for a module's tests (the browser tests serve one web application per module)."""
+    return StandInGateway()

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.exceptions import HTTPException
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.response import Redirect
@@ -71,9 +72,9 @@ class _Backend(ServerSideSessionBackend):
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
         had_cookie = bool(connection.cookies.get(self.config.key))
-        if not scope_session:
+        if scope_session is Empty or not scope_session:
             if had_cookie:  # signed out, timed out, revoked or a stale cookie: forget it on both sides
-                await super().store_in_message(Empty, message, connection)
+                await self._forget(message, connection)
             return
         if connection.scope.get(_FRESH) is True:
             known = connection.scope.get(_KNOWN)
@@ -81,6 +82,23 @@ class _Backend(ServerSideSessionBackend):
                 await self.delete(known, store=self.config.get_store_from_app(connection.scope["app"]))
             connection.scope[_FRESH] = self.generate_session_id()  # type: ignore[literal-required]
         await super().store_in_message(scope_session, message, connection)
+
+    async def _forget(self, message: Message, connection: ASGIConnection) -> None:
+        # Litestar's own deletion keeps the configured max-age beside "expires=0", so browsers kept a
+        # "null" cookie for the session's lifetime; max-age=0 makes them drop it now.
+        cookie = connection.cookies.get(self.config.key, "")
+        await self.delete(cookie, store=self.config.get_store_from_app(connection.scope["app"]))
+        gone = Cookie(
+            key=self.config.key,
+            value="",
+            max_age=0,
+            expires=0,
+            path=self.config.path,
+            secure=self.config.secure,
+            httponly=self.config.httponly,
+            samesite=self.config.samesite,
+        )
+        MutableScopeHeaders.from_message(message).add("set-cookie", gone.to_header(header=""))
 
 
 @dataclass

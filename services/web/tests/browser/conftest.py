@@ -67,12 +67,9 @@ def chromium_path() -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-@pytest.fixture(scope="session")
-def web_url() -> Iterator[str]:
-    """The web application on its own port. These pages do not call the gateway yet, so none runs."""
+def _serve(app) -> Iterator[str]:
     port = _free_port()
-    settings = Settings(gateway_url="http://127.0.0.1:9", cookie_secret="prueba-" * 6, secure_cookies=False)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="web-under-test", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -83,6 +80,22 @@ def web_url() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
+
+
+SETTINGS = Settings(gateway_url="http://127.0.0.1:9", cookie_secret="prueba-" * 6, secure_cookies=False)
+
+
+@pytest.fixture(scope="session")
+def web_url() -> Iterator[str]:
+    """The web application on its own port, with no gateway: for the pages that do not call it."""
+    yield from _serve(create_app(SETTINGS))
+
+
+@pytest.fixture(scope="module")
+def signin_url(module_stand_in) -> Iterator[str]:
+    """The web application on its own port, its gateway the stand-in of ``tests/conftest.py``
+    (``httpx.MockTransport`` behind ``gateway=``); no live system is needed."""
+    yield from _serve(create_app(SETTINGS, gateway=module_stand_in.client()))
 
 
 # Module scope, not session: Playwright's sync API keeps an event loop running in this thread while

@@ -115,7 +115,7 @@ def test_each_page_renews_the_session_and_inactivity_ends_it(stand_in) -> None:
         response = c.get("/mi-cuenta", follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"] == "/iniciar-sesion?motivo=inactividad"
-        assert "expires=" in session_cookies(response)[0].lower()
+        assert "max-age=0" in session_cookies(response)[0].lower()
         page = c.get(response.headers["location"])
     assert "Su sesión venció por inactividad" in page.text
     assert "Cerrar sesión" not in page.text
@@ -128,7 +128,7 @@ def test_signing_out_clears_the_session_and_needs_the_csrf_token(stand_in) -> No
 
         response = c.post("/cerrar-sesion", data={"_csrf_token": csrf(c)}, follow_redirects=False)
         assert response.headers["location"] == "/iniciar-sesion?motivo=cerrada"
-        assert "expires=" in session_cookies(response)[0].lower()
+        assert "max-age=0" in session_cookies(response)[0].lower()
         later = c.get("/mi-cuenta", follow_redirects=False)
     assert later.headers["location"] == "/iniciar-sesion?motivo=requerida"
 
