@@ -92,3 +92,15 @@ def test_a_revoked_account_is_sent_to_sign_in_with_a_spanish_message(
     expect(person.get_by_role("heading", level=1, name="Iniciar sesión")).to_be_visible()
     expect(person.get_by_text("Su sesión terminó")).to_be_visible()
     assert axe(person) == []
+
+
+def test_at_320_px_wide_with_text_at_200_percent_the_queue_page_does_not_scroll_sideways(
+    person: Page, signin_url: str, module_stand_in
+) -> None:
+    person.set_viewport_size({"width": 320, "height": 640})
+    sign_in(person, signin_url, "evaluador", module_stand_in.password)
+    expect(person.get_by_role("heading", level=1, name="Cola de evaluación")).to_be_visible()
+
+    person.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+
+    assert person.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")

@@ -218,3 +218,17 @@ def test_an_ally_cannot_open_the_queue(stand_in) -> None:
 
     assert page.status_code == 403
     assert "No tiene permiso" in page.text
+
+
+def test_the_timeout_announcer_is_a_file_of_the_site_and_only_for_signed_in_people(stand_in) -> None:
+    with client(stand_in) as c:
+        assert "<script" not in c.get("/").text
+        sign_in(c, "omaped.miraflores", stand_in.password)
+        page = c.get("/mi-cuenta").text
+        script = c.get("/static/sesion.js")
+
+    assert page.count("<script") == 1
+    assert '<script src="/static/sesion.js" defer></script>' in page
+    assert 'aria-live="polite"' in page
+    assert script.status_code == 200
+    assert "script-src 'self'" in script.headers["content-security-policy"]
