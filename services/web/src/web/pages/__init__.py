@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from web.pages.accessibility import accessibility_options, accessibility_statement, save_accessibility_options
+from web.pages.request import ROUTES as REQUEST_ROUTES
 from web.pages.start import health, start_page
 
 TEMPLATES = Path(__file__).parent / "templates"
-ROUTES = [start_page, health, accessibility_options, save_accessibility_options, accessibility_statement]
+ROUTES = [
+    start_page,
+    health,
+    accessibility_options,
+    save_accessibility_options,
+    accessibility_statement,
+    *REQUEST_ROUTES,
+]
