@@ -39,6 +39,14 @@ def test_an_officer_who_mistypes_the_mayors_dni_is_told_why_and_keeps_every_answ
     assert axe(person) == []
     link.click()
     expect(authority.get_by_label("DNI")).to_be_focused()
+    person.set_viewport_size({"width": 320, "height": 640})
+    person.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+    wider = person.evaluate(
+        "() => [...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)"
+        ".map(e => e.tagName + ' ' + (e.id || e.className))"
+    )
+    assert wider == []
 
 
 def test_looking_up_a_dni_nobody_has_says_so_at_the_dni(person: Page, live_url: str, axe) -> None:

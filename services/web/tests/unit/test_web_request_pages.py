@@ -174,3 +174,33 @@ def test_an_unknown_request_or_type_is_not_found() -> None:
     with client(Gateway()) as c:
         assert c.get(f"/solicitud/{REQUEST_ID}/revisar").status_code == 404
         assert c.get("/solicitar-acceso/pasos?tipo=OTRO").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("kind", "present", "absent"),
+    [
+        ("GOBIERNO_REGIONAL", ['id="region"'], ['id="province"', 'id="entity.name"']),
+        ("GOBIERNO_LOCAL", ['id="region"', "Mostrar las provincias"], ['id="entity.name"']),
+        ("OTRO_ALIADO", ['id="entity.name"', 'id="entity.ruc"'], ['id="region"']),
+    ],
+)
+def test_each_access_type_asks_for_its_own_place_or_entity(kind: str, present: list[str], absent: list[str]) -> None:
+    with client(Gateway()) as c:
+        page = c.get(f"/solicitar-acceso/datos?tipo={kind}").text
+
+    for text in present:
+        assert text in page
+    for text in absent:
+        assert text not in page
+    assert 'id="authority.dni"' in page and 'id="responsible.position"' in page
+
+
+def test_an_entitys_answers_are_sent_as_the_apis_entity() -> None:
+    gateway = Gateway()
+    typed = {"tipo": "OTRO_ALIADO", "entity.name": "CONADIS", "entity.ruc": "20123456789", "accion": "guardar"}
+    with client(gateway) as c:
+        post(c, "/solicitar-acceso/datos", {**typed, "authority.dni": "28181467"})
+
+    form = next(s[2] for s in gateway.sent if s[1] == "/api/access-requests")
+    assert form["entity"] == {"name": "CONADIS", "ruc": "20123456789"}
+    assert "ubigeo" not in form
