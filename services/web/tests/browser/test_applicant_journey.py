@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -95,3 +96,32 @@ def test_an_omaped_officer_saves_a_draft_and_resumes_it_later(person: Page, live
     expect(
         later.get_by_role("group", name="Datos de la persona responsable del acceso").get_by_label("Cargo")
     ).to_have_value("Jefa de la OMAPED")
+
+
+def test_an_officer_corrects_an_answer_from_the_review_page_and_keeps_the_same_code(
+    person: Page, live_url: str, axe
+) -> None:
+    draft = {
+        "ally_type": "GOBIERNO_LOCAL",
+        "ubigeo": "090101",
+        "authority": {"dni": MAYOR_DNI, "names": MAYOR_NAMES},
+        "responsible": {"dni": OFFICER_DNI, "position": "Asistente"},
+    }
+    code = httpx.post(f"{live_url}/api/access-requests", json=draft, timeout=30).raise_for_status().json()["code"]
+    person.goto(f"{live_url}/continuar-solicitud")
+    person.get_by_label("Código de la solicitud").fill(code)
+    person.get_by_label("DNI de la autoridad").fill(MAYOR_DNI)
+    person.get_by_role("button", name="Continuar").click()
+
+    person.get_by_role("link", name="Cambiar cargo de la persona responsable del acceso").click()
+    responsible = person.get_by_role("group", name="Datos de la persona responsable del acceso")
+    expect(responsible.get_by_label("Cargo")).to_have_value("Asistente")
+    expect(person.get_by_label("Distrito", exact=True)).to_have_value("090101")
+    responsible.get_by_label("Cargo").fill("Coordinadora de la OMAPED")
+    person.get_by_role("button", name="Guardar avance").click()
+
+    expect(person.get_by_role("heading", level=1, name="Se guardó su avance")).to_be_visible()
+    expect(person.get_by_role("status")).to_contain_text(code)
+    person.get_by_role("link", name="Revisar sus respuestas").click()
+    expect(person.locator("dl")).to_contain_text("Coordinadora de la OMAPED")
+    assert axe(person) == []
