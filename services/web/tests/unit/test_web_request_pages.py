@@ -50,7 +50,7 @@ class Gateway:
         self.sent: list[tuple[str, str, dict | None]] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
+        path = request.url.raw_path.decode().split("?", 1)[0]  # as sent, %-escapes kept
         body = json.loads(request.content) if request.content else None
         self.sent.append((request.method, path, body))
         if path in self.refuse:
@@ -204,3 +204,15 @@ def test_an_entitys_answers_are_sent_as_the_apis_entity() -> None:
     form = next(s[2] for s in gateway.sent if s[1] == "/api/access-requests")
     assert form["entity"] == {"name": "CONADIS", "ruc": "20123456789"}
     assert "ubigeo" not in form
+
+
+def test_a_typed_dni_stays_one_segment_of_the_lookup_path() -> None:
+    gateway = Gateway()
+    with client(gateway) as c:
+        post(
+            c,
+            "/solicitar-acceso/datos",
+            {"tipo": "GOBIERNO_LOCAL", "authority.dni": "../x", "accion": "buscar-authority"},
+        )
+
+    assert any(s[1] == "/api/dni/..%2Fx" for s in gateway.sent), gateway.sent

@@ -18,6 +18,7 @@ hidden field of the form.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID
 
 import httpx
@@ -273,7 +274,8 @@ async def act(request: Request, view: dict[str, Any] | None) -> Template | Redir
         prefix = action.removeprefix("buscar-")
         dni = values.get(f"{prefix}.dni", "").strip()
         try:
-            citizen = await call(request, "GET", f"/api/dni/{dni or '-'}")
+            # Quoted: what was typed stays one path segment of the public API.
+            citizen = await call(request, "GET", f"/api/dni/{quote(dni or '-', safe='')}")
         except RefusedError as exc:
             refusal = RefusedError(exc.status, exc.detail, {f"{prefix}.dni": exc.errors.get("dni") or exc.detail})
             return await data_page(request, kind, values, view, refusal, 422)
