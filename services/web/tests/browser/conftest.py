@@ -16,6 +16,7 @@ it would render differently is ``<noscript>``, which no page uses.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -30,6 +31,8 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
+from contigo.embedded import running
+from contigo.mailcatcher import start_mail_catcher
 from web.app import create_app
 from web.config import Settings
 
@@ -96,6 +99,51 @@ def signin_url(module_stand_in) -> Iterator[str]:
     """The web application on its own port, its gateway the stand-in of ``tests/conftest.py``
     (``httpx.MockTransport`` behind ``gateway=``); no live system is needed."""
     yield from _serve(create_app(SETTINGS, gateway=module_stand_in.client()))
+
+
+@pytest.fixture(scope="session")
+def live_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The whole system, live: every service in-process (``contigo.embedded.running``, in-memory broker)
+    on this session's PostgreSQL database, a fresh data folder, a mail catcher, and the site (the
+    gateway's routes and the web application, which reaches the gateway in-process) on a free port.
+
+    It runs in a thread of its own with its own event loop, so it may live the whole session: the
+    sync Playwright fixtures below keep their loop in the test thread, not in this one.
+    """
+    data_dir = tmp_path_factory.mktemp("contigo-data")
+    smtp_port, port = _free_port(), _free_port()
+    mail = start_mail_catcher(data_dir / "mail", port=smtp_port)
+    holder: dict[str, object] = {}
+
+    async def serve() -> None:
+        async with running(
+            data_dir, database_url, smtp_port=smtp_port, public_url=f"http://127.0.0.1:{port}"
+        ) as system:
+            await asyncio.gather(*(app.state.host.wait_ready(60) for app in system.services.values()))
+            server = uvicorn.Server(
+                uvicorn.Config(system.site, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+            )
+            holder["server"] = server
+            await server.serve()
+
+    def run() -> None:
+        try:
+            asyncio.run(serve())
+        except BaseException as exc:  # noqa: BLE001 - the fixture reports it
+            holder["error"] = exc
+
+    thread = threading.Thread(target=run, name="system-under-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not getattr(holder.get("server"), "started", False):
+        if time.monotonic() > deadline or not thread.is_alive():
+            mail.stop()
+            pytest.fail(f"the embedded system did not start: {holder.get('error')!r}", pytrace=False)
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    holder["server"].should_exit = True  # type: ignore[attr-defined]
+    thread.join(30)
+    mail.stop()
 
 
 # Module scope, not session: Playwright's sync API keeps an event loop running in this thread while

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.integration
 
 OPTIONS = "/opciones-de-accesibilidad"
-PAGES = ["/", OPTIONS, "/declaracion-de-accesibilidad", "/no-existe"]
+PAGES = ["/", OPTIONS, "/declaracion-de-accesibilidad", "/no-existe", "/solicitar-acceso", "/continuar-solicitud"]
 BOTH_OPTIONS = {"name": "contigo_opciones", "value": "texto-grande.alto-contraste"}
 
 
