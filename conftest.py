@@ -7,10 +7,11 @@ engine exists. A server that cannot be started fails the tests that need it, lou
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,15 +79,14 @@ def servers() -> Iterator[Servers]:
         pytest.fail(f"CONTIGO_TEST_SERVERS must be local or testcontainers, not {mode!r}", pytrace=False)
 
 
-@pytest.fixture(scope="session")
-def database_url(servers: Servers) -> Iterator[str]:
-    """A database of its own for this test session, dropped at the end."""
+@contextlib.contextmanager
+def fresh_database(base: str) -> Iterator[str]:
+    """A new database on the server of ``base``, dropped (with its connections) on exit."""
     import asyncio
 
     import asyncpg
 
     name = f"test_{uuid.uuid4().hex[:12]}"
-    base = servers.database_url
 
     async def admin(sql: str) -> None:
         conn = await asyncpg.connect(base)
@@ -96,5 +96,22 @@ def database_url(servers: Servers) -> Iterator[str]:
             await conn.close()
 
     asyncio.run(admin(f"create database {name}"))
-    yield base.rsplit("/", 1)[0] + "/" + name
-    asyncio.run(admin(f"drop database if exists {name} with (force)"))
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        asyncio.run(admin(f"drop database if exists {name} with (force)"))
+
+
+@pytest.fixture(scope="session")
+def database_url(servers: Servers) -> Iterator[str]:
+    """A database of its own for this test session, dropped at the end."""
+    with fresh_database(servers.database_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def own_database(servers: Servers) -> Callable[[], contextlib.AbstractContextManager[str]]:
+    """``with own_database() as url:`` a database no other test shares, for a whole running system:
+    two systems on one database share each service's schema, outbox and relay lock, so one's relay
+    would publish the other's events into its own broker."""
+    return lambda: fresh_database(servers.database_url)

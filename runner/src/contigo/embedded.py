@@ -12,10 +12,10 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 from faststream.kafka import KafkaBroker, TestKafkaBroker
+from faststream.kafka.annotations import KafkaMessage
 from litestar import Litestar
 
 import gateway.app
@@ -48,7 +48,10 @@ class Embedded:
 def _dead_letter_sink(path: Path):
     """With no Kafka there is no dead-letter topic to keep; keep them in a file instead."""
 
-    async def sink(body: bytes, message: Any) -> None:
+    # ``KafkaMessage`` (annotated with FastStream's Context) hands over the message itself; a plain
+    # annotation would make it a second body field the broker cannot fill, and every dead letter
+    # would fail to be kept (and block its partition as if the broker were down).
+    async def sink(body: bytes, message: KafkaMessage) -> None:
         record = {"headers": dict(message.headers or {}), "body": body.decode("utf-8", "replace")}
         with path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")

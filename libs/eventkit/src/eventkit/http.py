@@ -244,9 +244,15 @@ def validation_error_response(_request: Request, exc: ValidationException) -> Re
     return Response({"detail": detail, "errors": errors}, status_code=422)
 
 
-def framework_error_response(_request: Request, exc: Exception) -> Response[dict[str, Any]]:
-    """The framework's own refusals (unknown path, bad path parameter, ...) in Spanish too."""
+def framework_error_response(request: Request, exc: Exception) -> Response[dict[str, Any]]:
+    """The framework's own refusals (unknown path, bad path parameter, ...) in Spanish too.
+
+    An unexpected error is logged (its kind, where, and the trace) before the person reads the
+    Spanish 500: Litestar itself logs exceptions only in debug mode.
+    """
     status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status >= 500 and not isinstance(exc, HTTPException):
+        log.error("unexpected_error", route=_route_name(request), error=type(exc).__name__, exc_info=exc)
     if status == 400 and any(w in str(getattr(exc, "detail", "")) for w in ("JSON is malformed", "truncated")):
         return Response({"detail": NOT_JSON}, status_code=400)
     return Response({"detail": SPANISH.get(status, SPANISH[400])}, status_code=status)

@@ -180,3 +180,21 @@ async def test_a_refusal_from_the_table_is_logged_by_route_and_kind_never_with_t
         logs[-1].items()
     )
     assert "40123456" not in repr(logs)
+
+
+@get("/broken")
+async def broken() -> dict:
+    raise RuntimeError("a bug")
+
+
+async def test_an_unexpected_error_is_logged_with_where_it_happened_and_answered_in_spanish():
+    app = Litestar(
+        [broken], exception_handlers={HTTPException: framework_error_response, 500: framework_error_response}
+    )
+
+    with structlog.testing.capture_logs() as logs:
+        async with AsyncTestClient(app) as client:
+            answer = await client.get("/broken")
+
+    assert answer.status_code == 500 and answer.json() == {"detail": SPANISH[500]}
+    assert {"event": "unexpected_error", "route": "broken", "error": "RuntimeError"}.items() <= logs[-1].items()

@@ -102,14 +102,21 @@ def signin_url(module_stand_in) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def live_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_url(own_database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The whole system, live: every service in-process (``contigo.embedded.running``, in-memory broker)
-    on this session's PostgreSQL database, a fresh data folder, a mail catcher, and the site (the
-    gateway's routes and the web application, which reaches the gateway in-process) on a free port.
+    on a PostgreSQL database of its own (on the session's, its relays would publish other tests'
+    outboxes into its broker, and their objects would land in its folder), a fresh data folder, a
+    mail catcher, and the site (the gateway's routes and the web application, which reaches the
+    gateway in-process) on a free port.
 
     It runs in a thread of its own with its own event loop, so it may live the whole session: the
     sync Playwright fixtures below keep their loop in the test thread, not in this one.
     """
+    with own_database() as database_url:
+        yield from _live_site(database_url, tmp_path_factory)
+
+
+def _live_site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("contigo-data")
     smtp_port, port = _free_port(), _free_port()
     mail = start_mail_catcher(data_dir / "mail", port=smtp_port)
