@@ -17,6 +17,8 @@ from litestar.template.config import TemplateConfig
 
 from web import errors
 from web.config import Settings
+from web.gateway import NotAllowedError, SignInNeededError
+from web.navigation import nav_links
 from web.pages import ROUTES, TEMPLATES
 from web.preferences import preference_classes
 from web.security import csrf_config, security_headers
@@ -31,6 +33,7 @@ def _templates() -> TemplateConfig:
     def add_globals(engine: JinjaTemplateEngine) -> None:
         engine.engine.globals["preference_classes"] = preference_classes
         engine.engine.globals["current_account"] = account
+        engine.engine.globals["nav_links"] = nav_links
 
     return TemplateConfig(
         directory=[HERE / "templates", TEMPLATES], engine=JinjaTemplateEngine, engine_callback=add_globals
@@ -63,7 +66,12 @@ def create_app(settings: Settings, *, gateway: httpx.AsyncClient | None = None, 
         template_config=_templates(),
         csrf_config=csrf_config(settings, settings.secret()),
         before_send=[security_headers],
-        exception_handlers={HTTPException: errors.http_error, Exception: errors.unexpected_error},
+        exception_handlers={
+            HTTPException: errors.http_error,
+            SignInNeededError: errors.sign_in_needed,
+            NotAllowedError: errors.not_allowed,
+            Exception: errors.unexpected_error,
+        },
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=None,
     )

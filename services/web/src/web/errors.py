@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
-from litestar.response import Template
+from litestar.response import Redirect, Template
+
+from web.sessions import to_sign_in
+
+if TYPE_CHECKING:
+    from web.gateway import NotAllowedError, SignInNeededError
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 PAGES: dict[int, tuple[str, list[str]]] = {
@@ -49,6 +55,15 @@ def http_error(_request: Request, exc: HTTPException) -> Response:
     if exc.headers:
         response.headers.update(exc.headers)
     return response
+
+
+def sign_in_needed(_request: Request, exc: SignInNeededError) -> Redirect:
+    return to_sign_in(exc.reason)
+
+
+def not_allowed(_request: Request, exc: NotAllowedError) -> Template:
+    context = {"title": "No tiene permiso para ver esta página", "paragraphs": [exc.detail]}
+    return Template(template_name="error.html", context=context, status_code=403)
 
 
 log = logging.getLogger("web")

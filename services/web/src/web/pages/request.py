@@ -21,11 +21,12 @@ from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
-import httpx
 from litestar import Request, get, post
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+
+from web.gateway import RefusedError, call
 
 START = "/solicitar-acceso"
 RESUME = "/continuar-solicitud"
@@ -50,36 +51,6 @@ PERSON = [
 RESPONSIBLE_ONLY = [("office", "Oficina", "Por ejemplo, OMAPED.", "off"), ("position", "Cargo", "", "off")]
 ENTITY = [("name", "Nombre de la entidad", "", "organization"), ("ruc", "RUC", "11 dígitos.", "off")]
 PLACES = ("region", "province", "district")
-
-
-class RefusedError(Exception):
-    """The API said no: its Spanish ``detail`` and, by field path, its ``errors``."""
-
-    def __init__(self, status: int, detail: str, errors: dict[str, str]) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.errors = errors
-
-
-async def call(request: Request, method: str, path: str, **kwargs: Any) -> Any:
-    gateway: httpx.AsyncClient = request.app.state.gateway
-    try:
-        response = await gateway.request(method, path, **kwargs)
-    except httpx.HTTPError as exc:
-        raise HTTPException(status_code=503) from exc
-    if response.is_success:
-        return response.json()
-    if response.status_code >= 500 or response.status_code == 429:
-        raise HTTPException(status_code=503 if response.status_code >= 500 else 429)
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    detail = body.get("detail") if isinstance(body, dict) else None
-    errors = body.get("errors") if isinstance(body, dict) else None
-    detail = str(detail or "Revise los datos e intente nuevamente.")
-    raise RefusedError(response.status_code, detail, dict(errors or {}))
 
 
 def fields_of(kind: str) -> list[tuple[str, str, list[tuple[str, str, str, str]]]]:
