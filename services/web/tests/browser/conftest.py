@@ -25,13 +25,14 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
-from contigo.embedded import running
+from contigo.embedded import demo_password, running
 from contigo.mailcatcher import start_mail_catcher
 from web.app import create_app
 from web.config import Settings
@@ -52,6 +53,15 @@ CHROMIUM_ARGS = [
 SCREENSHOTS: list[Path] = []
 # Whether each person's browser runs JavaScript (Playwright does not say it of a context).
 JAVASCRIPT: weakref.WeakKeyDictionary[BrowserContext, bool] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class Live:
+    """The live system of the browser tests: its address, and the demo staff accounts' password
+    (``evaluador`` and ``admin``)."""
+
+    url: str
+    staff_password: str
 
 
 def _free_port() -> int:
@@ -102,7 +112,12 @@ def signin_url(module_stand_in) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def live_url(own_database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_url(live: Live) -> str:
+    return live.url
+
+
+@pytest.fixture(scope="session")
+def live(own_database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The whole system, live: every service in-process (``contigo.embedded.running``, in-memory broker)
     on a PostgreSQL database of its own (on the session's, its relays would publish other tests'
     outboxes into its broker, and their objects would land in its folder), a fresh data folder, a
@@ -116,7 +131,7 @@ def live_url(own_database, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield from _live_site(database_url, tmp_path_factory)
 
 
-def _live_site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _live_site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     data_dir = tmp_path_factory.mktemp("contigo-data")
     smtp_port, port = _free_port(), _free_port()
     mail = start_mail_catcher(data_dir / "mail", port=smtp_port)
@@ -147,7 +162,7 @@ def _live_site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
             mail.stop()
             pytest.fail(f"the embedded system did not start: {holder.get('error')!r}", pytrace=False)
         time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
+    yield Live(url=f"http://127.0.0.1:{port}", staff_password=demo_password(data_dir))
     holder["server"].should_exit = True  # type: ignore[attr-defined]
     thread.join(30)
     mail.stop()
