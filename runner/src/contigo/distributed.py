@@ -83,6 +83,8 @@ def _run(log_dir: Path, smtp_port: int, children: Children) -> int:
             # The web application: a client of the gateway, on http://127.0.0.1 (so no Secure cookies).
             "CONTIGO_GATEWAY_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
             "CONTIGO_SECURE_COOKIES": "false",
+            # Shared by the gateway and the web: the web vouches for each person's address with it.
+            "CONTIGO_PROXY_KEY": secrets.token_urlsafe(32),
         }
     )
     exe = [sys.executable, "-m", "contigo.cli"]

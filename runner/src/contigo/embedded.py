@@ -116,14 +116,19 @@ async def running(
             )
             for name, app in apps.items()
         }
-        settings = gateway.config.Settings(dev_mail_dir=str(data_dir / "mail"))
+        # The web vouches for each person's address to the gateway with a key only these two share.
+        proxy_key = secrets.token_urlsafe(32)
+        settings = gateway.config.Settings(dev_mail_dir=str(data_dir / "mail"), proxy_key=proxy_key)
         gw = gateway.app.create_app(settings, clients=clients, mode="embedded")
         to_gateway = await stack.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=gw), base_url=public_url)
         )
         # Served on http://127.0.0.1 only, so the cookies cannot ask for HTTPS.
         web_settings = web.config.Settings(
-            gateway_url=public_url, cookie_secret_file=str(cookie_secret_file(data_dir)), secure_cookies=False
+            gateway_url=public_url,
+            cookie_secret_file=str(cookie_secret_file(data_dir)),
+            secure_cookies=False,
+            proxy_key=proxy_key,
         )
         site = web.app.create_app(web_settings, gateway=to_gateway)
         yield Embedded(gw, site, Dispatcher(gw, site), apps, data_dir, database_url)

@@ -89,7 +89,12 @@ def create_app(
             yield
 
     return Litestar(
-        route_handlers=[health, api_router(settings.rate_limit_per_minute), verification_page, dev_mail],
+        route_handlers=[
+            health,
+            api_router(settings.rate_limit_per_minute, settings.proxy_key),
+            verification_page,
+            dev_mail,
+        ],
         lifespan=[lifespan],
         state=State({"mode": mode, "dev_mail_dir": settings.dev_mail_dir}),
         stores={"rate_limit": MemoryStore()},

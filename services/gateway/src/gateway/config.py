@@ -15,6 +15,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     dev_mail_dir: str = ""
     # Requests per minute per client address on the public look-ups and the login.
     rate_limit_per_minute: int = 120
+    # Shared with the web application (CONTIGO_PROXY_KEY): a request carrying it may say, in
+    # X-Contigo-Client, whose request it relays, so each person of the web has their own limit
+    # instead of all of them sharing the web's address. Empty: no proxy is trusted.
+    proxy_key: str = ""
     max_upload_bytes: int = 10 * 1024 * 1024
 
     def service_urls(self) -> dict[str, str]:

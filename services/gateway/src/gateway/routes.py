@@ -7,6 +7,8 @@ them (``contigo openapi``). Only the DDC download and the upload do more: they a
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Callable
 from typing import Any, Literal
 
 from litestar import HttpMethod, Request, Router, get, post
@@ -329,11 +331,31 @@ async def me(request: Request, state: State) -> dict[str, Any]:
     return claims
 
 
-def api_router(rate_limit_per_minute: int) -> Router:
+PROXY_KEY_HEADER = "x-contigo-proxy-key"
+CLIENT_HEADER = "x-contigo-client"
+
+
+def client_of(proxy_key: str) -> Callable[[Request], str]:
+    """Whom the rate limit counts: the address the web application vouches for, with the shared key;
+    anyone else's own address (a header without the key is ignored, so it cannot be forged)."""
+
+    def identify(request: Request) -> str:
+        direct = request.client.host if request.client else "127.0.0.1"
+        sent_key = request.headers.get(PROXY_KEY_HEADER, "")
+        relayed = request.headers.get(CLIENT_HEADER, "")
+        if proxy_key and relayed and hmac.compare_digest(sent_key.encode(), proxy_key.encode()):
+            return f"via-web:{relayed}"
+        return direct
+
+    return identify
+
+
+def api_router(rate_limit_per_minute: int, proxy_key: str = "") -> Router:
+    limit = RateLimitConfig(rate_limit=("minute", rate_limit_per_minute), identifier_for_request=client_of(proxy_key))
     limited = Router(
         path="/",
         route_handlers=LIMITED,
-        middleware=[RateLimitConfig(rate_limit=("minute", rate_limit_per_minute)).middleware],
+        middleware=[limit.middleware],
         opt={"rate_limited": True},
     )
     return Router(path="/", route_handlers=[limited, *REQUESTS, download_ddc, upload_document, me, *PADRON_ROUTES])

@@ -44,9 +44,10 @@ def stand_ins(
     return {n: service(n) for n in ("identity", "access", "documents", "padron", "cases")}
 
 
-def app_with(seen, *, active=True, per_minute=120, attempt=None):
+def app_with(seen, *, active=True, per_minute=120, attempt=None, proxy_key=""):
     clients = stand_ins(seen, active, attempt)
-    return create_app(Settings(rate_limit_per_minute=per_minute), clients=clients, mode="embedded")
+    settings = Settings(rate_limit_per_minute=per_minute, proxy_key=proxy_key)
+    return create_app(settings, clients=clients, mode="embedded")
 
 
 async def test_each_route_reaches_its_service():
@@ -109,6 +110,24 @@ async def test_unknown_pages_and_too_many_look_ups_are_answered_in_spanish():
     assert missing.status_code == 404 and missing.json() == {"detail": "No encontrado."}
     assert [a.status_code for a in answers] == [201, 201, 429]
     assert answers[-1].json()["detail"].startswith("Demasiadas solicitudes")
+
+
+async def test_the_web_application_gets_a_limit_per_person_it_vouches_for_and_no_one_else_can_claim_one():
+    seen: list = []
+    key = "clave-compartida-con-la-web"
+
+    def relayed(address: str, sent_key: str = key) -> dict[str, str]:
+        return {"x-contigo-proxy-key": sent_key, "x-contigo-client": address}
+
+    async with AsyncTestClient(app_with(seen, per_minute=2, proxy_key=key)) as client:
+        first = [await client.get("/api/dni/40123456", headers=relayed("10.0.0.1")) for _ in range(3)]
+        second = [await client.get("/api/dni/40123456", headers=relayed("10.0.0.2")) for _ in range(2)]
+        # Without the key the header is ignored: the caller counts as its own address.
+        forged = [await client.get("/api/dni/40123456", headers=relayed(f"10.9.9.{n}", "adivinada")) for n in range(3)]
+
+    assert [a.status_code for a in first] == [201, 201, 429]
+    assert [a.status_code for a in second] == [201, 201]
+    assert [a.status_code for a in forged] == [201, 201, 429]
 
 
 async def test_the_health_page_names_every_service():

@@ -7,17 +7,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
 from web import errors
 from web.config import Settings
-from web.gateway import NotAllowedError, SignInNeededError
+from web.gateway import NotAllowedError, SignInNeededError, remember_client, vouch_for_clients
 from web.navigation import nav_links
 from web.pages import ROUTES, TEMPLATES
 from web.preferences import preference_classes
@@ -40,6 +41,11 @@ def _templates() -> TemplateConfig:
     )
 
 
+async def before_request(request: Request) -> Redirect | None:
+    await remember_client(request)
+    return await check_session(request)
+
+
 def create_app(settings: Settings, *, gateway: httpx.AsyncClient | None = None, clock: Clock = utc_now) -> Litestar:
     """``gateway`` reaches the gateway's public API (an ASGI transport when embedded); by default, over HTTP.
     ``clock`` tells the sessions the time (tests move it to time a session out)."""
@@ -47,10 +53,12 @@ def create_app(settings: Settings, *, gateway: httpx.AsyncClient | None = None, 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if gateway is not None:
+            vouch_for_clients(gateway, settings.proxy_key)
             app.state.gateway = gateway
             yield
             return
         async with httpx.AsyncClient(base_url=settings.gateway_url, timeout=TIMEOUT) as own:
+            vouch_for_clients(own, settings.proxy_key)
             app.state.gateway = own
             yield
 
@@ -62,7 +70,7 @@ def create_app(settings: Settings, *, gateway: httpx.AsyncClient | None = None, 
         # One process, one MemoryStore; several processes need a shared store (see web.sessions).
         stores={STORE: MemoryStore()},
         middleware=[session_config(settings).middleware],
-        before_request=check_session,
+        before_request=before_request,
         template_config=_templates(),
         csrf_config=csrf_config(settings, settings.secret()),
         before_send=[security_headers],

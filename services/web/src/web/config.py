@@ -20,6 +20,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # A signed-in person's session ends after this many minutes without opening a page
     # (CONTIGO_SESSION_MINUTES); every page says at what time it will.
     session_minutes: int = 30
+    # Shared with the gateway (CONTIGO_PROXY_KEY): with it, the web tells the gateway each person's
+    # address, so the gateway's rate limits count people, not the web application as one client.
+    proxy_key: str = ""
 
     def secret(self) -> str:
         if self.cookie_secret_file:

@@ -12,6 +12,7 @@ roles given (``NotAllowedError`` otherwise), and, for allies, of one of the ally
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 import httpx
@@ -90,10 +91,22 @@ def check(request: Request, response: httpx.Response, *, token: str | None = Non
     raise refusal
 
 
+# INEI's ubigeo lists are reference data that change by law, not by use: asked once per process,
+# they spare every data page three look-ups (and the gateway's rate limit, which counts them).
+REFERENCE_PREFIX = "/api/ubigeo/"
+
+
 async def call(request: Request, method: str, path: str, *, token: str | None = None, **kwargs: Any) -> Any:
     """The JSON the API answers, or its refusal raised (see the module's note)."""
+    reference = method == "GET" and path.startswith(REFERENCE_PREFIX) and not kwargs
+    cache: dict[str, Any] = request.app.state.setdefault("reference_data", {})
+    if reference and path in cache:
+        return cache[path]
     response = check(request, await send(request, method, path, token=token, **kwargs), token=token)
-    return response.json() if response.content else None
+    found = response.json() if response.content else None
+    if reference:
+        cache[path] = found
+    return found
 
 
 async def call_as(request: Request, account: Account, method: str, path: str, **kwargs: Any) -> Any:
@@ -111,3 +124,28 @@ def require(request: Request, *roles: str, ally_types: tuple[str, ...] = ()) -> 
     if ally_types and signed_in.role == "ALLY" and signed_in.claims.get("ally_type") not in ally_types:
         raise NotAllowedError()
     return signed_in
+
+
+# --- Whose request the web relays --------------------------------------------------------------
+
+_CLIENT: ContextVar[str] = ContextVar("web_client_address", default="")
+
+
+async def remember_client(request: Request) -> None:
+    """A ``before_request`` hook: the person's address, for the calls this request makes."""
+    _CLIENT.set(request.client.host if request.client else "")
+
+
+def vouch_for_clients(client: httpx.AsyncClient, proxy_key: str) -> None:
+    """Every call to the gateway says whose it is, with the key that makes the gateway believe it
+    (the rate limits then count each person; without a key the web is one client to the gateway)."""
+    if not proxy_key:
+        return
+
+    async def add_headers(outgoing: httpx.Request) -> None:
+        address = _CLIENT.get()
+        if address:
+            outgoing.headers["x-contigo-proxy-key"] = proxy_key
+            outgoing.headers["x-contigo-client"] = address
+
+    client.event_hooks["request"] = [*client.event_hooks.get("request", []), add_headers]

@@ -74,3 +74,25 @@ def test_each_kind_of_account_gets_its_own_links() -> None:
     assert local == ["/panel", "/beneficiarios", "/afiliaciones", "/padron"]
     regional = [link.href for link in links_of(account(role="ALLY", ally_type="GOBIERNO_REGIONAL"))]
     assert regional == ["/panel", "/padron"]
+
+
+def test_every_call_says_whose_it_is_with_the_shared_key_and_reference_lists_are_asked_once() -> None:
+    from litestar.testing import TestClient
+
+    from web.app import create_app
+    from web.config import Settings
+
+    seen: list[httpx.Request] = []
+
+    def gateway(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=[{"code": "09", "name": "Huancavelica"}])
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(gateway), base_url="http://gateway.test")
+    settings = Settings(cookie_secret="s" * 32, secure_cookies=False, proxy_key="clave-compartida")
+    with TestClient(create_app(settings, gateway=client), base_url="http://testserver.local") as c:
+        for _ in range(2):
+            assert c.get("/solicitar-acceso/datos?tipo=GOBIERNO_REGIONAL").status_code == 200
+    assert [r.url.path for r in seen] == ["/api/ubigeo/regions"]
+    assert seen[0].headers["x-contigo-proxy-key"] == "clave-compartida"
+    assert seen[0].headers["x-contigo-client"] == "testclient"
