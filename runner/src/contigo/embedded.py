@@ -80,7 +80,12 @@ def demo_password(data_dir: Path) -> str:
 
 @contextlib.asynccontextmanager
 async def running(
-    data_dir: Path, database_url: str, *, smtp_port: int, public_url: str = "http://127.0.0.1:8000"
+    data_dir: Path,
+    database_url: str,
+    *,
+    smtp_port: int,
+    public_url: str = "http://127.0.0.1:8000",
+    rate_limit_per_minute: int | None = None,
 ) -> AsyncIterator[Embedded]:
     """Start every service in-process over one in-memory broker; stop them all on exit."""
     broker = KafkaBroker("embedded", logger=None)
@@ -118,7 +123,8 @@ async def running(
         }
         # The web vouches for each person's address to the gateway with a key only these two share.
         proxy_key = secrets.token_urlsafe(32)
-        settings = gateway.config.Settings(dev_mail_dir=str(data_dir / "mail"), proxy_key=proxy_key)
+        limits = {} if rate_limit_per_minute is None else {"rate_limit_per_minute": rate_limit_per_minute}
+        settings = gateway.config.Settings(dev_mail_dir=str(data_dir / "mail"), proxy_key=proxy_key, **limits)
         gw = gateway.app.create_app(settings, clients=clients, mode="embedded")
         to_gateway = await stack.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=gw), base_url=public_url)

@@ -138,8 +138,14 @@ def _live_site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
     holder: dict[str, object] = {}
 
     async def serve() -> None:
+        # Every person of every browser test comes from 127.0.0.1: one person to the gateway's rate
+        # limit, unless it is raised to what the whole session asks in a minute.
         async with running(
-            data_dir, database_url, smtp_port=smtp_port, public_url=f"http://127.0.0.1:{port}"
+            data_dir,
+            database_url,
+            smtp_port=smtp_port,
+            public_url=f"http://127.0.0.1:{port}",
+            rate_limit_per_minute=2000,
         ) as system:
             await asyncio.gather(*(app.state.host.wait_ready(60) for app in system.services.values()))
             server = uvicorn.Server(
