@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -23,7 +24,7 @@ from web.navigation import nav_links
 from web.pages import ROUTES, TEMPLATES
 from web.preferences import preference_classes
 from web.security import csrf_config, security_headers
-from web.sessions import STORE, Clock, account, check_session, session_config, utc_now
+from web.sessions import STORE, Clock, account, check_session, session_config, sweep_expired, utc_now
 
 HERE = Path(__file__).parent
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -51,6 +52,16 @@ def create_app(settings: Settings, *, gateway: httpx.AsyncClient | None = None, 
     ``clock`` tells the sessions the time (tests move it to time a session out)."""
 
     @contextlib.asynccontextmanager
+    async def sweeping(app: Litestar) -> AsyncIterator[None]:
+        sweeper = asyncio.create_task(sweep_expired(app.stores.get(STORE)))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+
+    @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if gateway is not None:
             vouch_for_clients(gateway, settings.proxy_key)
@@ -65,7 +76,7 @@ def create_app(settings: Settings, *, gateway: httpx.AsyncClient | None = None, 
     static = create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False)
     return Litestar(
         route_handlers=[*ROUTES, static],
-        lifespan=[lifespan],
+        lifespan=[lifespan, sweeping],
         state=State({"secure_cookies": settings.secure_cookies, "settings": settings, "clock": clock}),
         # One process, one MemoryStore; several processes need a shared store (see web.sessions).
         stores={STORE: MemoryStore()},

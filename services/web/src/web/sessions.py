@@ -13,6 +13,7 @@ one process is a stranger to the next.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -25,6 +26,7 @@ from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.exceptions import HTTPException
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.response import Redirect
+from litestar.stores.base import Store
 from litestar.types import Empty, Message, ScopeSession
 
 from web.config import Settings
@@ -202,3 +204,14 @@ def account(request: Request) -> Account | None:
     """The person signed in on this request (after ``check_session``), or None."""
     found = request.state.get("account")
     return found if isinstance(found, Account) else None
+
+
+SWEEP_SECONDS = 60.0
+
+
+async def sweep_expired(store: Store, every: float = SWEEP_SECONDS) -> None:
+    """Forget timed-out sessions for good: the store only drops one when it is asked for it again,
+    and a person who simply closed the browser never asks, so without this the tokens stay in memory."""
+    while True:
+        await asyncio.sleep(every)
+        await store.delete_expired()

@@ -96,3 +96,21 @@ def test_every_call_says_whose_it_is_with_the_shared_key_and_reference_lists_are
     assert [r.url.path for r in seen] == ["/api/ubigeo/regions"]
     assert seen[0].headers["x-contigo-proxy-key"] == "clave-compartida"
     assert seen[0].headers["x-contigo-client"] == "testclient"
+
+
+async def test_timed_out_sessions_are_swept_from_the_store_even_if_never_asked_for_again() -> None:
+    import asyncio
+
+    from litestar.stores.memory import MemoryStore
+
+    from web.sessions import sweep_expired
+
+    store = MemoryStore()
+    await store.set("caducada", b"token", expires_in=1)
+    await store.set("vigente", b"token", expires_in=600)
+    await asyncio.sleep(1.05)
+    sweeper = asyncio.create_task(sweep_expired(store, every=0.01))
+    await asyncio.sleep(0.1)
+    sweeper.cancel()
+    # Read underneath: asking the store for a key would itself drop it, which is what is not tested.
+    assert [key for key in ("caducada", "vigente") if key in store._store] == ["vigente"]
