@@ -216,7 +216,12 @@ class Padron:
         if path.startswith(f"/api/padron/beneficiaries/{ELSEWHERE}"):
             return refusal(403, OUTSIDE) if not staff else refusal(404, "No existe.")
         if path == "/api/padron/versions":
-            return httpx.Response(200, json=[PADRON | {"pension_total": "1", "published_by": "admin", "totals": {}}])
+            return httpx.Response(
+                200,
+                json=[
+                    PADRON | {"pension_total": "1", "published_by": "admin", "totals": {"NUEVO": 80, "SUSPENDIDO": 3}}
+                ],
+            )
         if path == "/api/padron/categories":
             entry = {
                 "dni": "4012****",
@@ -607,6 +612,14 @@ def test_another_ally_sees_the_padron_masked_as_the_api_gives_it_with_a_csv(gate
     assert '<option value="V-2022" selected>' in page.text
     assert 'href="/padron/descarga?categoria=NUEVO&amp;periodo=V-2022"' in page.text
     assert gateway.asked[-1] == ("/api/padron/categories", {"category": "NUEVO", "limit": "50", "period": "V-2022"})
+
+
+def test_the_padron_opens_on_the_first_category_with_people(gateway) -> None:
+    page = signed_in(gateway, "muni").get("/padron")
+
+    assert "Padrón: Nuevo" in page.text
+    assert gateway.asked[-1] == ("/api/padron/categories", {"category": "NUEVO", "limit": "50"})
+    assert 'href="/padron/descarga?categoria=NUEVO"' in page.text
 
 
 def test_a_municipality_sees_its_affiliation_requests_and_sends_a_new_one(gateway) -> None:

@@ -155,15 +155,24 @@ def entry_rows(items: list[dict[str, Any]], *, link: bool) -> list[dict[str, Any
     return rows
 
 
+def first_category(versions: list[dict[str, Any]], period: str) -> str:
+    """The page opens on the first category with people in the chosen (or latest) padrón: a first padrón
+    has only new people, so "Continuador" would open on an empty list."""
+    chosen = next((v for v in versions if v["period"] == period), versions[0] if versions else None)
+    totals = chosen.get("totals", {}) if chosen else {}
+    return next((c for c in CATEGORIES if totals.get(c)), "CONTINUADOR")
+
+
 @get("/padron", include_in_schema=False, exception_handlers=REFUSALS)
 async def padron_page(
     request: Request,
-    categoria: FromQuery[str] = "CONTINUADOR",
+    categoria: FromQuery[str] = "",
     periodo: FromQuery[str] = "",
     after: FromQuery[str] = "",
 ) -> Template:
     account = require(request, *ALLIES_AND_STAFF)
     versions = await call_as(request, account, "GET", "/api/padron/versions")
+    categoria = categoria or first_category(versions, periodo)
     params = {"category": categoria, "limit": str(PAGE_SIZE)}
     if periodo:
         params["period"] = periodo
