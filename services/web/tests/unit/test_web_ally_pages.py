@@ -586,6 +586,38 @@ def test_a_conflict_without_fields_is_shown_at_the_forms_first_input(gateway) ->
     assert f'<a href="#revocar-{AUTHORIZATION}">La autorización ya estaba revocada.</a>' in page.text
 
 
+def test_an_authorization_is_granted_and_renewed_with_the_apis_field_names(gateway) -> None:
+    c = signed_in(gateway, "muni")
+    c.get(f"/beneficiarios/{BENEFICIARY}")
+    typed = {
+        "otorgar-dni": "41234567",
+        "otorgar-nombres": "QUISPE, LUIS",
+        "otorgar-parentesco": "Hijo",
+        "otorgar-desde": "2026-12-01",
+        "otorgar-hasta": "2027-05-31",
+    }
+    granted = post(c, f"/beneficiarios/{BENEFICIARY}/autorizaciones", typed)
+
+    assert granted.headers["location"] == f"/beneficiarios/{BENEFICIARY}?hecho=autorizacion"
+    body = {
+        "collector_dni": "41234567",
+        "collector_names": "QUISPE, LUIS",
+        "relationship": "Hijo",
+        "valid_from": "2026-12-01",
+        "valid_until": "2027-05-31",
+    }
+    assert gateway.posted[-1] == (f"/api/padron/beneficiaries/{BENEFICIARY}/authorizations", body)
+
+    renewed = post(
+        c,
+        f"/beneficiarios/{BENEFICIARY}/autorizaciones/{AUTHORIZATION}/renovar",
+        {f"renovar-{AUTHORIZATION}": "2027-12-31"},
+    )
+    assert renewed.headers["location"] == f"/beneficiarios/{BENEFICIARY}?hecho=renovacion"
+    assert gateway.posted[-1] == (f"/api/padron/authorizations/{AUTHORIZATION}/renew", {"valid_until": "2027-12-31"})
+    assert "Se renovó la autorización de cobro." in c.get(renewed.headers["location"]).text
+
+
 def test_only_staff_may_change_a_status(gateway) -> None:
     c = signed_in(gateway, "muni")
     c.get(f"/beneficiarios/{BENEFICIARY}")
