@@ -198,6 +198,7 @@ def test_a_municipality_reads_its_panel_lists_its_users_and_acts_on_one(
     expect(person.get_by_role("heading", level=1, name=re.compile("^Ficha de "))).to_be_visible()
     expect(person.get_by_text(dni, exact=True)).to_be_visible()
     no_violations()
+    screenshots(person, f"aliado-ficha-{javascript}")
     raises_an_alert(person, javascript, no_violations)
     presents_a_fad(person, no_violations)
 
@@ -223,6 +224,13 @@ def test_a_regional_government_reads_its_region_by_province_and_district(
     expect(person.get_by_role("table", name="Usuarios por distrito").locator("tbody tr")).to_have_count(
         len(summary["districts"])
     )
+    assert axe(person) == []
+
+    # The published padrón, opened on its first category with people.
+    person.get_by_role("link", name="Padrón", exact=True).click()
+    expect(person.get_by_role("heading", level=1, name=re.compile("^Padrón: "))).to_be_visible()
+    people = person.get_by_role("table", name=re.compile("^Personas del padrón"))
+    expect(people.locator("tbody tr").first).to_be_visible()
     assert axe(person) == []
 
     # Another region by address: refused as a Spanish page.
