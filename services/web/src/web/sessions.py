@@ -144,7 +144,7 @@ class Account:
 
     @property
     def home(self) -> str:
-        return "/evaluacion" if self.is_staff else "/mi-cuenta"
+        return "/evaluacion" if self.is_staff else "/panel"
 
 
 def start(request: Request, token: str, clock: Clock) -> None:

@@ -66,6 +66,9 @@ def test_a_wrong_password_shows_the_error_summary_linking_to_the_field(
 
 def test_an_ally_signs_in_and_sees_their_account(person: Page, signin_url: str, module_stand_in, axe) -> None:
     sign_in(person, signin_url, "omaped.miraflores", module_stand_in.password)
+    # An ally lands on the panel (this stand-in has no padrón to draw); the header leads to the account.
+    expect(person).to_have_url(f"{signin_url}/panel")
+    person.get_by_role("link", name="Mi cuenta").click()
 
     expect(person.get_by_role("heading", level=1, name="Mi cuenta")).to_be_visible()
     expect(person.get_by_text("omaped.miraflores")).to_be_visible()
@@ -84,6 +87,7 @@ def test_a_revoked_account_is_sent_to_sign_in_with_a_spanish_message(
     person: Page, signin_url: str, module_stand_in, axe
 ) -> None:
     sign_in(person, signin_url, "omaped.miraflores", module_stand_in.password)
+    person.get_by_role("link", name="Mi cuenta").click()
     expect(person.get_by_role("heading", level=1, name="Mi cuenta")).to_be_visible()
     module_stand_in.revoke("omaped.miraflores")
 

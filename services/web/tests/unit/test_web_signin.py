@@ -84,7 +84,7 @@ def test_a_stale_session_cookie_is_not_reused_at_sign_in(stand_in) -> None:
         c.cookies.set(SESSION_COOKIE, "a" * 64)
         response = sign_in(c, "omaped.miraflores", stand_in.password)
 
-    assert response.headers["location"] == "/mi-cuenta"
+    assert response.headers["location"] == "/panel"
     assert "a" * 64 not in session_cookies(response)[0]
 
 
