@@ -139,17 +139,58 @@ async def chose_kind(request: Request) -> Template | Redirect:
 
 def tasks_page(kind: str, view: dict[str, Any] | None) -> Template:
     if view is None:
-        data_href, review_href, data_status = f"{START}/datos?tipo={kind}", None, "Por completar"
+        tasks = [
+            {"label": f"Tipo de acceso: {KINDS[kind][0]}", "href": START, "status": "Elegido"},
+            {"label": DATA_TASK, "href": f"{START}/datos?tipo={kind}", "status": "Por completar"},
+            {"label": "Revisar sus respuestas y enviar la solicitud", "href": None, "status": "Aún no disponible"},
+            {"label": "Descargar el DDC", "href": None, "status": "Aún no disponible"},
+            {"label": "Subir los documentos firmados", "href": None, "status": "Aún no disponible"},
+            {"label": "Evaluación", "href": None, "status": "Aún no disponible"},
+        ]
     else:
-        base = f"/solicitud/{view['id']}"
-        data_href, review_href, data_status = f"{base}/datos", f"{base}/revisar", "Guardado"
-    tasks = [
-        {"label": f"Tipo de acceso: {KINDS[kind][0]}", "href": START if view is None else None, "status": "Elegido"},
-        {"label": "Datos de la autoridad y de la persona responsable", "href": data_href, "status": data_status},
-        {"label": "Revisar sus respuestas", "href": review_href, "status": "Pendiente"},
-        {"label": "Enviar la solicitud y descargar el DDC", "href": None, "status": "Aún no disponible"},
-    ]
+        tasks = progress(view)
     return Template(template_name="request_tasks.html", context={"tasks": tasks, "view": view})
+
+
+DATA_TASK = "Datos de la autoridad y de la persona responsable"
+
+
+def progress(view: dict[str, Any]) -> list[dict[str, str | None]]:
+    """Each step of a saved request as far as it has gone, linked while it can be done."""
+    base, state = f"/solicitud/{view['id']}", view["state"]
+    editable = state in ("DRAFT", "OBSERVED")
+    sent = state != "DRAFT"
+    ddc_ready = bool(view["ddc"]["ready"]) and state in ("SUBMITTED", "PENDING_EVALUATION")
+    required = view.get("required_documents") or []
+    received = [k for k in required if k in (view.get("documents") or {})]
+    if state == "OBSERVED":
+        send_status = "Observada: corrija y envíe de nuevo"
+    else:
+        send_status = "Enviada" if sent else "Pendiente"
+    if not sent or state == "OBSERVED":
+        ddc_status, docs_status = "Aún no disponible", "Aún no disponible"
+    else:
+        ddc_status = "Listo para descargar" if view["ddc"]["ready"] else "Generándose"
+        docs_status = "Recibidos" if received and len(received) == len(required) else "Pendiente"
+    evaluation = {
+        "PENDING_EVALUATION": "En evaluación",
+        "APPROVED": "Aprobada",
+        "CREDENTIALS_ISSUED": "Aprobada: credenciales enviadas",
+        "REJECTED": "Rechazada",
+        "OBSERVED": "Observada",
+    }.get(state, "Aún no disponible")
+    return [
+        {"label": f"Tipo de acceso: {KINDS[view['ally_type']][0]}", "href": None, "status": "Elegido"},
+        {"label": DATA_TASK, "href": f"{base}/datos" if editable else None, "status": "Guardado"},
+        {"label": "Revisar sus respuestas y enviar la solicitud", "href": f"{base}/revisar", "status": send_status},
+        {"label": "Descargar el DDC", "href": f"{base}/ddc" if ddc_ready else None, "status": ddc_status},
+        {
+            "label": "Subir los documentos firmados",
+            "href": f"{base}/documentos" if ddc_ready else None,
+            "status": docs_status,
+        },
+        {"label": "Evaluación", "href": f"{base}/estado" if sent else None, "status": evaluation},
+    ]
 
 
 @get(f"{START}/pasos", include_in_schema=False)
@@ -339,12 +380,6 @@ def review_rows(view: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
-@get("/solicitud/{request_id:uuid}/revisar", include_in_schema=False)
-async def review(request: Request, request_id: FromPath[UUID]) -> Template:
-    view = await load(request, request_id)
-    return Template(template_name="request_review.html", context={"view": view, "rows": review_rows(view)})
-
-
 ROUTES = [
     choose_kind,
     chose_kind,
@@ -357,5 +392,4 @@ ROUTES = [
     saved_page,
     resume_form,
     resume,
-    review,
 ]
