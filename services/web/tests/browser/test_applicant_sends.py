@@ -198,9 +198,14 @@ def choose_by_arrows(page: Page, selector: str, value: str, most: int = 60) -> N
     raise AssertionError(f"{value} is not among {selector}'s options")
 
 
-def press_on(page: Page, selector: str, key: str = "Enter") -> None:
+def press_on(page: Page, selector: str, key: str = "Enter", *, navigates: bool = True) -> None:
+    """Tab to ``selector`` and press ``key``; by default the page then opens another."""
     tab_to(page, selector)
-    page.keyboard.press(key)
+    if not navigates:
+        page.keyboard.press(key)
+        return
+    with page.expect_navigation():
+        page.keyboard.press(key)
 
 
 def test_a_person_using_only_the_keyboard_goes_from_the_start_page_to_a_sent_request(
@@ -243,7 +248,7 @@ def test_a_person_using_only_the_keyboard_goes_from_the_start_page_to_a_sent_req
         press_on(page, "main a[href$='/revisar']")
         expect(page.get_by_role("heading", level=1, name="Revise sus respuestas")).to_be_visible()
         assert axe(page) == []
-        press_on(page, "altcha-widget input[type=checkbox]", "Space")
+        press_on(page, "altcha-widget input[type=checkbox]", "Space", navigates=False)
         expect(page.get_by_text("Verificado")).to_be_visible(timeout=30_000)
         press_on(page, "#enviar")
 

@@ -138,9 +138,13 @@ def stamp_key(request: Request) -> bytes:
     """A key of its own for the stamps, derived from the app's secret once per process."""
     state = request.app.state
     if getattr(state, "send_stamp_key", None) is None:
-        secret = state.settings.secret().encode()
-        state.send_stamp_key = hmac.new(secret, b"contigo-web: send stamp", hashlib.sha256).digest()
+        state.send_stamp_key = key_of(state.settings.secret())
     return state.send_stamp_key
+
+
+def key_of(secret: str) -> bytes:
+    # Derived, not the secret itself: a stamp never helps forge the CSRF tokens signed with it.
+    return hmac.new(secret.encode(), b"contigo-web: send stamp", hashlib.sha256).digest()
 
 
 def signature(key: bytes, request_id: str, rendered_at: int) -> str:
