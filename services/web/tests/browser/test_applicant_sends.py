@@ -3,8 +3,9 @@ server's guarded way without it), downloads the prefilled DDC, uploads it signed
 status; a refused upload; an observed request corrected and sent again; and the whole journey by
 keyboard alone. Live embedded system, Chromium, JavaScript on and off.
 
-Jurisdictions of this module (the live system is shared): the districts 090102 to 090109 of the
-province of Huancavelica (0901), one per test and per run, so no two runs share a request's place.
+Jurisdictions of this module (the live system is shared): the districts 090102 to 090108 of the
+province of Huancavelica (0901), one per test and per run, and the first two entities of
+``GET /api/entities`` (one per run), so no two runs share a request's place.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from through_api import complete_form, eventually, pending_request, sent_request, staff_token, status
+from through_api import blank_pdf, complete_form, eventually, pending_request, sent_request, staff_token, status
 
 pytestmark = pytest.mark.integration
 
@@ -53,12 +54,22 @@ def send_from_review(person: Page, javascript: str) -> None:
     person.get_by_role("button", name="Enviar la solicitud").click()
 
 
+def reload_until_due_date(person: Page) -> None:
+    """The status page, reloaded until the request is in evaluation (the checks run in the background)."""
+    deadline = time.monotonic() + 60
+    while not DUE.search(person.locator("main").inner_text()) and time.monotonic() < deadline:
+        person.wait_for_timeout(1_000)
+        person.reload()
+
+
 def test_an_officer_sends_the_request_downloads_the_ddc_uploads_it_signed_and_follows_its_status(
     person: Page, javascript: str, live_url: str, api: httpx.Client, axe, screenshots, tmp_path: Path
 ) -> None:
     def no_violations() -> None:
         assert axe(person) == [], person.url
 
+    refused_by_policy: list[str] = []
+    person.on("console", lambda m: "Content Security Policy" in m.text and refused_by_policy.append(m.text))
     draft = saved_draft(api, DISTRICTS["sends"][javascript], f"envio-{javascript}")
     person.goto(f"{live_url}/continuar-solicitud")
     person.get_by_label("Código de la solicitud").fill(draft["code"])
@@ -68,7 +79,11 @@ def test_an_officer_sends_the_request_downloads_the_ddc_uploads_it_signed_and_fo
     expect(person.get_by_role("heading", level=1, name="Revise sus respuestas")).to_be_visible()
     no_violations()
     screenshots(person, f"envio-1-revisar-{javascript}")
+    if javascript == "con-js":
+        # The widget's stylesheet is a file of the site, not styles it injects.
+        assert person.evaluate("() => getComputedStyle(document.querySelector('.altcha')).display") == "flex"
     send_from_review(person, javascript)
+    assert refused_by_policy == []
 
     expect(person.get_by_role("heading", level=1, name="Se envió su solicitud")).to_be_visible(timeout=30_000)
     expect(person.get_by_role("status")).to_contain_text(draft["code"])
@@ -92,10 +107,7 @@ def test_an_officer_sends_the_request_downloads_the_ddc_uploads_it_signed_and_fo
     person.get_by_role("button", name="Subir los documentos").click()
 
     expect(person.get_by_role("heading", level=1, name="Estado de la solicitud")).to_be_visible(timeout=30_000)
-    deadline = time.monotonic() + 60
-    while not DUE.search(person.locator("main").inner_text()) and time.monotonic() < deadline:
-        person.wait_for_timeout(1_000)
-        person.reload()
+    reload_until_due_date(person)
     page = person.locator("main")
     expect(page).to_contain_text(DUE)
     expect(page).to_contain_text("En evaluación")
@@ -133,6 +145,34 @@ def test_a_file_that_is_not_a_pdf_is_refused_at_its_field_with_the_reason(
     screenshots(person, f"envio-archivo-rechazado-{javascript}")
     summary.get_by_role("link").click()
     expect(person.get_by_label("DDC firmado")).to_be_focused()
+
+
+def test_another_ally_uploads_the_signed_ddc_and_the_designation_document(
+    person: Page, javascript: str, live_url: str, api: httpx.Client, axe, screenshots, tmp_path: Path
+) -> None:
+    entities = api.get("/api/entities").json()[:2]
+    ruc = entities[0 if javascript == "con-js" else 1]["ruc"]
+    sent = sent_request(api, "OTRO_ALIADO", ruc, f"entidad-{javascript}")
+    ddc = tmp_path / "ddc-firmado.pdf"
+    ddc.write_bytes(api.get(f"/api/access-requests/{sent['id']}/ddc").content)
+    designation = tmp_path / "designacion.pdf"
+    designation.write_bytes(blank_pdf())
+
+    person.goto(f"{live_url}/solicitud/{sent['id']}/documentos")
+    assert axe(person) == []
+    person.get_by_label("DDC firmado").set_input_files(ddc)
+    person.get_by_label("Documento de designación").set_input_files(designation)
+    person.get_by_role("button", name="Subir los documentos").click()
+
+    expect(person.get_by_role("heading", level=1, name="Estado de la solicitud")).to_be_visible(timeout=30_000)
+    expect(person.get_by_role("status")).to_contain_text("DDC firmado y Documento de designación")
+    eventually(lambda: set(status(api, sent["id"])["documents"]) == {"DDC_SIGNED", "DESIGNATION"}, "both documents")
+    person.reload()
+    rows = person.locator("dl")
+    expect(rows).to_contain_text("Documento de designación")
+    expect(rows).not_to_contain_text("Aún no recibido")
+    assert axe(person) == []
+    screenshots(person, f"envio-entidad-estado-{javascript}")
 
 
 def test_an_observed_request_shows_what_to_correct_and_is_sent_again(

@@ -49,7 +49,23 @@ PERSON = [
     ("institutional_email", "Correo electrónico institucional", "", "off"),
 ]
 RESPONSIBLE_ONLY = [("office", "Oficina", "Por ejemplo, OMAPED.", "off"), ("position", "Cargo", "", "off")]
-ENTITY = [("name", "Nombre de la entidad", "", "organization"), ("ruc", "RUC", "11 dígitos.", "off")]
+ENTITY = [
+    ("name", "Nombre de la entidad", "", "organization"),
+    ("ruc", "RUC", "11 dígitos.", "off"),
+    (
+        "rof_document",
+        "Documento que aprueba el ROF",
+        "Solo si la entidad es pública. Por ejemplo, D.S. N.° 001-2024.",
+        "off",
+    ),
+    (
+        "designation_document",
+        "Documento de designación del titular",
+        "Solo si la entidad es pública. Por ejemplo, R.S. N.° 045-2025.",
+        "off",
+    ),
+]
+PUBLIC = [{"value": "si", "label": "Pública", "hint": ""}, {"value": "no", "label": "Privada", "hint": ""}]
 PLACES = ("region", "province", "district")
 
 
@@ -68,6 +84,10 @@ def form_of(kind: str, values: dict[str, str]) -> dict[str, Any]:
     form: dict[str, Any] = {"ally_type": kind}
     for prefix, _legend, fields in fields_of(kind):
         form[prefix] = {name: (values.get(f"{prefix}.{name}") or "").strip() or None for name, *_ in fields}
+    if kind == "OTRO_ALIADO":
+        # What a public entity alone needs is sent only when answered (absent is the API's "none").
+        form["entity"]["public"] = {"si": True, "no": False}.get(values.get("entity.public", ""))
+        form["entity"] = {k: v for k, v in form["entity"].items() if v is not None or k in ("name", "ruc")}
     if kind == "GOBIERNO_LOCAL":
         form["ubigeo"] = values.get("district") or None
     elif kind == "GOBIERNO_REGIONAL":
@@ -84,6 +104,8 @@ def values_of(form: dict[str, Any]) -> dict[str, str]:
         for name, *_ in fields:
             value = part.get(name)
             values[f"{prefix}.{name}"] = "" if value is None else str(value)
+    if kind == "OTRO_ALIADO":
+        values["entity.public"] = {True: "si", False: "no"}.get((form.get("entity") or {}).get("public"), "")
     ubigeo = form.get("ubigeo") or ""
     if kind == "GOBIERNO_LOCAL" and ubigeo:
         values.update(region=ubigeo[:2], province=ubigeo[:4], district=ubigeo)
@@ -252,6 +274,7 @@ async def data_page(
     context = {
         "kind": kind,
         "kind_label": KINDS[kind][0],
+        "public_options": PUBLIC,
         "authority": AUTHORITY[kind],
         "groups": groups,
         "values": values,
@@ -363,6 +386,16 @@ def review_rows(view: dict[str, Any]) -> list[dict[str, str]]:
                 "value": view.get("jurisdiction_label") or "No indicado",
                 "href": f"{base}#{where}",
                 "change": "la región" if kind == "GOBIERNO_REGIONAL" else "el distrito",
+            }
+        )
+    if kind == "OTRO_ALIADO":
+        public = {"si": "Pública", "no": "Privada"}.get(values.get("entity.public", ""), "No indicado")
+        rows.append(
+            {
+                "key": "La entidad es",
+                "value": public,
+                "href": f"{base}#entity.public",
+                "change": "si es pública o privada",
             }
         )
     for prefix, legend, fields in fields_of(kind):

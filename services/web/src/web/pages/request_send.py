@@ -47,7 +47,7 @@ from altcha import v1 as altcha
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from web.gateway import RefusedError, call, check, send
@@ -267,13 +267,19 @@ def contact_email(view: dict[str, Any]) -> str:
     return responsible.get("institutional_email") or responsible.get("personal_email") or ""
 
 
-def documents_of(view: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each required document, received or not, in words."""
+def documents_of(view: dict[str, Any], just_sent: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Each required document, received or not, in words.
+
+    ``just_sent``: the kinds uploaded a moment ago; the documents service checks them and tells
+    access in the background, so until then they are "being checked", not "not received".
+    """
     found = []
     for kind in view.get("required_documents") or []:
         label, hint = DOCUMENTS.get(kind, (kind, ""))
         doc = (view.get("documents") or {}).get(kind)
-        if doc is None:
+        if doc is None and kind in just_sent:
+            words = "Recibido; revisando la firma (actualice esta página en unos segundos)"
+        elif doc is None:
             words = "Aún no recibido"
         else:
             if doc["digitally_signed"]:
@@ -286,12 +292,13 @@ def documents_of(view: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def context_of(view: dict[str, Any]) -> dict[str, Any]:
+def context_of(view: dict[str, Any], just_sent: tuple[str, ...] = ()) -> dict[str, Any]:
     check_ = view.get("authority_check")
     return {
         "view": view,
         "due": day(view.get("due_date")),
-        "documents": documents_of(view),
+        "documents": documents_of(view, just_sent),
+        "just_sent": [DOCUMENTS[k][0] for k in just_sent if k in DOCUMENTS],
         "authority": (
             {"result": AUTHORITY_RESULTS.get(check_["result"], check_["result"]), "reason": check_.get("reason")}
             if check_
@@ -309,9 +316,10 @@ async def sent_page(request: Request, request_id: FromPath[UUID]) -> Template:
 
 
 @get("/solicitud/{request_id:uuid}/estado", include_in_schema=False)
-async def status_page(request: Request, request_id: FromPath[UUID]) -> Template:
+async def status_page(request: Request, request_id: FromPath[UUID], subidos: FromQuery[str] = "") -> Template:
     view = await load(request, request_id)
-    return Template(template_name="request_status.html", context=context_of(view))
+    just_sent = tuple(k for k in subidos.split(",") if k in DOCUMENTS)
+    return Template(template_name="request_status.html", context=context_of(view, just_sent))
 
 
 @get("/solicitud/{request_id:uuid}/estado.json", include_in_schema=False)
@@ -391,7 +399,7 @@ async def upload(request: Request, request_id: FromPath[UUID]) -> Template | Red
             errors[kind] = exc.errors.get("file") or exc.detail
     if errors:
         return upload_page(await load(request, request_id), errors, status=422)
-    return Redirect(f"/solicitud/{request_id}/estado", status_code=303)
+    return Redirect(f"/solicitud/{request_id}/estado?subidos={','.join(files)}", status_code=303)
 
 
 ROUTES = [review, challenge, submit, sent_page, status_page, status_json, download_ddc, upload_form, upload]
