@@ -285,3 +285,14 @@ def test_the_status_page_gives_the_due_date_in_peruvian_form_and_never_a_passwor
     assert "Coincide con el registro oficial" in page
     assert "firmado digitalmente por HUARCAYA RIVERA, CAMILA SOFÍA; íntegro" in page
     assert "contraseña" not in page.lower()
+
+
+def test_the_review_page_with_the_widget_stays_under_100_kb_with_its_styles_and_scripts() -> None:
+    with client(Gateway()) as c:
+        page = c.get(f"/solicitud/{REQUEST_ID}/revisar")
+        assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page.text)
+        worker = re.search(r'workerurl="([^"]+)"', page.text)
+        assert worker and set(assets) >= {"/static/altcha/altcha.min.js", "/static/altcha/altcha.css"}
+        total = len(page.content) + sum(len(c.get(a).content) for a in [*set(assets), worker.group(1)])
+
+    assert total < 100 * 1024

@@ -1,5 +1,7 @@
-"""Solicitar acceso, first half: the access type, the steps, the authority's and the responsible
-person's data (saved as a draft), continuing a saved request, and "Revise sus respuestas".
+"""Solicitar acceso, first half: the access type, the steps (as far as the request has gone), the
+authority's and the responsible person's data (saved as a draft, and corrected the same way once
+observed), and continuing a saved request. "Revise sus respuestas", sending and what follows are in
+``web.pages.request_send``.
 
 Every page is a form that posts and a page the server answers, so none needs JavaScript. The
 rules are the access service's: a handler sends what was typed to the gateway's public API and
