@@ -133,10 +133,15 @@ def test_a_file_that_is_not_a_pdf_is_refused_at_its_field_with_the_reason(
     notes.write_text("Esto no es un PDF.", encoding="utf-8")
     person.goto(f"{live_url}/solicitud/{sent['id']}/documentos")
     person.get_by_label("DDC firmado").set_input_files(notes)
+    if javascript == "con-js":
+        person.evaluate("() => { window.mismaPagina = true; }")
     person.get_by_role("button", name="Subir los documentos").click()
 
     summary = person.get_by_role("alert")
     expect(summary).to_be_focused()
+    if javascript == "con-js":
+        # Sent by XMLHttpRequest (the progress bar's way): the page was not reloaded.
+        assert person.evaluate("() => window.mismaPagina === true")
     expect(summary).to_contain_text("El archivo no es un PDF válido.")
     expect(summary.get_by_role("link")).to_have_attribute("href", "#archivo-DDC_SIGNED")
     expect(person.locator("#archivo-DDC_SIGNED-error")).to_contain_text("El archivo no es un PDF válido.")

@@ -296,3 +296,43 @@ def test_the_review_page_with_the_widget_stays_under_100_kb_with_its_styles_and_
         total = len(page.content) + sum(len(c.get(a).content) for a in [*set(assets), worker.group(1)])
 
     assert total < 100 * 1024
+
+
+def test_an_incomplete_form_is_refused_with_links_to_each_answer_on_the_data_page() -> None:
+    gateway = Gateway()
+    errors = {"ubigeo": "Seleccione el distrito.", "responsible.office": "Ingrese la oficina."}
+    refusal = httpx.Response(422, json={"detail": "Hay errores en el formulario.", "errors": errors})
+    gateway.submit = lambda _request: refusal  # type: ignore[method-assign]
+    with client(gateway) as c:
+        response = send(c, sello=stamp(5))
+
+    assert response.status_code == 422
+    base = f"/solicitud/{REQUEST_ID}/datos"
+    assert f'<a href="{base}#district">Seleccione el distrito.</a>' in response.text
+    assert f'<a href="{base}#responsible.office">Ingrese la oficina.</a>' in response.text
+
+
+@pytest.mark.parametrize(
+    ("state", "extra", "steps"),
+    [
+        ("DRAFT", {}, ["Guardado", "Pendiente", "Aún no disponible", "Aún no disponible", "Aún no disponible"]),
+        (
+            "SUBMITTED",
+            {"ddc": {"ready": True, "verification_code": "X"}},
+            ["Guardado", "Enviada", "Listo para descargar", "Pendiente", "Aún no disponible"],
+        ),
+        (
+            "OBSERVED",
+            {"observations": ["Corrija el cargo."]},
+            ["Guardado", "Observada: corrija y envíe de nuevo", "Aún no disponible", "Aún no disponible", "Observada"],
+        ),
+    ],
+)
+def test_the_steps_show_how_far_the_request_has_gone(state: str, extra: dict, steps: list[str]) -> None:
+    with client(Gateway(state, **extra)) as c:
+        page = c.get(f"/solicitud/{REQUEST_ID}/pasos").text
+
+    shown = re.findall(r'<strong class="tag" id="tarea-\d+-estado">([^<]+)</strong>', page)
+    assert shown[1:] == steps
+    assert (f'href="/solicitud/{REQUEST_ID}/ddc"' in page) == (state == "SUBMITTED")
+    assert (f'href="/solicitud/{REQUEST_ID}/datos"' in page) == (state in ("DRAFT", "OBSERVED"))
