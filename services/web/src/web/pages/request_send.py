@@ -184,7 +184,11 @@ def solve(challenge: dict[str, Any]) -> str:
 
 
 def review_page(
-    request: Request, view: dict[str, Any], problems: list[dict[str, str]] | None = None, detail: str = "", status=200
+    request: Request,
+    view: dict[str, Any],
+    problems: list[dict[str, str]] | None = None,
+    detail: str = "",
+    status: int = 200,
 ) -> Template:
     context = {
         "view": view,
@@ -228,17 +232,18 @@ async def submit(request: Request, request_id: FromPath[UUID]) -> Template | Red
     def refuse(message: str, status: int = 422) -> Template:
         return review_page(request, view, [{"href": "#enviar", "message": message}], "", status)
 
+    if str(sent.get(HONEYPOT) or ""):  # people leave it empty, with or without the widget
+        return refuse(HONEYPOT_REFUSED)
     if not solved:
-        if str(sent.get(HONEYPOT) or ""):
-            return refuse(HONEYPOT_REFUSED)
         now = time.time()
         if problem := stamp_problem(stamp_key(request), str(request_id), str(sent.get(STAMP) or ""), now):
             return refuse(problem)
         if not limiter(request).allow(client_address(request), now):
             return refuse(TOO_MANY, 429)
-        found = await call(request, "GET", "/api/captcha")
-        solved = await anyio.to_thread.run_sync(solve, found)
     try:
+        if not solved:
+            # A worker thread: the proof of work must not hold up the event loop's other pages.
+            solved = await anyio.to_thread.run_sync(solve, await call(request, "GET", "/api/captcha"))
         await call(request, "POST", f"/api/access-requests/{request_id}/submit", json={"altcha": solved})
     except RefusedError as exc:
         if exc.status == 404:
