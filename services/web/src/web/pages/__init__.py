@@ -7,6 +7,7 @@ from pathlib import Path
 from web.pages.accessibility import accessibility_options, accessibility_statement, save_accessibility_options
 from web.pages.ally import ROUTES as ALLY_ROUTES
 from web.pages.request import ROUTES as REQUEST_ROUTES
+from web.pages.request_send import ROUTES as REQUEST_SEND_ROUTES
 from web.pages.signin import evaluation_queue, my_account, sign_in, sign_in_page, sign_out
 from web.pages.start import health, start_page
 
@@ -24,4 +25,5 @@ ROUTES = [
     evaluation_queue,
     *REQUEST_ROUTES,
     *ALLY_ROUTES,
+    *REQUEST_SEND_ROUTES,
 ]

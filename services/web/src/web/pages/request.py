@@ -1,5 +1,7 @@
-"""Solicitar acceso, first half: the access type, the steps, the authority's and the responsible
-person's data (saved as a draft), continuing a saved request, and "Revise sus respuestas".
+"""Solicitar acceso, first half: the access type, the steps (as far as the request has gone), the
+authority's and the responsible person's data (saved as a draft, and corrected the same way once
+observed), and continuing a saved request. "Revise sus respuestas", sending and what follows are in
+``web.pages.request_send``.
 
 Every page is a form that posts and a page the server answers, so none needs JavaScript. The
 rules are the access service's: a handler sends what was typed to the gateway's public API and
@@ -49,7 +51,23 @@ PERSON = [
     ("institutional_email", "Correo electrónico institucional", "", "off"),
 ]
 RESPONSIBLE_ONLY = [("office", "Oficina", "Por ejemplo, OMAPED.", "off"), ("position", "Cargo", "", "off")]
-ENTITY = [("name", "Nombre de la entidad", "", "organization"), ("ruc", "RUC", "11 dígitos.", "off")]
+ENTITY = [
+    ("name", "Nombre de la entidad", "", "organization"),
+    ("ruc", "RUC", "11 dígitos.", "off"),
+    (
+        "rof_document",
+        "Documento que aprueba el ROF",
+        "Solo si la entidad es pública. Por ejemplo, D.S. N.° 001-2024.",
+        "off",
+    ),
+    (
+        "designation_document",
+        "Documento de designación del titular",
+        "Solo si la entidad es pública. Por ejemplo, R.S. N.° 045-2025.",
+        "off",
+    ),
+]
+PUBLIC = [{"value": "si", "label": "Pública", "hint": ""}, {"value": "no", "label": "Privada", "hint": ""}]
 PLACES = ("region", "province", "district")
 
 
@@ -68,6 +86,10 @@ def form_of(kind: str, values: dict[str, str]) -> dict[str, Any]:
     form: dict[str, Any] = {"ally_type": kind}
     for prefix, _legend, fields in fields_of(kind):
         form[prefix] = {name: (values.get(f"{prefix}.{name}") or "").strip() or None for name, *_ in fields}
+    if kind == "OTRO_ALIADO":
+        # What a public entity alone needs is sent only when answered (absent is the API's "none").
+        form["entity"]["public"] = {"si": True, "no": False}.get(values.get("entity.public", ""))
+        form["entity"] = {k: v for k, v in form["entity"].items() if v is not None or k in ("name", "ruc")}
     if kind == "GOBIERNO_LOCAL":
         form["ubigeo"] = values.get("district") or None
     elif kind == "GOBIERNO_REGIONAL":
@@ -84,6 +106,8 @@ def values_of(form: dict[str, Any]) -> dict[str, str]:
         for name, *_ in fields:
             value = part.get(name)
             values[f"{prefix}.{name}"] = "" if value is None else str(value)
+    if kind == "OTRO_ALIADO":
+        values["entity.public"] = {True: "si", False: "no"}.get((form.get("entity") or {}).get("public"), "")
     ubigeo = form.get("ubigeo") or ""
     if kind == "GOBIERNO_LOCAL" and ubigeo:
         values.update(region=ubigeo[:2], province=ubigeo[:4], district=ubigeo)
@@ -139,17 +163,58 @@ async def chose_kind(request: Request) -> Template | Redirect:
 
 def tasks_page(kind: str, view: dict[str, Any] | None) -> Template:
     if view is None:
-        data_href, review_href, data_status = f"{START}/datos?tipo={kind}", None, "Por completar"
+        tasks = [
+            {"label": f"Tipo de acceso: {KINDS[kind][0]}", "href": START, "status": "Elegido"},
+            {"label": DATA_TASK, "href": f"{START}/datos?tipo={kind}", "status": "Por completar"},
+            {"label": "Revisar sus respuestas y enviar la solicitud", "href": None, "status": "Aún no disponible"},
+            {"label": "Descargar el DDC", "href": None, "status": "Aún no disponible"},
+            {"label": "Subir los documentos firmados", "href": None, "status": "Aún no disponible"},
+            {"label": "Evaluación", "href": None, "status": "Aún no disponible"},
+        ]
     else:
-        base = f"/solicitud/{view['id']}"
-        data_href, review_href, data_status = f"{base}/datos", f"{base}/revisar", "Guardado"
-    tasks = [
-        {"label": f"Tipo de acceso: {KINDS[kind][0]}", "href": START if view is None else None, "status": "Elegido"},
-        {"label": "Datos de la autoridad y de la persona responsable", "href": data_href, "status": data_status},
-        {"label": "Revisar sus respuestas", "href": review_href, "status": "Pendiente"},
-        {"label": "Enviar la solicitud y descargar el DDC", "href": None, "status": "Aún no disponible"},
-    ]
+        tasks = progress(view)
     return Template(template_name="request_tasks.html", context={"tasks": tasks, "view": view})
+
+
+DATA_TASK = "Datos de la autoridad y de la persona responsable"
+
+
+def progress(view: dict[str, Any]) -> list[dict[str, str | None]]:
+    """Each step of a saved request as far as it has gone, linked while it can be done."""
+    base, state = f"/solicitud/{view['id']}", view["state"]
+    editable = state in ("DRAFT", "OBSERVED")
+    sent = state != "DRAFT"
+    ddc_ready = bool(view["ddc"]["ready"]) and state in ("SUBMITTED", "PENDING_EVALUATION")
+    required = view.get("required_documents") or []
+    received = [k for k in required if k in (view.get("documents") or {})]
+    if state == "OBSERVED":
+        send_status = "Observada: corrija y envíe de nuevo"
+    else:
+        send_status = "Enviada" if sent else "Pendiente"
+    if not sent or state == "OBSERVED":
+        ddc_status, docs_status = "Aún no disponible", "Aún no disponible"
+    else:
+        ddc_status = "Listo para descargar" if view["ddc"]["ready"] else "Generándose"
+        docs_status = "Recibidos" if received and len(received) == len(required) else "Pendiente"
+    evaluation = {
+        "PENDING_EVALUATION": "En evaluación",
+        "APPROVED": "Aprobada",
+        "CREDENTIALS_ISSUED": "Aprobada: credenciales enviadas",
+        "REJECTED": "Rechazada",
+        "OBSERVED": "Observada",
+    }.get(state, "Aún no disponible")
+    return [
+        {"label": f"Tipo de acceso: {KINDS[view['ally_type']][0]}", "href": None, "status": "Elegido"},
+        {"label": DATA_TASK, "href": f"{base}/datos" if editable else None, "status": "Guardado"},
+        {"label": "Revisar sus respuestas y enviar la solicitud", "href": f"{base}/revisar", "status": send_status},
+        {"label": "Descargar el DDC", "href": f"{base}/ddc" if ddc_ready else None, "status": ddc_status},
+        {
+            "label": "Subir los documentos firmados",
+            "href": f"{base}/documentos" if ddc_ready else None,
+            "status": docs_status,
+        },
+        {"label": "Evaluación", "href": f"{base}/estado" if sent else None, "status": evaluation},
+    ]
 
 
 @get(f"{START}/pasos", include_in_schema=False)
@@ -211,6 +276,7 @@ async def data_page(
     context = {
         "kind": kind,
         "kind_label": KINDS[kind][0],
+        "public_options": PUBLIC,
         "authority": AUTHORITY[kind],
         "groups": groups,
         "values": values,
@@ -324,6 +390,16 @@ def review_rows(view: dict[str, Any]) -> list[dict[str, str]]:
                 "change": "la región" if kind == "GOBIERNO_REGIONAL" else "el distrito",
             }
         )
+    if kind == "OTRO_ALIADO":
+        public = {"si": "Pública", "no": "Privada"}.get(values.get("entity.public", ""), "No indicado")
+        rows.append(
+            {
+                "key": "La entidad es",
+                "value": public,
+                "href": f"{base}#entity.public",
+                "change": "si es pública o privada",
+            }
+        )
     for prefix, legend, fields in fields_of(kind):
         whose = legend.removeprefix("Datos ")
         for name, label, *_ in fields:
@@ -339,12 +415,6 @@ def review_rows(view: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
-@get("/solicitud/{request_id:uuid}/revisar", include_in_schema=False)
-async def review(request: Request, request_id: FromPath[UUID]) -> Template:
-    view = await load(request, request_id)
-    return Template(template_name="request_review.html", context={"view": view, "rows": review_rows(view)})
-
-
 ROUTES = [
     choose_kind,
     chose_kind,
@@ -357,5 +427,4 @@ ROUTES = [
     saved_page,
     resume_form,
     resume,
-    review,
 ]
