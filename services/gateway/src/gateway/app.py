@@ -91,7 +91,7 @@ def create_app(
     return Litestar(
         route_handlers=[health, api_router(settings.rate_limit_per_minute), verification_page, dev_mail],
         lifespan=[lifespan],
-        state=State({"mode": mode, "dev_mail_dir": settings.dev_mail_dir}),
+        state=State({"mode": mode, "dev_mail_dir": settings.dev_mail_dir, "web_url": settings.web_url}),
         stores={"rate_limit": MemoryStore()},
         exception_handlers={HTTPException: http_error},
         openapi_config=OpenAPIConfig(

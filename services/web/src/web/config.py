@@ -20,6 +20,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # A signed-in person's session ends after this many minutes without opening a page
     # (CONTIGO_SESSION_MINUTES); every page says at what time it will.
     session_minutes: int = 30
+    # Local runs only: the mail the local mail catcher kept, readable at /correo (CONTIGO_DEV_MAIL);
+    # anywhere else those pages do not exist.
+    dev_mail: bool = False
 
     def secret(self) -> str:
         if self.cookie_secret_file:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from web.pages.accessibility import accessibility_options, accessibility_statement, save_accessibility_options
+from web.pages.mail import ROUTES as MAIL_ROUTES
 from web.pages.request import ROUTES as REQUEST_ROUTES
 from web.pages.signin import evaluation_queue, my_account, sign_in, sign_in_page, sign_out
 from web.pages.start import health, start_page
+from web.pages.verify import ROUTES as VERIFY_ROUTES
 
 TEMPLATES = Path(__file__).parent / "templates"
 ROUTES = [
@@ -22,4 +24,6 @@ ROUTES = [
     my_account,
     evaluation_queue,
     *REQUEST_ROUTES,
+    *VERIFY_ROUTES,
+    *MAIL_ROUTES,
 ]
