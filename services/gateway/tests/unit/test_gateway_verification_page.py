@@ -20,7 +20,7 @@ def documents_stand_in() -> dict[str, httpx.AsyncClient]:
         if request.url.path == f"/verify/{CODE}":
             body = {
                 "code": CODE,
-                "document": "Declaración de Datos de Contacto",
+                "document": "Documento de Declaración de Confidencialidad (DDC)",
                 "request_code": "SOL-2026-000001",
                 "issued_at": "2026-12-01T15:30:00Z",
                 "sha256": "a" * 64,

@@ -28,7 +28,7 @@ def credentials_mail(live) -> tuple[Credentials, str]:
 
 
 def test_the_credentials_e_mail_is_listed_and_read_as_text(
-    person: Page, live_url: str, credentials_mail: tuple[Credentials, str], axe
+    person: Page, live_url: str, credentials_mail: tuple[Credentials, str], axe, javascript: str, screenshots
 ) -> None:
     ally, code = credentials_mail
     subject = f"Credenciales de acceso a USUARIO ALIADO - solicitud {code}"
@@ -52,6 +52,7 @@ def test_the_credentials_e_mail_is_listed_and_read_as_text(
     expect(text).to_contain_text(f"Usuario: {ally.username}")
     expect(text).to_contain_text(f"Contraseña: {ally.password}")
     assert axe(person) == []
+    screenshots(person, f"correo-recibido-{javascript}")
     person.get_by_role("link", name="Volver al correo recibido").click()
     expect(person.get_by_role("heading", level=1)).to_have_text("Correo recibido")
 

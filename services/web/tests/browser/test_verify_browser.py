@@ -21,7 +21,7 @@ DISTRICT = {"con-js": "100101", "sin-js": "100102"}
 
 
 def test_a_code_typed_from_a_real_ddc_shows_the_document_and_the_hash_of_that_very_file(
-    person: Page, live_url: str, javascript: str, axe
+    person: Page, live_url: str, javascript: str, axe, screenshots
 ) -> None:
     with httpx.Client(base_url=live_url, timeout=30) as c:
         sent = sent_request(c, "GOBIERNO_LOCAL", DISTRICT[javascript], f"verificar-{javascript}")
@@ -42,6 +42,16 @@ def test_a_code_typed_from_a_real_ddc_shows_the_document_and_the_hash_of_that_ve
     expect(person.locator("#huella")).to_have_text(hashlib.sha256(pdf.content).hexdigest())
     expect(person.get_by_label("Código de verificación")).to_have_value("")
     assert axe(person) == []
+    screenshots(person, f"verificar-documento-autentico-{javascript}")
+    # The 64-character hash wraps on a phone with text at 200 % instead of pushing the page sideways.
+    person.set_viewport_size({"width": 320, "height": 640})
+    person.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+    wider = person.evaluate(
+        "() => [...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)"
+        ".map(e => e.tagName + ' ' + (e.id || e.className))"
+    )
+    assert wider == []
 
     # The address printed in the PDF opens the same answer directly.
     person.goto(f"{live_url}/verificar?codigo={code}")

@@ -18,7 +18,7 @@ CODE = "K7QX-9M2P-4TZD"
 SHA = "3f" * 32
 DOCUMENT = {
     "code": CODE,
-    "document": "Declaración de Datos de Contacto",
+    "document": "Documento de Declaración de Confidencialidad (DDC)",
     "request_code": "SOL-2026-000042",
     "issued_at": "2026-12-02T03:15:00Z",
     "sha256": SHA,
@@ -48,6 +48,8 @@ MAIL = [
 @dataclass
 class VerifyAndMailGateway:
     paths: list[str] = field(default_factory=list)
+    # A gateway started without the mail catcher's folder answers /dev/mail with 404.
+    has_mail: bool = True
 
     def answer(self, request: httpx.Request) -> httpx.Response:
         path = request.url.raw_path.decode().split("?")[0]
@@ -56,7 +58,7 @@ class VerifyAndMailGateway:
             return httpx.Response(200, json=DOCUMENT)
         if path.startswith("/api/verify/"):
             return httpx.Response(404, json={"detail": "Ningún documento lleva ese código."})
-        if path == "/dev/mail":
+        if path == "/dev/mail" and self.has_mail:
             return httpx.Response(200, json=MAIL)
         return httpx.Response(404, json={"detail": "No encontrado."})
 
@@ -89,7 +91,7 @@ def test_a_code_as_printed_in_the_ddc_shows_the_document_with_its_date_in_lima_a
 
     assert page.status_code == 200
     assert "Documento auténtico" in page.text
-    assert "Declaración de Datos de Contacto" in page.text
+    assert "Documento de Declaración de Confidencialidad (DDC)" in page.text
     assert "SOL-2026-000042" in page.text
     # 03:15 UTC is 22:15 of the day before in Lima.
     assert "01/12/2026 a las 22:15 (hora de Lima)" in page.text
@@ -169,3 +171,13 @@ def test_a_caught_message_is_read_as_text_and_its_markup_is_never_rendered() -> 
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     assert missing.status_code == 404 and odd.status_code == 404
+
+
+def test_a_gateway_without_a_mail_catcher_leaves_the_page_not_found_rather_than_failing() -> None:
+    gateway = VerifyAndMailGateway(has_mail=False)
+    with client(gateway, dev_mail=True) as c:
+        listing = c.get("/correo")
+
+    assert listing.status_code == 404
+    assert "No se encontró la página" in listing.text
+    assert gateway.paths == ["/dev/mail"]

@@ -17,7 +17,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Template
 
-from web.gateway import call
+from web.gateway import RefusedError, call
 from web.sessions import LIMA
 
 # The catcher names each message ``<time in ns>-<n>``; an id is that name, stable as new mail arrives.
@@ -31,7 +31,11 @@ def _local_only(request: Request) -> None:
 
 async def caught(request: Request) -> list[dict[str, Any]]:
     _local_only(request)
-    return list(await call(request, "GET", "/dev/mail") or [])
+    try:
+        return list(await call(request, "GET", "/dev/mail") or [])
+    except RefusedError as refused:
+        # A gateway with no mail catcher's folder has no /dev/mail: then there is no mail to show either.
+        raise HTTPException(status_code=404) from refused
 
 
 def sent_in_lima(header: str | None) -> str:
