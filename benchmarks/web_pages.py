@@ -77,6 +77,7 @@ class Page:
     who: str  # "anon", "evaluator" or "ally"
     label: str
     fast: bool = False  # held to the p95 target
+    api: bool = False  # a call of the public API the page makes, timed alone to see where its time goes
 
 
 @dataclass
@@ -235,6 +236,10 @@ def table(results: list[Measured]) -> str:
         if r.status != 200:
             lines.append(f"{r.page.label:<{width}}  respuesta {r.status}: no se midió")
             continue
+        if r.page.api:
+            timed = f"p50 {r.p50:6.1f} ms  p95 {r.p95:6.1f} ms  (n={r.n})"
+            lines.append(f"{r.page.label:<{width}}  {'(JSON, no es una página)':<38}  {'':>13}  {timed}")
+            continue
         ok = "OK" if r.wire_bytes < PAGE_BUDGET_BYTES else "NO"
         size = (
             f"{r.wire_bytes / 1024:7.1f} KB {ok:<2} ({1 + r.assets} archivos{', ' + r.encoding if r.encoding else ''})"
@@ -268,17 +273,21 @@ def main() -> int:
         with httpx.Client(base_url=url, timeout=30) as api:
             ally = through_api.approved_ally(api, staff_password, "GOBIERNO_LOCAL", ALLY_DISTRICT, "bench")
             sent = through_api.sent_request(api, "GOBIERNO_LOCAL", "150102", "bench-verificar")
+            token = through_api.staff_token(api, staff_password)
         progress(f"ally {ally.username} approved; a DDC to verify: {sent['code']}")
         clients = {
             "anon": httpx.Client(base_url=url, headers=BROWSER_HEADERS, timeout=30),
             "evaluator": sign_in(url, "evaluador", staff_password),
             "ally": sign_in(url, ally.username, ally.password),
+            "evaluator-api": httpx.Client(base_url=url, headers={"authorization": f"Bearer {token}"}, timeout=30),
         }
         pages = [
             Page("/", "anon", "/ (inicio)"),
             Page("/solicitar-acceso", "anon", "/solicitar-acceso"),
             Page("/iniciar-sesion", "anon", "/iniciar-sesion"),
             Page("/evaluacion", "evaluator", "/evaluacion (cola, evaluador)", fast=True),
+            Page("/api/me", "evaluator-api", "  de ella: GET /api/me (API)", api=True),
+            Page("/api/evaluation/queue", "evaluator-api", "  de ella: GET /api/evaluation/queue (API)", api=True),
             Page("/panel", "evaluator", "/panel (evaluador)", fast=True),
             Page("/panel", "ally", "/panel (aliado, gobierno local)", fast=True),
             Page("/beneficiarios", "ally", "/beneficiarios (aliado, gobierno local)"),
