@@ -274,7 +274,8 @@ def test_bad_files_are_refused_with_their_reason_through_the_gateway(system):
         draft = fill_and_send(c, authority_form(c, "GOBIERNO_LOCAL", where, f"files-{system.mode}"))
         ready = eventually(lambda: (s := status(c, draft["id"]))["ddc"]["ready"] and s, "the DDC is ready")
         verified = c.get(f"/api/verify/{ready['ddc']['verification_code']}")
-        page = c.get("/verificar", params={"codigo": ready["ddc"]["verification_code"].lower()})
+        # The printed address: the web application's page (embedded), or the gateway's 303 to it (distributed).
+        page = c.get("/verificar", params={"codigo": ready["ddc"]["verification_code"].lower()}, follow_redirects=True)
 
         text = upload(c, draft["id"], "DDC_SIGNED", b"esto no es un PDF\n", "ddc.pdf")
         huge = upload(c, draft["id"], "DDC_SIGNED", b"%PDF-1.7\n" + b"0" * (11 * 1024 * 1024), "ddc.pdf")

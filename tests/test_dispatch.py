@@ -49,7 +49,8 @@ def app_named(name: str, events: list[str]) -> Any:
         ("/schema/openapi.json", "gateway"),
         ("/.well-known/jwks.json", "gateway"),
         ("/health", "gateway"),
-        ("/verificar", "gateway"),
+        ("/verificar", "web"),
+        ("/correo", "web"),
         ("/dev/mail", "gateway"),
     ],
 )

@@ -8,8 +8,9 @@ from typing import Any
 
 from litestar import Litestar
 
-# What the gateway answers; everything else (``/``, ``/static/...``, the pages) is the web application's.
-GATEWAY_PREFIXES = ("/api", "/schema", "/.well-known", "/health", "/verificar", "/dev/mail")
+# What the gateway answers; everything else (``/``, ``/static/...``, the pages, ``/verificar`` among them)
+# is the web application's.
+GATEWAY_PREFIXES = ("/api", "/schema", "/.well-known", "/health", "/dev/mail")
 
 
 def for_gateway(path: str) -> bool:

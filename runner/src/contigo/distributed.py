@@ -85,6 +85,10 @@ def _run(log_dir: Path, smtp_port: int, children: Children) -> int:
             "CONTIGO_SECURE_COOKIES": "false",
             # Shared by the gateway and the web: the web vouches for each person's address with it.
             "CONTIGO_PROXY_KEY": secrets.token_urlsafe(32),
+            # A local run: the web shows the caught mail at /correo, and the gateway sends the
+            # verification address printed in the DDCs (the gateway's /verificar) to the web's page.
+            "CONTIGO_DEV_MAIL": "true",
+            "CONTIGO_WEB_URL": f"http://127.0.0.1:{WEB_PORT}",
         }
     )
     exe = [sys.executable, "-m", "contigo.cli"]
@@ -107,7 +111,7 @@ def _run(log_dir: Path, smtp_port: int, children: Children) -> int:
     web_url = f"http://127.0.0.1:{WEB_PORT}"
     if _wait_health(f"{url}/health", 60, children) and _wait_health(f"{web_url}/health", 30, children):
         print(f"CONTIGO Aliados (distribuido) listo en {url} — salud en {url}/health; registros en {log_dir}")
-        print(f"USUARIO ALIADO (aplicación web) en {web_url}/")
+        print(f"USUARIO ALIADO (aplicación web) en {web_url}/ — correos recibidos en {web_url}/correo")
         print(f"Cuentas demo del personal: evaluador / {password}   admin / {password}")
     else:
         print(f"CONTIGO Aliados no respondió sano en 60 s; vea {url}/health y los registros en {log_dir}")

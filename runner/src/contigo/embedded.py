@@ -130,11 +130,13 @@ async def running(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=gw), base_url=public_url)
         )
         # Served on http://127.0.0.1 only, so the cookies cannot ask for HTTPS.
+        # A local run: its caught mail is readable at /correo.
         web_settings = web.config.Settings(
             gateway_url=public_url,
             cookie_secret_file=str(cookie_secret_file(data_dir)),
             secure_cookies=False,
             proxy_key=proxy_key,
+            dev_mail=True,
         )
         site = web.app.create_app(web_settings, gateway=to_gateway)
         yield Embedded(gw, site, Dispatcher(gw, site), apps, data_dir, database_url)
@@ -206,7 +208,7 @@ def _announce(host: str, port: int, data_dir: Path, smtp_port: int) -> None:
         f"  Salud del sistema:   http://{host}:{port}/health\n"
         f"  API (OpenAPI):       http://{host}:{port}/schema\n"
         f"  Correo (SMTP local): 127.0.0.1:{smtp_port}, mensajes en {data_dir / 'mail'}\n"
-        f"  Correos recibidos:   http://{host}:{port}/dev/mail\n"
+        f"  Correos recibidos:   http://{host}:{port}/correo\n"
         f"  Verificar documento: http://{host}:{port}/verificar\n"
         f"  Cuentas demo del personal: evaluador / {demo_password(data_dir)}   admin / {demo_password(data_dir)}\n"
         "Ctrl-C para detener.\n",

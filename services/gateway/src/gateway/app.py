@@ -96,7 +96,7 @@ def create_app(
             dev_mail,
         ],
         lifespan=[lifespan],
-        state=State({"mode": mode, "dev_mail_dir": settings.dev_mail_dir}),
+        state=State({"mode": mode, "dev_mail_dir": settings.dev_mail_dir, "web_url": settings.web_url}),
         stores={"rate_limit": MemoryStore()},
         exception_handlers={HTTPException: http_error},
         openapi_config=OpenAPIConfig(

@@ -13,6 +13,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     cases_url: str = "http://127.0.0.1:8005"
     # Folder of the local mail catcher, shown at /dev/mail; empty in production.
     dev_mail_dir: str = ""
+    # The web application USUARIO ALIADO as people reach it (CONTIGO_WEB_URL). When set, /verificar (the
+    # address printed in every DDC, on the gateway's public URL) sends people to its page; when empty
+    # (the gateway on its own), the gateway's plain page answers.
+    web_url: str = ""
     # Requests per minute per client address on the public look-ups and the login.
     rate_limit_per_minute: int = 120
     # Shared with the web application (CONTIGO_PROXY_KEY): a request carrying it may say, in

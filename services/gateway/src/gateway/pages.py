@@ -1,4 +1,5 @@
-"""Pages for people: document verification, and (embedded run only) the caught mail."""
+"""Pages for people: document verification (or the way to the web application's page), and, in local
+runs only, the caught mail as JSON."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import email.policy
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from litestar import Request, get
 from litestar.datastructures import State
 from litestar.params import FromQuery
-from litestar.response import Response
+from litestar.response import Redirect, Response
 
 from gateway.proxy import GatewayError
 
@@ -48,7 +50,12 @@ def _result(code: str, status: int, body: dict[str, Any]) -> str:
 
 
 @get("/verificar", summary="Página para verificar un documento", include_in_schema=False)
-async def verification_page(state: State, codigo: FromQuery[str] = "") -> Response[str]:
+async def verification_page(state: State, codigo: FromQuery[str] = "") -> Response[str] | Redirect:
+    """The DDCs print ``<public URL>/verificar?codigo=...``: with a web application configured, its page
+    answers (303 there, the code kept); the gateway on its own still answers with this plain page."""
+    if state.web_url:
+        query = f"?{urlencode({'codigo': codigo})}" if codigo else ""
+        return Redirect(f"{state.web_url.rstrip('/')}/verificar{query}", status_code=303)
     result = ""
     code = codigo.strip()
     if code:

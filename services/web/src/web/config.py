@@ -23,6 +23,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Shared with the gateway (CONTIGO_PROXY_KEY): with it, the web tells the gateway each person's
     # address, so the gateway's rate limits count people, not the web application as one client.
     proxy_key: str = ""
+    # Local runs only: the mail the local mail catcher kept, readable at /correo (CONTIGO_DEV_MAIL);
+    # anywhere else those pages do not exist.
+    dev_mail: bool = False
 
     def secret(self) -> str:
         if self.cookie_secret_file:

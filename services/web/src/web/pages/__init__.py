@@ -6,10 +6,12 @@ from pathlib import Path
 
 from web.pages.accessibility import accessibility_options, accessibility_statement, save_accessibility_options
 from web.pages.ally import ROUTES as ALLY_ROUTES
+from web.pages.mail import ROUTES as MAIL_ROUTES
 from web.pages.request import ROUTES as REQUEST_ROUTES
 from web.pages.request_send import ROUTES as REQUEST_SEND_ROUTES
 from web.pages.signin import evaluation_queue, my_account, sign_in, sign_in_page, sign_out
 from web.pages.start import health, start_page
+from web.pages.verify import ROUTES as VERIFY_ROUTES
 
 TEMPLATES = Path(__file__).parent / "templates"
 ROUTES = [
@@ -26,4 +28,6 @@ ROUTES = [
     *REQUEST_ROUTES,
     *ALLY_ROUTES,
     *REQUEST_SEND_ROUTES,
+    *VERIFY_ROUTES,
+    *MAIL_ROUTES,
 ]
