@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from web.pages.accessibility import accessibility_options, accessibility_statement, save_accessibility_options
+from web.pages.evaluation import ROUTES as EVALUATION_ROUTES
 from web.pages.request import ROUTES as REQUEST_ROUTES
-from web.pages.signin import evaluation_queue, my_account, sign_in, sign_in_page, sign_out
+from web.pages.signin import my_account, sign_in, sign_in_page, sign_out
 from web.pages.start import health, start_page
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -20,6 +21,6 @@ ROUTES = [
     sign_in,
     sign_out,
     my_account,
-    evaluation_queue,
+    *EVALUATION_ROUTES,
     *REQUEST_ROUTES,
 ]
