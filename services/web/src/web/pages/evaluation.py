@@ -241,14 +241,16 @@ async def _view(request: Request, account: Any, request_id: UUID) -> dict[str, A
 
 
 def decision_errors(refused: RefusedError, values: DecisionForm) -> list[dict[str, str]]:
-    """The API's refusal at each field it names; a missing decision in the radios' own words."""
-    found = []
-    for name, field in FIELDS.items():
-        message = refused.errors.get(name)
-        if name == "decision" and (message or refused.status == 400) and values.decision not in DECISIONS:
-            message = NO_DECISION
-        if message:
-            found.append({"field": field, "message": message})
+    """The API's refusal at each field it names; no decision chosen, in the radios' own words."""
+    found = [
+        {"field": field, "message": refused.errors[name]}
+        for name, field in FIELDS.items()
+        if name in refused.errors and name != "decision"
+    ]
+    if values.decision not in DECISIONS:
+        found.insert(0, {"field": "decision", "message": NO_DECISION})
+    elif "decision" in refused.errors:
+        found.insert(0, {"field": "decision", "message": refused.errors["decision"]})
     return found or [{"field": "decision", "message": refused.detail}]
 
 
@@ -272,7 +274,12 @@ async def decide(
         view = await _view(request, account, request_id)
         if refused.status == 409:  # decided meanwhile (another evaluator): the page now shows the decision
             return _page(view, data, [{"field": "decision", "message": refused.detail}], "", 409)
-        return _page(view, data, decision_errors(refused, data), refused.detail, 422)
+        errors = decision_errors(refused, data)
+        # The API's sentence above the list, unless it only repeats an entry (or is about the radios' value).
+        detail = (
+            "" if data.decision not in DECISIONS or refused.detail in {e["message"] for e in errors} else refused.detail
+        )
+        return _page(view, data, errors, detail, 422)
     return Redirect(f"{QUEUE}?decidida={request_id}", status_code=303)
 
 
