@@ -59,7 +59,13 @@ def pending_view(request_id: str, code: str, *, ally_type: str = "OTRO_ALIADO") 
         "form": {
             "ally_type": ally_type,
             "ubigeo": None,
-            "entity": {"name": "CONADIS", "ruc": "20433270461"},
+            "entity": {
+                "name": "CONADIS",
+                "ruc": "20433270461",
+                "public": True,
+                "rof_document": "D.S. N.° 002-2016-MIMP",
+                "designation_document": "R.S. N.° 045-2025",
+            },
             "authority": {"dni": "40123456", "names": "Juan Ñahui Pérez", "mobile": "987654321"},
             "responsible": {
                 "dni": "45678912",
@@ -221,6 +227,9 @@ def test_the_request_page_shows_its_data_the_authority_check_and_each_document_i
         "Otro aliado",
         "CONADIS",
         "20433270461",
+        "Pública",
+        "D.S. N.° 002-2016-MIMP",
+        "R.S. N.° 045-2025",
         "Juan Ñahui Pérez",
         "María Quispe Mamani",
         "Directora",

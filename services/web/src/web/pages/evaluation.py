@@ -120,13 +120,19 @@ def data_rows(view: dict[str, Any]) -> list[dict[str, str]]:
         ("Código", view.get("code")),
         ("Estado", view.get("state_label")),
         ("Tipo de aliado", view.get("ally_type_label") or ALLY_TYPES.get(view.get("ally_type", ""), "")),
-        ("Ámbito", view.get("jurisdiction_label")),
     ]
-    if form.get("ubigeo"):
-        rows.append(("Ubigeo", form["ubigeo"]))
     entity = form.get("entity") or {}
     if view.get("ally_type") == "OTRO_ALIADO":
-        rows += [("Entidad", entity.get("name")), ("RUC de la entidad", entity.get("ruc"))]
+        public = entity.get("public")
+        rows += [
+            ("Entidad", entity.get("name") or view.get("jurisdiction_label")),
+            ("RUC de la entidad", entity.get("ruc")),
+            ("Naturaleza", None if public is None else "Pública" if public else "Privada"),
+            ("Aprobación del ROF", entity.get("rof_document")),
+            ("Designación del titular", entity.get("designation_document")),
+        ]
+    else:
+        rows += [("Ámbito", view.get("jurisdiction_label")), ("Ubigeo", form.get("ubigeo"))]
     for prefix, whose in (("authority", "de la autoridad"), ("responsible", "de la persona responsable")):
         person = form.get(prefix) or {}
         rows += [
