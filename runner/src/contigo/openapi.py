@@ -94,7 +94,8 @@ def _refusal(description: str) -> dict[str, Any]:
 def relayed_operation(base: dict[str, Any], owned: dict[str, Any], opt: dict[str, Any]) -> dict[str, Any]:
     """The gateway's operation ``base`` with the bodies and answers of the service's ``owned`` one."""
     operation = copy.deepcopy(base)
-    path_params = [p for p in operation.get("parameters", []) if p.get("in") == "path"]
+    # Litestar lists path parameters in set order (it varies with the hash seed): sorted, the document is stable.
+    path_params = sorted((p for p in operation.get("parameters", []) if p.get("in") == "path"), key=lambda p: p["name"])
     query = [p for p in owned.get("parameters", []) if p.get("in") == "query" and p["name"] not in GATEWAY_SUPPLIED]
     operation["parameters"] = path_params + query
     if not operation["parameters"]:

@@ -29,6 +29,7 @@ from documents.domain import (
     UPLOAD_KINDS,
     AttemptSupersededError,
     DDCNotReadyError,
+    NoUploadError,
     PdfRefusedError,
     UnknownCodeError,
     UnknownRequestError,
@@ -36,6 +37,7 @@ from documents.domain import (
     UploadNotAllowedError,
     UploadTooLargeError,
     ddc_filename,
+    uploaded_filename,
 )
 from documents.handlers import Tools
 from documents.repo import DocumentsPgRepo
@@ -56,6 +58,7 @@ ERRORS = ErrorTable(
         DDCNotReadyError: 409,
         AttemptSupersededError: 409,
         UnknownCodeError: 404,
+        NoUploadError: 404,
         UploadTooLargeError: 413,
         UploadNotAllowedError: 422,
         PdfRefusedError: 422,
@@ -150,6 +153,48 @@ async def get_ddc(
     )
 
 
+UPLOADED_PDF = {
+    200: ResponseSpec(
+        data_container=bytes,
+        media_type="application/pdf",
+        description="El PDF tal como se subió, para verlo en la página (Content-Disposition: inline).",
+        generate_examples=False,
+    )
+}
+
+
+@get(
+    "/requests/{request_id:uuid}/documents/{kind:str}",
+    summary="Ver un documento subido del intento vigente (DDC firmado o designación)",
+    description="El último PDF de ese tipo subido para el intento que se indica; para el personal evaluador.",
+    media_type="application/pdf",
+    responses=UPLOADED_PDF
+    | refusals(
+        404,
+        422,
+        r404="Documentos no conoce la solicitud, o su intento no tiene un documento de ese tipo.",
+        r422="El tipo no es DDC_SIGNED ni DESIGNATION, o falta el intento.",
+    ),
+)
+async def get_upload(
+    request_id: FromPath[UUID],
+    kind: FromPath[str],
+    units: UnitsDep,
+    tools: ToolsDep,
+    attempt: Annotated[str | None, ATTEMPT] = None,
+) -> Response[bytes]:
+    if kind not in UPLOAD_KINDS:
+        raise UserError(BAD_KIND, 422, errors={"kind": BAD_KIND})
+    command = handlers.GetUpload(request_id, _attempt(attempt), kind)
+    async with units.open() as uow:
+        request, upload = await handlers.uploaded_document(command, DocumentsPgRepo(uow))
+    return Response(
+        await tools.store.get(upload.object_key),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{uploaded_filename(kind, request.code)}"'},
+    )
+
+
 @post(
     "/requests/{request_id:uuid}/documents",
     status_code=201,
@@ -228,4 +273,4 @@ async def verify(code: FromPath[str], units: UnitsDep) -> VerifiedDocument:
     )
 
 
-ROUTES = (get_ddc, post_document, verify)
+ROUTES = (get_ddc, get_upload, post_document, verify)

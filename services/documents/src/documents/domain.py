@@ -74,6 +74,19 @@ class UnknownCodeError(Exception):
         super().__init__(f"No existe un documento con el código {typed.strip()}.")
 
 
+class NoUploadError(Exception):
+    """The request's attempt has no uploaded document of this kind."""
+
+    def __init__(self, kind: str):
+        super().__init__(_NO_UPLOAD.get(kind, "La solicitud no tiene ese documento."))
+
+
+_NO_UPLOAD = {
+    "DDC_SIGNED": "La solicitud no tiene un DDC firmado subido en su intento vigente.",
+    "DESIGNATION": "La solicitud no tiene un documento de designación subido en su intento vigente.",
+}
+
+
 class UploadNotAllowedError(Exception):
     """This kind of document is not taken for this request."""
 
@@ -130,6 +143,11 @@ def object_key(sha256: str) -> str:
 def ddc_filename(request_code: str) -> str:
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in request_code)
     return f"DDC-{safe}.pdf"
+
+
+def uploaded_filename(kind: str, request_code: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in request_code)
+    return f"{'DDC-firmado' if kind == 'DDC_SIGNED' else 'Designacion'}-{safe}.pdf"
 
 
 def ensure_upload_allowed(ally_type: str, kind: str) -> None:

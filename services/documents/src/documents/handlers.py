@@ -17,6 +17,7 @@ from documents.domain import (
     DDCSheet,
     IssuedDocument,
     KnownRequest,
+    NoUploadError,
     PdfReport,
     UnknownCodeError,
     UnknownRequestError,
@@ -45,6 +46,7 @@ class DocumentsRepo(Protocol):
     async def add_document(self, document: IssuedDocument) -> bool: ...
     async def find_by_code(self, code: str) -> IssuedDocument | None: ...
     async def add_upload(self, upload: Upload) -> None: ...
+    async def latest_upload(self, request_id: UUID, attempt: int, kind: UploadKind) -> Upload | None: ...
     async def emit(self, payload: Event, *, key: str) -> None:
         """Into the outbox of the repository's unit of work (whose cause, if any, it names)."""
         ...
@@ -175,6 +177,26 @@ def _uploaded(upload: Upload) -> DDCUploaded:
         signer=upload.signer,
         intact=upload.intact,
     )
+
+
+@dataclass(frozen=True)
+class GetUpload:
+    """The document of ``kind`` uploaded for ``attempt``, which the gateway (asking access) says is current."""
+
+    request_id: UUID
+    attempt: int
+    kind: UploadKind
+
+
+async def uploaded_document(cmd: GetUpload, repo: DocumentsRepo) -> tuple[KnownRequest, Upload]:
+    """The last upload of that kind for that attempt (a person may have sent it again), with its request."""
+    request = await repo.get_request(cmd.request_id)
+    if request is None:
+        raise UnknownRequestError(str(cmd.request_id))
+    upload = await repo.latest_upload(cmd.request_id, cmd.attempt, cmd.kind)
+    if upload is None:
+        raise NoUploadError(cmd.kind)
+    return request, upload
 
 
 async def verify_code(typed: str, repo: DocumentsRepo) -> IssuedDocument:

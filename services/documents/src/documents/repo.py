@@ -7,7 +7,7 @@ from uuid import UUID
 import asyncpg
 
 from contracts import Event
-from documents.domain import IssuedDocument, KnownRequest, Upload
+from documents.domain import IssuedDocument, KnownRequest, Upload, UploadKind
 from eventkit.uow import UnitOfWork
 
 _DOCUMENT_COLUMNS = (
@@ -93,6 +93,17 @@ class DocumentsPgRepo:
             upload.intact,
             upload.uploaded_at,
         )
+
+    async def latest_upload(self, request_id: UUID, attempt: int, kind: UploadKind) -> Upload | None:
+        row = await self._conn.fetchrow(
+            "select upload_id, request_id, attempt, kind, object_key, sha256, size, digitally_signed, signer,"
+            " intact, uploaded_at from uploads where request_id = $1 and attempt = $2 and kind = $3"
+            " order by uploaded_at desc, upload_id limit 1",
+            request_id,
+            attempt,
+            kind,
+        )
+        return Upload(**dict(row)) if row else None
 
     async def emit(self, payload: Event, *, key: str) -> None:
         await self._uow.emit(payload, key)

@@ -318,3 +318,53 @@ async def test_an_unknown_verification_code_is_a_404_naming_it(running):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "No existe un documento con el código ZZZZ-ZZZZ-ZZZZ."}
+
+
+async def test_an_evaluator_sees_the_last_signed_ddc_uploaded_for_the_attempt_as_a_pdf(running, samples):
+    envelope = requested()
+    request_id = uuid.UUID(envelope.key)
+    await running.announce(envelope)
+    await upload(running, request_id, samples.plain(f"Primer escaneo {request_id}"))
+    last = samples.signed(samples.plain(f"DDC firmado {request_id}"))
+    await upload(running, request_id, last)
+
+    response = await running.client.get(f"/requests/{request_id}/documents/DDC_SIGNED", params={"attempt": 1})
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert (
+        response.headers["content-disposition"]
+        == f'inline; filename="DDC-firmado-SA-2026-{request_id.hex[:6].upper()}.pdf"'
+    )
+    assert hashlib.sha256(response.content).hexdigest() == hashlib.sha256(last).hexdigest()
+
+
+async def test_a_document_not_uploaded_for_the_attempt_is_a_404_that_names_it(running, samples):
+    envelope = requested("OTRO_ALIADO")
+    request_id = uuid.UUID(envelope.key)
+    await running.announce(envelope)
+    await upload(running, request_id, samples.plain(f"DDC {request_id}"))
+
+    designation = await running.client.get(f"/requests/{request_id}/documents/DESIGNATION", params={"attempt": 1})
+    other_attempt = await running.client.get(f"/requests/{request_id}/documents/DDC_SIGNED", params={"attempt": 2})
+    unknown = await running.client.get(f"/requests/{uuid.uuid4()}/documents/DDC_SIGNED", params={"attempt": 1})
+
+    assert (designation.status_code, designation.json()) == (
+        404,
+        {"detail": "La solicitud no tiene un documento de designación subido en su intento vigente."},
+    )
+    assert (other_attempt.status_code, other_attempt.json()) == (
+        404,
+        {"detail": "La solicitud no tiene un DDC firmado subido en su intento vigente."},
+    )
+    assert (unknown.status_code, unknown.json()) == (404, {"detail": "Solicitud no encontrada."})
+
+
+async def test_viewing_an_upload_needs_a_known_kind_and_the_attempt(running):
+    request_id = uuid.uuid4()
+
+    bad_kind = await running.client.get(f"/requests/{request_id}/documents/FOTO", params={"attempt": 1})
+    no_attempt = await running.client.get(f"/requests/{request_id}/documents/DDC_SIGNED")
+
+    assert bad_kind.status_code == 422 and "kind" in bad_kind.json()["errors"]
+    assert no_attempt.status_code == 422 and "attempt" in no_attempt.json()["errors"]

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.unit
 
 DDC = "/requests/{request_id}/ddc"
 UPLOAD = "/requests/{request_id}/documents"
+UPLOADED = "/requests/{request_id}/documents/{kind}"
 VERIFY = "/verify/{code}"
 
 
@@ -42,6 +43,12 @@ async def test_the_ddc_download_answers_a_pdf_not_json(document):
     assert list(success["content"]) == ["application/pdf"]
 
 
+async def test_an_uploaded_document_answers_a_pdf_not_json(document):
+    success = document["paths"][UPLOADED]["get"]["responses"]["200"]
+
+    assert list(success["content"]) == ["application/pdf"]
+
+
 async def test_every_documents_operation_documents_a_success_answer_with_a_schema_and_a_spanish_summary(document):
     found = operations(document)
 
@@ -61,6 +68,7 @@ async def test_every_documents_operation_documents_a_success_answer_with_a_schem
     assert summaries == {
         ("get", DDC): "Descargar el DDC prellenado de un intento",
         ("post", UPLOAD): "Subir el DDC firmado o la designación",
+        ("get", UPLOADED): "Ver un documento subido del intento vigente (DDC firmado o designación)",
         ("get", VERIFY): "Verificar un documento por su código",
     }
 
@@ -78,6 +86,7 @@ async def test_every_documents_operation_lists_exactly_the_refusals_it_can_give(
     assert statuses == {
         ("get", DDC): {"200", "409", "422", "503"},
         ("post", UPLOAD): {"201", "400", "404", "409", "413", "422", "503"},
+        ("get", UPLOADED): {"200", "404", "422", "503"},
         ("get", VERIFY): {"200", "404", "503"},
     }
     assert refusal_bodies == {"#/components/schemas/ErrorBody"}

@@ -2,7 +2,8 @@
 
 Most routes only relay (:func:`relay`); the route's ``opt`` keeps the service and its path, so the
 published OpenAPI document takes each operation's bodies and answers from the service that owns
-them (``contigo openapi``). Only the DDC download and the upload do more: they ask access first.
+them (``contigo openapi``). Only the DDC download, the upload and the evaluator's view of an upload
+do more: they ask access first.
 """
 
 from __future__ import annotations
@@ -320,6 +321,26 @@ async def upload_document(request: Request, state: State) -> Response[Any]:
 
 
 @get(
+    "/api/evaluation/{request_id:uuid}/documents/{kind:str}",
+    summary="Ver el DDC firmado o la designación que subió el solicitante (personal evaluador)",
+    tags=[EVALUATION],
+    operation_id="get_evaluation_by_request_id_documents_by_kind",
+    opt={"service": "documents", "target": "/requests/{request_id}/documents/{kind}", "caller": "evaluator"},
+)
+async def uploaded_document(request: Request, state: State) -> Response[Any]:
+    request_id, kind = str(request.path_params["request_id"]), request.path_params["kind"]
+    svc = services(state)
+    await svc.caller(request, EVALUATORS)
+    # The current attempt as access says it: what a corrected request sent earlier is not shown as current.
+    attempt = await svc.current_attempt(request_id, "download")
+    if isinstance(attempt, Response):
+        return attempt
+    return await svc.forward(
+        "documents", request, f"/requests/{request_id}/documents/{kind}", params={"attempt": str(attempt)}
+    )
+
+
+@get(
     "/api/me",
     summary="Quién soy: la cuenta de la sesión",
     tags=[SESSION],
@@ -358,4 +379,7 @@ def api_router(rate_limit_per_minute: int, proxy_key: str = "") -> Router:
         middleware=[limit.middleware],
         opt={"rate_limited": True},
     )
-    return Router(path="/", route_handlers=[limited, *REQUESTS, download_ddc, upload_document, me, *PADRON_ROUTES])
+    return Router(
+        path="/",
+        route_handlers=[limited, *REQUESTS, download_ddc, upload_document, uploaded_document, me, *PADRON_ROUTES],
+    )

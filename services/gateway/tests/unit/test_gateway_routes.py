@@ -21,9 +21,12 @@ REQUEST_ID = "4f1e1a52-4d0a-4c1e-9d0e-1b1b1b1b1b1b"
 
 
 def stand_ins(
-    seen: list[tuple[str, str, str]], active: bool = True, attempt: httpx.Response | None = None
+    seen: list[tuple[str, str, str]],
+    active: bool = True,
+    attempt: httpx.Response | None = None,
+    role: str = "EVALUATOR",
 ) -> dict[str, httpx.AsyncClient]:
-    """``attempt`` is access's answer to the gateway's question about the current attempt."""
+    """``attempt`` is access's answer to the gateway's question about the current attempt; ``role`` the token's."""
 
     def service(name: str):
         def handle(request: httpx.Request) -> httpx.Response:
@@ -31,7 +34,7 @@ def stand_ins(
             if request.url.path.endswith("/current-attempt"):
                 return attempt or httpx.Response(200, json={"attempt": 2})
             if request.url.path == "/auth/introspect":
-                claims = {"sub": "s1", "username": "evaluador", "role": "EVALUATOR"}
+                claims = {"sub": "s1", "username": "evaluador", "role": role}
                 return httpx.Response(200, json={"active": active, "claims": claims if active else {}})
             if request.url.path == "/health":
                 return httpx.Response(200, json={"status": "ok", "checks": {}})
@@ -44,8 +47,8 @@ def stand_ins(
     return {n: service(n) for n in ("identity", "access", "documents", "padron", "cases")}
 
 
-def app_with(seen, *, active=True, per_minute=120, attempt=None, proxy_key=""):
-    clients = stand_ins(seen, active, attempt)
+def app_with(seen, *, active=True, per_minute=120, attempt=None, role="EVALUATOR", proxy_key=""):
+    clients = stand_ins(seen, active, attempt, role)
     settings = Settings(rate_limit_per_minute=per_minute, proxy_key=proxy_key)
     return create_app(settings, clients=clients, mode="embedded")
 
@@ -180,6 +183,35 @@ async def test_when_access_refuses_the_ddc_or_an_upload_documents_is_never_asked
     assert (ddc.status_code, ddc.json()) == (409, refusal)
     assert (uploaded.status_code, uploaded.json()) == (409, refusal)
     assert not [s for s in seen if s[0] == "documents"]
+
+
+async def test_an_evaluator_sees_an_upload_of_the_attempt_access_calls_current():
+    seen: list = []
+    async with AsyncTestClient(app_with(seen)) as client:
+        answer = await client.get(
+            f"/api/evaluation/{REQUEST_ID}/documents/DDC_SIGNED",
+            params={"attempt": "1"},
+            headers={"Authorization": "Bearer t0k3n"},
+        )
+
+    assert answer.json()["query"] == {"attempt": "2"}
+    assert seen[-2:] == [
+        ("access", "GET", f"/access-requests/{REQUEST_ID}/current-attempt"),
+        ("documents", "GET", f"/requests/{REQUEST_ID}/documents/DDC_SIGNED"),
+    ]
+
+
+async def test_only_evaluators_see_uploads_and_documents_is_not_asked_otherwise():
+    seen: list = []
+    async with AsyncTestClient(app_with(seen, role="ALLY")) as client:
+        anonymous = await client.get(f"/api/evaluation/{REQUEST_ID}/documents/DDC_SIGNED")
+        ally = await client.get(
+            f"/api/evaluation/{REQUEST_ID}/documents/DDC_SIGNED", headers={"Authorization": "Bearer t0k3n"}
+        )
+
+    assert (anonymous.status_code, anonymous.json()) == (401, {"detail": "Inicie sesión para continuar."})
+    assert (ally.status_code, ally.json()) == (403, {"detail": "Su cuenta no tiene permiso para esta acción."})
+    assert not [s for s in seen if s[0] in ("access", "documents")]
 
 
 def services_answering(statuses: dict[str, tuple[int, str]]) -> dict[str, httpx.AsyncClient]:

@@ -9,7 +9,8 @@ from litestar.testing import TestClient
 
 from web.app import create_app
 from web.config import Settings
-from web.pages.signin import DUE_TODAY, OVERDUE, queue_rows, refusal_errors
+from web.pages.evaluation import DUE_TODAY, OVERDUE, queue_rows
+from web.pages.signin import refusal_errors
 from web.security import CSRF_COOKIE
 from web.sessions import SESSION_COOKIE
 

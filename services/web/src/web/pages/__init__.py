@@ -6,10 +6,11 @@ from pathlib import Path
 
 from web.pages.accessibility import accessibility_options, accessibility_statement, save_accessibility_options
 from web.pages.ally import ROUTES as ALLY_ROUTES
+from web.pages.evaluation import ROUTES as EVALUATION_ROUTES
 from web.pages.mail import ROUTES as MAIL_ROUTES
 from web.pages.request import ROUTES as REQUEST_ROUTES
 from web.pages.request_send import ROUTES as REQUEST_SEND_ROUTES
-from web.pages.signin import evaluation_queue, my_account, sign_in, sign_in_page, sign_out
+from web.pages.signin import my_account, sign_in, sign_in_page, sign_out
 from web.pages.start import health, start_page
 from web.pages.verify import ROUTES as VERIFY_ROUTES
 
@@ -24,7 +25,7 @@ ROUTES = [
     sign_in,
     sign_out,
     my_account,
-    evaluation_queue,
+    *EVALUATION_ROUTES,
     *REQUEST_ROUTES,
     *ALLY_ROUTES,
     *REQUEST_SEND_ROUTES,

@@ -1,4 +1,4 @@
-"""Iniciar sesión, Cerrar sesión, Mi cuenta (allies) and the evaluation queue (staff).
+"""Iniciar sesión, Cerrar sesión and Mi cuenta (the evaluation pages are in ``web.pages.evaluation``).
 
 The token the gateway issues at sign-in never reaches the browser: it stays in the server-side
 session (``web.sessions``), and each page sends it to the gateway on the person's behalf.
@@ -6,7 +6,6 @@ session (``web.sessions``), and each page sends it to the gateway on the person'
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any
 
 import httpx
@@ -18,7 +17,7 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
 from web import sessions
-from web.sessions import LIMA, REASONS, SIGN_IN
+from web.sessions import REASONS, SIGN_IN
 
 # The gateway's field names, and the ids of the inputs that show their refusals.
 FIELDS = {"username": "usuario", "password": "contrasena"}
@@ -28,8 +27,6 @@ ALLY_TYPES = {
     "GOBIERNO_LOCAL": "Gobierno local",
     "OTRO_ALIADO": "Otro aliado estratégico",
 }
-OVERDUE = "Vencida"
-DUE_TODAY = "Vence hoy"
 
 
 class SignInForm(msgspec.Struct, kw_only=True):
@@ -123,51 +120,3 @@ async def my_account(request: Request) -> Template | Redirect:
         rows.append({"key": "Tipo de acceso", "value": ALLY_TYPES.get(claims["ally_type"], claims["ally_type"])})
     rows.append({"key": "Ámbito", "value": jurisdiction(claims)})
     return Template(template_name="my_account.html", context={"rows": rows, "staff": signed_in.is_staff})
-
-
-def peruvian_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def queue_rows(items: list[dict[str, Any]], today: date) -> list[list[str]]:
-    """The queue by due date (requests without one last), each mark in words, never colour alone."""
-
-    def due(item: dict[str, Any]) -> date | None:
-        return date.fromisoformat(item["due_date"]) if item.get("due_date") else None
-
-    rows = []
-    for item in sorted(items, key=lambda i: (due(i) is None, due(i) or today, i.get("code", ""))):
-        day = due(item)
-        mark = OVERDUE if item.get("overdue") else DUE_TODAY if day == today else ""
-        rows.append(
-            [
-                item.get("code", ""),
-                item.get("ally_type_label") or ALLY_TYPES.get(item.get("ally_type", ""), ""),
-                item.get("jurisdiction_label") or "—",
-                peruvian_date(day) if day else "Sin fecha",
-                mark,
-            ]
-        )
-    return rows
-
-
-@get("/evaluacion", include_in_schema=False)
-async def evaluation_queue(request: Request) -> Template | Redirect:
-    signed_in = sessions.account(request)
-    if signed_in is None:
-        return sessions.to_sign_in("requerida")
-    answer = await sessions.gateway_get(request, "/api/evaluation/queue", signed_in.token)
-    if answer.status_code == 401:
-        sessions.end(request)
-        return sessions.to_sign_in("terminada")
-    if answer.status_code == 403:
-        return Template(
-            template_name="error.html",
-            context={"title": "No tiene permiso para ver esta página", "paragraphs": [_refused(answer)[0]]},
-            status_code=403,
-        )
-    if answer.status_code != 200:
-        raise HTTPException(status_code=503)
-    today = datetime.fromtimestamp(request.app.state.clock().timestamp(), LIMA).date()
-    rows = queue_rows(answer.json(), today)
-    return Template(template_name="evaluation_queue.html", context={"rows": rows, "today": peruvian_date(today)})
