@@ -435,3 +435,12 @@ def test_the_access_log_passes_its_filters_and_shows_a_bad_date_at_its_field(sta
     assert "despues=7" in page.text
     assert refused.status_code == 422
     assert '<a href="#desde">Use AAAA-MM-DD o AAAA-MM-DDTHH:MM.</a>' in refused.text
+
+
+@pytest.mark.parametrize("path", ["/gestion/fad/99999999-9999-4999-8999-999999999999", "/gestion/padron/IX-1999"])
+def test_a_fad_or_version_the_api_does_not_know_is_the_spanish_not_found_page(staff, path: str) -> None:
+    c = staff()
+
+    page = c.get(path)
+
+    assert page.status_code == 404 and "No se encontró la página" in page.text

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -179,7 +180,10 @@ async def fad_page(
     request: Request, fad_id: UUID, values: dict[str, str] | None = None, refusal: RefusedError | None = None
 ) -> Template:
     account = require(request, *STAFF)
-    fad = await call_as(request, account, "GET", f"/api/padron/fad/{fad_id}")
+    try:
+        fad = await call_as(request, account, "GET", f"/api/padron/fad/{fad_id}")
+    except RefusedError as exc:
+        raise NotFoundException() from exc
     changes = {k: v for k, v in (fad.get("changes") or {}).items() if v is not None}
     pending = fad["state"] == "PENDIENTE"
     before: dict[str, Any] = {}

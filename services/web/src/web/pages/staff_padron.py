@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -95,7 +96,10 @@ async def publish_version(request: Request) -> Template | Redirect:
 @get("/gestion/padron/{period:str}", include_in_schema=False)
 async def padron_version(request: Request, period: FromPath[str], publicada: FromQuery[str] = "") -> Template:
     account = require(request, *STAFF)
-    version = await call_as(request, account, "GET", f"/api/padron/versions/{quote(period, safe='')}")
+    try:
+        version = await call_as(request, account, "GET", f"/api/padron/versions/{quote(period, safe='')}")
+    except RefusedError as exc:
+        raise NotFoundException() from exc
     names = category_names(version["totals"])
     totals = [[CATEGORIES.get(c, c), number(version["totals"][c])] for c in names]
     totals.append(["Total", number(sum(version["totals"].values()))])
