@@ -26,6 +26,7 @@ ALERT_TYPES = {
     "EN_RIESGO": "En riesgo",
     "OTRO": "Otro",
 }
+ROLES = {"ALLY": "Aliado", "EVALUATOR": "Evaluador", "ADMIN": "Administrador"}
 ALERT_STATES = {"ABIERTA": "Abierta", "ATENDIDA": "Atendida"}
 FAD_STATES = {"PENDIENTE": "Pendiente", "APROBADA": "Aprobada", "RECHAZADA": "Rechazada"}
 AFFILIATION_STATES = {"PENDIENTE": "Pendiente", "CONFORME": "Conforme", "NO_CONFORME": "No conforme"}
@@ -280,7 +281,7 @@ async def access_log(
         [
             when(item["at"]),
             item["username"],
-            item["role"],
+            ROLES.get(item["role"], item["role"]),
             item["action"],
             item["resource"],
             "Sí" if item["allowed"] else "No (denegado)",
