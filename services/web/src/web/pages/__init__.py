@@ -11,6 +11,9 @@ from web.pages.mail import ROUTES as MAIL_ROUTES
 from web.pages.request import ROUTES as REQUEST_ROUTES
 from web.pages.request_send import ROUTES as REQUEST_SEND_ROUTES
 from web.pages.signin import my_account, sign_in, sign_in_page, sign_out
+from web.pages.staff import ROUTES as STAFF_ROUTES
+from web.pages.staff_affiliations import ROUTES as STAFF_AFFILIATION_ROUTES
+from web.pages.staff_padron import ROUTES as STAFF_PADRON_ROUTES
 from web.pages.start import health, start_page
 from web.pages.verify import ROUTES as VERIFY_ROUTES
 
@@ -31,4 +34,7 @@ ROUTES = [
     *REQUEST_SEND_ROUTES,
     *VERIFY_ROUTES,
     *MAIL_ROUTES,
+    *STAFF_ROUTES,
+    *STAFF_AFFILIATION_ROUTES,
+    *STAFF_PADRON_ROUTES,
 ]
