@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.util
 import os
 import platform
 import re
@@ -46,6 +45,7 @@ from urllib.parse import urljoin
 import asyncpg
 import httpx
 import uvicorn
+from testkit import api_steps
 
 from contigo.embedded import demo_password, running
 from contigo.mailcatcher import start_mail_catcher
@@ -58,17 +58,6 @@ PAGE_BUDGET_BYTES = 100 * 1024
 FAST_P95_MS = 50.0
 # The ally of the benchmark: a local government of its own (the benchmark's system is its own, too).
 ALLY_DISTRICT = "150101"
-
-
-def _through_api():
-    """The browser tests' helpers (services/web/tests/browser/through_api.py), by path: not a package."""
-    path = REPO / "services/web/tests/browser/through_api.py"
-    spec = importlib.util.spec_from_file_location("through_api", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass(frozen=True)
@@ -263,7 +252,6 @@ def main() -> int:
     # As ``contigo up`` runs it: a log line per request would be timed too.
     configure_logging(os.environ.get("CONTIGO_LOG_LEVEL", "WARNING"))
     base = os.environ.get("CONTIGO_DATABASE_URL", DEFAULT_URL)
-    through_api = _through_api()
     with (
         fresh_database(base) as database_url,
         tempfile.TemporaryDirectory(prefix="contigo-web-bench-") as folder,
@@ -271,9 +259,9 @@ def main() -> int:
     ):
         progress(f"system up at {url}")
         with httpx.Client(base_url=url, timeout=30) as api:
-            ally = through_api.approved_ally(api, staff_password, "GOBIERNO_LOCAL", ALLY_DISTRICT, "bench")
-            sent = through_api.sent_request(api, "GOBIERNO_LOCAL", "150102", "bench-verificar")
-            token = through_api.staff_token(api, staff_password)
+            ally = api_steps.approved_ally(api, staff_password, "GOBIERNO_LOCAL", ALLY_DISTRICT, "bench")
+            sent = api_steps.sent_request(api, "GOBIERNO_LOCAL", "150102", "bench-verificar")
+            token = api_steps.staff_token(api, staff_password)
         progress(f"ally {ally.username} approved; a DDC to verify: {sent['code']}")
         clients = {
             "anon": httpx.Client(base_url=url, headers=BROWSER_HEADERS, timeout=30),

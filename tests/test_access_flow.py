@@ -4,13 +4,9 @@ distributed run (real Kafka, PostgreSQL, MinIO and SMTP) and in the embedded run
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 import os
-import re
 import signal
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +14,18 @@ from pathlib import Path
 import httpx
 import pytest
 import running
-from altcha import v1 as altcha
-from pypdf import PdfWriter
+from testkit.api_steps import (
+    blank_pdf,
+    complete_form,
+    credentials_in,
+    eventually,
+    mail_for,
+    send,
+    send_form,
+    staff_token,
+    status,
+    upload,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -59,91 +65,6 @@ def system(request, servers, tmp_path_factory) -> Iterator[System]:
 # -- a person's steps ---------------------------------------------------------------------
 
 
-def eventually(probe, what: str, timeout_s: float = 60.0):
-    deadline = time.monotonic() + timeout_s
-    last = None
-    while time.monotonic() < deadline:
-        last = probe()
-        if last:
-            return last
-        time.sleep(0.3)
-    raise AssertionError(f"{what}: not within {timeout_s}s (last: {last})")
-
-
-def solved_captcha(c: httpx.Client) -> str:
-    ch = c.get("/api/captcha").json()
-    solution = altcha.solve_challenge(ch["challenge"], ch["salt"], ch["algorithm"], ch["maxnumber"], 0)
-    payload = {k: ch[k] for k in ("algorithm", "challenge", "salt", "signature")} | {"number": solution.number}
-    return base64.b64encode(json.dumps(payload).encode()).decode()
-
-
-def person(dni: str, names: str, tag: str, **extra) -> dict:
-    return {
-        "dni": dni,
-        "names": names,
-        "mobile": "987654321",
-        "personal_email": f"{tag}.personal@example.pe",
-        "institutional_email": f"{tag}@entidad.gob.pe",
-    } | extra
-
-
-def status(c: httpx.Client, request_id: str) -> dict:
-    return c.get(f"/api/access-requests/{request_id}").json()
-
-
-def designation_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def upload(c: httpx.Client, request_id: str, kind: str, data: bytes, name: str = "documento.pdf") -> httpx.Response:
-    return c.post(
-        f"/api/access-requests/{request_id}/documents",
-        params={"kind": kind},
-        files={"file": (name, data, "application/pdf")},
-    )
-
-
-def evaluator_token(c: httpx.Client) -> str:
-    answer = c.post("/api/auth/login", json={"username": "evaluador", "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return answer.json()["access_token"]
-
-
-def mail_for(c: httpx.Client, code: str) -> dict:
-    def find():
-        return next((m for m in c.get("/dev/mail").json() if code in (m["subject"] or "")), None)
-
-    return eventually(find, f"credentials e-mail of {code}")
-
-
-def credentials_in(mail: dict) -> tuple[str, str]:
-    username = re.search(r"Usuario:\s*(\S+)", mail["text"]).group(1)
-    password = re.search(r"Contraseña:\s*(\S+)", mail["text"]).group(1)
-    return username, password
-
-
-def send(c: httpx.Client, request_id: str) -> dict:
-    answer = c.post(f"/api/access-requests/{request_id}/submit", json={"altcha": solved_captcha(c)})
-    assert answer.status_code == 202, answer.text
-    return answer.json()
-
-
-def fill_and_send(c: httpx.Client, form: dict) -> dict:
-    draft = c.post(
-        "/api/access-requests", json={"ally_type": form["ally_type"], "authority": {"dni": form["authority"]["dni"]}}
-    )
-    assert draft.status_code == 201, draft.text
-    request_id = draft.json()["id"]
-    saved = c.put(f"/api/access-requests/{request_id}", json=form)
-    assert saved.status_code == 200, saved.text
-    send(c, request_id)
-    return draft.json()
-
-
 def documents_in_and_approved(c: httpx.Client, request_id: str, ally_type: str) -> dict:
     ready = eventually(lambda: (s := status(c, request_id))["ddc"]["ready"] and s, "the DDC is ready")
     ddc = c.get(f"/api/access-requests/{request_id}/ddc")
@@ -151,11 +72,11 @@ def documents_in_and_approved(c: httpx.Client, request_id: str, ally_type: str) 
     assert ready["authority_check"] is None or ready["authority_check"]["result"] == "MATCH"
     assert upload(c, request_id, "DDC_SIGNED", ddc.content, "ddc-firmado.pdf").status_code == 201
     if ally_type == "OTRO_ALIADO":
-        assert upload(c, request_id, "DESIGNATION", designation_pdf(), "designacion.pdf").status_code == 201
+        assert upload(c, request_id, "DESIGNATION", blank_pdf(), "designacion.pdf").status_code == 201
     pending = eventually(
         lambda: (s := status(c, request_id))["state"] == "PENDING_EVALUATION" and s, "the request enters the queue"
     )
-    token = evaluator_token(c)
+    token = staff_token(c, PASSWORD)
     queue = c.get("/api/evaluation/queue", headers={"Authorization": f"Bearer {token}"}).json()
     assert request_id in [r["id"] for r in queue]
     decided = c.post(
@@ -166,36 +87,6 @@ def documents_in_and_approved(c: httpx.Client, request_id: str, ally_type: str) 
     assert decided.status_code == 200, decided.text
     eventually(lambda: status(c, request_id)["state"] == "CREDENTIALS_ISSUED", "credentials issued")
     return pending
-
-
-def authority_form(c: httpx.Client, ally_type: str, where: str, tag: str) -> dict:
-    query = {"ruc": where} if ally_type == "OTRO_ALIADO" else {"ubigeo": where}
-    authority = c.get("/api/authorities", params=query).json()
-    names = c.get(f"/api/dni/{authority['dni']}").json()["names"]
-    form = {
-        "ally_type": ally_type,
-        "authority": person(authority["dni"], names, f"autoridad-{tag}"),
-        "responsible": person(
-            "45678912",
-            "Rosa Huamán Ccori",
-            f"responsable-{tag}",
-            landline="067 452311",
-            office="OMAPED",
-            position="Responsable de la OMAPED",
-        ),
-    }
-    if ally_type == "OTRO_ALIADO":
-        entity = next(e for e in c.get("/api/entities").json() if e["ruc"] == where)
-        form["entity"] = {
-            "name": entity["name"],
-            "ruc": where,
-            "public": entity["public"],
-            "rof_document": "R.M. N.° 123-2024-MIMP",
-            "designation_document": "R.S. N.° 045-2025",
-        }
-    else:
-        form["ubigeo"] = where
-    return form
 
 
 def pick_jurisdiction(c: httpx.Client, ally_type: str, index: int) -> str:
@@ -214,9 +105,9 @@ def test_an_ally_goes_from_an_empty_form_to_a_login_with_the_e_mailed_password(s
     index = {"distributed": 0, "embedded": 1}[system.mode]
     with httpx.Client(base_url=system.url, timeout=30) as c:
         where = pick_jurisdiction(c, ally_type, index)
-        form = authority_form(c, ally_type, where, f"{ally_type.lower()}-{system.mode}")
+        form = complete_form(c, ally_type, where, f"{ally_type.lower()}-{system.mode}")
 
-        draft = fill_and_send(c, form)
+        draft = send_form(c, form)
         documents_in_and_approved(c, draft["id"], ally_type)
         mail = mail_for(c, draft["code"])
         username, password = credentials_in(mail)
@@ -244,12 +135,12 @@ def test_a_mismatched_authority_is_observed_with_its_reason_then_corrected_and_a
     index = {"distributed": 2, "embedded": 3}[system.mode]
     with httpx.Client(base_url=system.url, timeout=30) as c:
         where = pick_jurisdiction(c, "GOBIERNO_LOCAL", index)
-        form = authority_form(c, "GOBIERNO_LOCAL", where, f"mismatch-{system.mode}")
+        form = complete_form(c, "GOBIERNO_LOCAL", where, f"mismatch-{system.mode}")
         right_dni = form["authority"]["dni"]
         wrong = json.loads(json.dumps(form))
         wrong["authority"]["dni"] = "10000001" if right_dni != "10000001" else "10000002"
 
-        draft = fill_and_send(c, wrong)
+        draft = send_form(c, wrong)
         observed = eventually(
             lambda: (s := status(c, draft["id"]))["state"] == "OBSERVED" and s, "the request is observed"
         )
@@ -271,7 +162,7 @@ def test_bad_files_are_refused_with_their_reason_through_the_gateway(system):
     index = {"distributed": 4, "embedded": 5}[system.mode]
     with httpx.Client(base_url=system.url, timeout=30) as c:
         where = pick_jurisdiction(c, "GOBIERNO_LOCAL", index)
-        draft = fill_and_send(c, authority_form(c, "GOBIERNO_LOCAL", where, f"files-{system.mode}"))
+        draft = send_form(c, complete_form(c, "GOBIERNO_LOCAL", where, f"files-{system.mode}"))
         ready = eventually(lambda: (s := status(c, draft["id"]))["ddc"]["ready"] and s, "the DDC is ready")
         verified = c.get(f"/api/verify/{ready['ddc']['verification_code']}")
         # The printed address: the web application's page (embedded), or the gateway's 303 to it (distributed).

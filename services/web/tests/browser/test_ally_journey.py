@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from through_api import Credentials, approved_ally, staff_token
+from testkit.api_steps import Credentials, approved_ally, staff_token
 
 from web.pages.dashboard import BLOCKS
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from through_api import blank_pdf, complete_form, eventually, pending_request, sent_request, staff_token, status
+from testkit.api_steps import blank_pdf, complete_form, eventually, pending_request, sent_request, staff_token, status
 
 pytestmark = pytest.mark.integration
 

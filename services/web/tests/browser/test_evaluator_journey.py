@@ -16,7 +16,7 @@ from datetime import date
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from through_api import eventually, pending_request, status
+from testkit.api_steps import eventually, pending_request, status
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,7 @@ import re
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from through_api import Credentials, approved_ally, status
+from testkit.api_steps import Credentials, approved_ally, status
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +40,7 @@ def test_the_credentials_e_mail_is_listed_and_read_as_text(
     expect(table.locator("caption")).to_contain_text("recibido")
     row = table.get_by_role("row").filter(has=person.get_by_role("link", name=subject))
     expect(row).to_have_count(1)
-    # Sent to the person responsible for the access (the form of through_api names them so).
+    # Sent to the person responsible for the access (testkit's form names them so).
     expect(row).to_contain_text("responsable-correo")
     expect(row.get_by_role("cell").last).to_have_text(re.compile(r"^\d\d/\d\d/\d{4} \d\d:\d\d$"))
     assert axe(person) == []

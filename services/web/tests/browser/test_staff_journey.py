@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from through_api import Credentials, approved_ally, staff_token
+from testkit.api_steps import Credentials, approved_ally, staff_token
 
 pytestmark = pytest.mark.integration
 

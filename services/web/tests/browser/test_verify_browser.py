@@ -13,7 +13,7 @@ import hashlib
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from through_api import sent_request
+from testkit.api_steps import sent_request
 
 pytestmark = pytest.mark.integration
 

@@ -21,19 +21,11 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from web.gateway import STAFF, RefusedError, call_as, check, require, send
+from web.pages.words import AFFILIATION_STATES, CATEGORIES, STATUSES
 from web.sessions import LIMA, Account
 
 ALLIES_AND_STAFF = ("ALLY", *STAFF)
 PAGE_SIZE = 50
-STATUSES = {"VIGENTE": "Vigente", "SUSPENDIDO": "Suspendido", "DESAFILIADO": "Desafiliado"}
-CATEGORIES = {
-    "CONTINUADOR": "Continuador",
-    "NUEVO": "Nuevo",
-    "REINCORPORADO": "Reincorporado",
-    "SUSPENDIDO": "Suspendido",
-    "DESAFILIADO": "Desafiliado",
-}
-AFFILIATION_STATES = {"CONFORME": "Conforme", "NO_CONFORME": "No conforme", "PENDIENTE": "Pendiente"}
 REFUSED_TITLES = {
     403: "No tiene permiso para ver esta página",
     404: "No se encontró lo que busca",

@@ -18,7 +18,6 @@ from web.gateway import STAFF, RefusedError, call, call_as, require
 from web.pages.ally import (
     PAGE_SIZE,
     REFUSALS,
-    STATUSES,
     csv_download,
     form_of,
     lima_date,
@@ -26,18 +25,11 @@ from web.pages.ally import (
     query,
     refusal_summary,
 )
+from web.pages.words import ALERT_TYPES, AUTHORIZATION_STATES, STATUSES
 from web.sessions import Account
 
 LOCAL_AND_STAFF = ("ALLY", *STAFF)
 LOCAL = ("GOBIERNO_LOCAL",)
-ALERT_TYPES = {
-    "FALLECIMIENTO": "Fallecimiento",
-    "CAMBIO_DE_DOMICILIO": "Cambio de domicilio",
-    "NO_COBRA": "No cobra la pensión",
-    "EN_RIESGO": "En situación de riesgo",
-    "OTRO": "Otro motivo",
-}
-AUTHORIZATION_STATES = {"VIGENTE": "Vigente", "VENCIDA": "Vencida", "REVOCADA": "Revocada"}
 STATUS_ACTIONS = {
     "SUSPENDIDO": ("Suspender", "Deja de recibir la pensión hasta que se reactive."),
     "DESAFILIADO": ("Desafiliar", "Es definitivo: no se puede reactivar después."),

@@ -13,8 +13,9 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from web.gateway import call, call_as, require
-from web.pages.ally import ALLIES_AND_STAFF, CATEGORIES, REFUSALS, STATUSES, padron_line, query
+from web.pages.ally import ALLIES_AND_STAFF, REFUSALS, padron_line, query
 from web.pages.charts import Bar, Chart, number
+from web.pages.words import CATEGORIES, STATUSES
 
 # Each block of the API's counts: its chart's title and its states in the order they are drawn.
 BLOCKS: tuple[tuple[str, str, dict[str, str]], ...] = (

@@ -21,7 +21,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from web.gateway import STAFF, RefusedError, call_as, check, require, send
-from web.pages.signin import ALLY_TYPES
+from web.pages.words import ALLY_TYPES
 from web.security import EMBEDDABLE_HEADERS
 from web.sessions import LIMA
 

@@ -17,16 +17,12 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
 from web import sessions
+from web.gateway import refusal_of
+from web.pages.words import ALLY_TYPES, ROLES
 from web.sessions import REASONS, SIGN_IN
 
 # The gateway's field names, and the ids of the inputs that show their refusals.
 FIELDS = {"username": "usuario", "password": "contrasena"}
-ROLES = {"ALLY": "Aliado estratégico", "EVALUATOR": "Evaluador", "ADMIN": "Administrador"}
-ALLY_TYPES = {
-    "GOBIERNO_REGIONAL": "Gobierno regional",
-    "GOBIERNO_LOCAL": "Gobierno local",
-    "OTRO_ALIADO": "Otro aliado estratégico",
-}
 
 
 class SignInForm(msgspec.Struct, kw_only=True):
@@ -40,16 +36,6 @@ async def sign_in_page(request: Request, motivo: FromQuery[str] = "") -> Templat
     if signed_in:
         return Redirect(signed_in.home, status_code=303)
     return Template(template_name="sign_in.html", context={"reason": REASONS.get(motivo, ""), "errors": []})
-
-
-def _refused(answer: httpx.Response) -> tuple[str, dict[str, str]]:
-    try:
-        body = answer.json()
-    except ValueError:
-        body = {}
-    detail = body.get("detail") if isinstance(body, dict) else None
-    errors = body.get("errors") if isinstance(body, dict) else None
-    return (detail if isinstance(detail, str) else ""), (errors if isinstance(errors, dict) else {})
 
 
 def refusal_errors(status: int, detail: str, errors: dict[str, str]) -> list[dict[str, str]]:
@@ -83,7 +69,8 @@ async def sign_in(
         return Redirect(home, status_code=303)
     if answer.status_code not in (401, 422, 429):
         raise HTTPException(status_code=503)
-    detail, errors = _refused(answer)
+    refused = refusal_of(answer)
+    detail, errors = refused.detail, refused.errors
     context: dict[str, Any] = {"username": data.usuario, "reason": "", "errors": [], "too_many": ""}
     if answer.status_code == 429:
         context["too_many"] = detail or "Demasiados intentos. Espere un minuto e intente nuevamente."

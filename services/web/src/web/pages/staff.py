@@ -17,19 +17,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from web.gateway import STAFF, RefusedError, call_as, require
+from web.pages.words import ALERT_STATES, ALERT_TYPES, FAD_STATES, ROLES
 from web.sessions import LIMA
 
-ALERT_TYPES = {
-    "FALLECIMIENTO": "Fallecimiento",
-    "CAMBIO_DE_DOMICILIO": "Cambio de domicilio",
-    "NO_COBRA": "No cobra la pensión",
-    "EN_RIESGO": "En riesgo",
-    "OTRO": "Otro",
-}
-ROLES = {"ALLY": "Aliado", "EVALUATOR": "Evaluador", "ADMIN": "Administrador"}
-ALERT_STATES = {"ABIERTA": "Abierta", "ATENDIDA": "Atendida"}
-FAD_STATES = {"PENDIENTE": "Pendiente", "APROBADA": "Aprobada", "RECHAZADA": "Rechazada"}
-AFFILIATION_STATES = {"PENDIENTE": "Pendiente", "CONFORME": "Conforme", "NO_CONFORME": "No conforme"}
 # What a FAD can change, in the words of the FAD form.
 FAD_FIELDS = {
     "address": "Dirección",

@@ -11,7 +11,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from web.gateway import STAFF, RefusedError, call_as, require
-from web.pages.staff import AFFILIATION_STATES, next_href, options, page_query, summary, when
+from web.pages.staff import next_href, options, page_query, summary, when
+from web.pages.words import AFFILIATION_STATES
 
 DECISIONS = [
     {"value": "CONFORME", "label": "Conforme", "hint": "La solicitud cumple; se puede afiliar a la persona."},

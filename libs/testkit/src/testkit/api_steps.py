@@ -1,4 +1,4 @@
-"""What a browser test needs done before its person arrives, done through the public API.
+"""What a test needs done before its person arrives, done through the public API.
 
 A journey that starts after another (an evaluator's, an ally's with credentials) gets there the way
 the system would: a request filled, sent with a solved ALTCHA, its DDC uploaded, approved by the
@@ -99,19 +99,29 @@ def status(c: httpx.Client, request_id: str) -> dict[str, Any]:
     return c.get(f"/api/access-requests/{request_id}").json()
 
 
-def sent_request(c: httpx.Client, ally_type: str, where: str, tag: str) -> dict[str, Any]:
-    """A request filled and sent; answers its view once its DDC is ready."""
-    form = complete_form(c, ally_type, where, tag)
-    draft = c.post(
-        "/api/access-requests", json={"ally_type": ally_type, "authority": {"dni": form["authority"]["dni"]}}
-    )
-    assert draft.status_code == 201, draft.text
-    request_id = draft.json()["id"]
-    saved = c.put(f"/api/access-requests/{request_id}", json=form)
-    assert saved.status_code == 200, saved.text
+def send(c: httpx.Client, request_id: str) -> dict[str, Any]:
+    """Send (or send again) with a solved ALTCHA; the API's answer."""
     answer = c.post(f"/api/access-requests/{request_id}/submit", json={"altcha": solved_captcha(c)})
     assert answer.status_code == 202, answer.text
-    return eventually(lambda: (s := status(c, request_id))["ddc"]["ready"] and s, "the DDC is ready")
+    return answer.json()
+
+
+def send_form(c: httpx.Client, form: dict[str, Any]) -> dict[str, Any]:
+    """``form`` as a new request: a draft, saved whole, and sent; the draft's view (id and code)."""
+    draft = c.post(
+        "/api/access-requests", json={"ally_type": form["ally_type"], "authority": {"dni": form["authority"]["dni"]}}
+    )
+    assert draft.status_code == 201, draft.text
+    saved = c.put(f"/api/access-requests/{draft.json()['id']}", json=form)
+    assert saved.status_code == 200, saved.text
+    send(c, draft.json()["id"])
+    return draft.json()
+
+
+def sent_request(c: httpx.Client, ally_type: str, where: str, tag: str) -> dict[str, Any]:
+    """A request filled and sent; answers its view once its DDC is ready."""
+    draft = send_form(c, complete_form(c, ally_type, where, tag))
+    return eventually(lambda: (s := status(c, draft["id"]))["ddc"]["ready"] and s, "the DDC is ready")
 
 
 def upload(c: httpx.Client, request_id: str, kind: str, data: bytes, name: str = "documento.pdf") -> httpx.Response:
@@ -158,12 +168,20 @@ def approved_ally(c: httpx.Client, staff_password: str, ally_type: str, where: s
         headers={"Authorization": f"Bearer {token}"},
     )
     assert decided.status_code == 200, decided.text
-    code = pending["code"]
-    mail = eventually(
+    username, password = credentials_in(mail_for(c, pending["code"]))
+    return Credentials(username, password, pending["id"])
+
+
+def mail_for(c: httpx.Client, code: str) -> dict[str, Any]:
+    """The mail the local catcher kept about request ``code`` (the credentials e-mail)."""
+    return eventually(
         lambda: next((m for m in c.get("/dev/mail").json() if code in (m["subject"] or "")), None),
         f"the credentials e-mail of {code}",
     )
+
+
+def credentials_in(mail: dict[str, Any]) -> tuple[str, str]:
     username = re.search(r"Usuario:\s*(\S+)", mail["text"])
     password = re.search(r"Contraseña:\s*(\S+)", mail["text"])
     assert username and password, mail["text"]
-    return Credentials(username.group(1), password.group(1), pending["id"])
+    return username.group(1), password.group(1)

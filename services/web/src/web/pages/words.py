@@ -1,0 +1,30 @@
+"""The programme's words for the API's codes, once for every page (DESIGN.md's word table, in
+Peruvian Spanish): a status, a category or an alert type reads the same wherever it is shown."""
+
+from __future__ import annotations
+
+ALLY_TYPES = {
+    "GOBIERNO_REGIONAL": "Gobierno regional",
+    "GOBIERNO_LOCAL": "Gobierno local",
+    "OTRO_ALIADO": "Otro aliado estratégico",
+}
+ROLES = {"ALLY": "Aliado estratégico", "EVALUATOR": "Evaluador", "ADMIN": "Administrador"}
+STATUSES = {"VIGENTE": "Vigente", "SUSPENDIDO": "Suspendido", "DESAFILIADO": "Desafiliado"}
+CATEGORIES = {
+    "CONTINUADOR": "Continuador",
+    "NUEVO": "Nuevo",
+    "REINCORPORADO": "Reincorporado",
+    "SUSPENDIDO": "Suspendido",
+    "DESAFILIADO": "Desafiliado",
+}
+AFFILIATION_STATES = {"PENDIENTE": "Pendiente", "CONFORME": "Conforme", "NO_CONFORME": "No conforme"}
+ALERT_TYPES = {
+    "FALLECIMIENTO": "Fallecimiento",
+    "CAMBIO_DE_DOMICILIO": "Cambio de domicilio",
+    "NO_COBRA": "No cobra la pensión",
+    "EN_RIESGO": "En situación de riesgo",
+    "OTRO": "Otro motivo",
+}
+ALERT_STATES = {"ABIERTA": "Abierta", "ATENDIDA": "Atendida"}
+FAD_STATES = {"PENDIENTE": "Pendiente", "APROBADA": "Aprobada", "RECHAZADA": "Rechazada"}
+AUTHORIZATION_STATES = {"VIGENTE": "Vigente", "VENCIDA": "Vencida", "REVOCADA": "Revocada"}
