@@ -9,7 +9,7 @@ import random
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import asyncpg
 import httpx
@@ -106,7 +106,9 @@ class Padron:
 async def _padron_client(database_url: str, tmp_path) -> AsyncIterator[Padron]:
     signer, public = token_keys(tmp_path)
     settings = padron.config.Settings(database_url=database_url, token_public_key_file=str(public))
-    app = padron.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
+    app = padron.app.create_app(
+        settings, KafkaBroker("test", logger=None), own_broker=False, clock=CollectionDayClock()
+    )
     async with serve_in_memory(app) as client:
         yield Padron(client, app.state.host, signer)
 
@@ -166,6 +168,25 @@ def registry_url(database_url) -> Iterator[str]:
 # --- the registry modules' callers and rows: claims by kind, their headers, counters and refusals -----------
 
 TODAY = LimaClock().today()
+
+
+class CollectionDayClock:
+    """Lima's clock kept on ``TODAY``, the day these tests were collected: a run that crosses Lima's
+    midnight would otherwise judge "today" by a day the tests' dates no longer match (an authorization
+    ending TODAY refused as already over). Time still moves, so ordering by time keeps working."""
+
+    def now(self) -> datetime:
+        real = LimaClock().now()
+        return real - timedelta(days=(real.date() - TODAY).days)
+
+    def today(self) -> date:
+        return self.now().date()
+
+
+@pytest.fixture
+def padron_today() -> date:
+    """The day the padrón app under test takes for today (see ``CollectionDayClock``)."""
+    return TODAY
 
 
 def _staff(name: str = "evaluador") -> Claims:

@@ -8,17 +8,13 @@ from datetime import timedelta
 
 import pytest
 
-from eventkit.clock import LimaClock
 from padron.authorizations.repo import expire_authorizations
 
 pytestmark = pytest.mark.integration
 
 
-TODAY = LimaClock().today()
-
-
 @pytest.fixture
-def collector(new_dni):
+def collector(new_dni, padron_today):
     """``collector(**changes)``: a person authorized to collect for half a year from today."""
 
     def authorized(**changes) -> dict:
@@ -26,26 +22,28 @@ def collector(new_dni):
             "collector_dni": new_dni(),
             "collector_names": "QUISPE ROJAS, LUIS",
             "relationship": "HIJO",
-            "valid_from": TODAY.isoformat(),
-            "valid_until": (TODAY + timedelta(days=180)).isoformat(),
+            "valid_from": padron_today.isoformat(),
+            "valid_until": (padron_today + timedelta(days=180)).isoformat(),
         } | changes
 
     return authorized
 
 
 async def test_an_authorization_is_granted_renewed_and_revoked_with_its_full_history(
-    registry_url, tmp_path, padron_client, staff, local, auth, affiliate, collector
+    registry_url, tmp_path, padron_client, staff, local, auth, affiliate, collector, padron_today
 ):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090106")
         muni = auth(client, local("090106", "muni-090106"))
-        first_end, later_end = TODAY + timedelta(days=180), TODAY + timedelta(days=365)
+        first_end, later_end = padron_today + timedelta(days=180), padron_today + timedelta(days=365)
 
         granted = await client.post(
             f"/padron/beneficiaries/{beneficiary_id}/authorizations", json=collector(), headers=muni
         )
         authorization = f"/padron/authorizations/{granted.json()['id']}"
-        shorter = await client.post(f"{authorization}/renew", json={"valid_until": TODAY.isoformat()}, headers=muni)
+        shorter = await client.post(
+            f"{authorization}/renew", json={"valid_until": padron_today.isoformat()}, headers=muni
+        )
         renewed = await client.post(f"{authorization}/renew", json={"valid_until": later_end.isoformat()}, headers=muni)
         no_reason = await client.post(f"{authorization}/revoke", json={}, headers=muni)
         revoked = await client.post(
@@ -108,23 +106,25 @@ async def test_a_new_authorization_revokes_the_one_in_force(
 
 
 async def test_an_authorization_past_its_validity_expires_and_can_be_renewed_back(
-    registry_url, tmp_path, padron_client, local, auth, affiliate, collector, counter
+    registry_url, tmp_path, padron_client, local, auth, affiliate, collector, counter, padron_today
 ):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090108")
         muni = auth(client, local("090108", "muni-090108"))
         url = f"/padron/beneficiaries/{beneficiary_id}/authorizations"
-        ending_today = collector(valid_from=(TODAY - timedelta(days=30)).isoformat(), valid_until=TODAY.isoformat())
+        ending_today = collector(
+            valid_from=(padron_today - timedelta(days=30)).isoformat(), valid_until=padron_today.isoformat()
+        )
         granted = (await client.post(url, json=ending_today, headers=muni)).json()["id"]
 
         async with client.host.pool.acquire() as conn, conn.transaction():
-            on_its_last_day = await expire_authorizations(conn, TODAY)
-            next_day = await expire_authorizations(conn, TODAY + timedelta(days=1))
-            again = await expire_authorizations(conn, TODAY + timedelta(days=1))
+            on_its_last_day = await expire_authorizations(conn, padron_today)
+            next_day = await expire_authorizations(conn, padron_today + timedelta(days=1))
+            again = await expire_authorizations(conn, padron_today + timedelta(days=1))
         expired = (await client.get(url, headers=muni)).json()
         renewed = await client.post(
             f"/padron/authorizations/{granted}/renew",
-            json={"valid_until": (TODAY + timedelta(days=90)).isoformat()},
+            json={"valid_until": (padron_today + timedelta(days=90)).isoformat()},
             headers=muni,
         )
         after = (await client.get(url, headers=muni)).json()
@@ -143,7 +143,7 @@ async def test_an_authorization_past_its_validity_expires_and_can_be_renewed_bac
 
 
 async def test_each_authorization_request_first_expires_those_past_their_validity(
-    registry_url, tmp_path, padron_client, local, auth, affiliate, collector, counter
+    registry_url, tmp_path, padron_client, local, auth, affiliate, collector, counter, padron_today
 ):
     async with padron_client(registry_url, tmp_path) as client:
         beneficiary_id = await affiliate(client, "090109")
@@ -154,7 +154,7 @@ async def test_each_authorization_request_first_expires_those_past_their_validit
         await client.host.pool.execute(
             "update collection_authorizations set valid_until = $2 where authorization_id = $1",
             uuid.UUID(granted),
-            TODAY - timedelta(days=1),
+            padron_today - timedelta(days=1),
         )
 
         listed = (await client.get(url, headers=muni)).json()

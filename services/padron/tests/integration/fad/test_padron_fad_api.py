@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from contracts.events import FADApplied, FADSubmitted
-from eventkit.clock import LimaClock
 from padron.fad import domain as fad
 
 pytestmark = pytest.mark.integration
@@ -25,7 +24,7 @@ async def submit(p, beneficiary_id, local, proposed: dict) -> httpx.Response:
 
 
 async def test_approving_a_fad_updates_the_beneficiary_and_keeps_before_and_after(
-    database_url, tmp_path, padron_client, fresh_district
+    database_url, tmp_path, padron_client, fresh_district, padron_today
 ):
     async with padron_client(database_url, tmp_path) as p:
         district = fresh_district()
@@ -76,7 +75,7 @@ async def test_approving_a_fad_updates_the_beneficiary_and_keeps_before_and_afte
             " where a.beneficiary_id = $1 group by 1, 2, 3, 4 order by 1",
             beneficiary_id,
         )
-        today = LimaClock().today()
+        today = padron_today
         until = fad.authorization_until(today)
         assert [tuple(r) for r in authorizations] == [
             ("41234567", "REVOCADA", date(2026, 1, 1), date(2027, 1, 1), ["REVOCADA"]),
