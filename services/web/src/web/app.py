@@ -28,7 +28,9 @@ from web.sessions import STORE, Clock, account, check_session, session_config, s
 
 HERE = Path(__file__).parent
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-MAX_BODY_BYTES = 10 * 1024 * 1024
+# A 10 MB PDF plus its multipart framing: the gateway and documents hold the file itself to 10 MB
+# and say so in Spanish; the web only keeps a body from being unbounded.
+MAX_BODY_BYTES = 10 * 1024 * 1024 + 64 * 1024
 
 
 def _templates() -> TemplateConfig:

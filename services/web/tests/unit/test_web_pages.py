@@ -6,7 +6,7 @@ import pytest
 from litestar import get
 from litestar.testing import TestClient
 
-from web.app import create_app
+from web.app import MAX_BODY_BYTES, create_app
 from web.config import Settings
 from web.preferences import COOKIE
 from web.security import CSRF_COOKIE
@@ -114,12 +114,12 @@ def test_a_failure_inside_a_page_answers_the_spanish_500_page() -> None:
     assert "boom" not in response.text
 
 
-def test_a_body_over_10_mb_answers_the_spanish_413_page() -> None:
+def test_a_body_over_10_mb_and_its_framing_answers_the_spanish_413_page() -> None:
     with client() as c:
         c.get(OPTIONS)
         headers = {"content-type": "text/plain", "x-csrftoken": c.cookies[CSRF_COOKIE]}
 
-        response = c.post(OPTIONS, content=b"x" * (10 * 1024 * 1024 + 1), headers=headers)
+        response = c.post(OPTIONS, content=b"x" * (MAX_BODY_BYTES + 1), headers=headers)
 
     assert response.status_code == 413
     assert "El archivo es demasiado grande" in response.text
