@@ -10,12 +10,12 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from testkit.databases import fresh_database
 
 REPO = Path(__file__).resolve().parent
 
@@ -77,29 +77,6 @@ def servers() -> Iterator[Servers]:
                 container.stop()
     else:
         pytest.fail(f"CONTIGO_TEST_SERVERS must be local or testcontainers, not {mode!r}", pytrace=False)
-
-
-@contextlib.contextmanager
-def fresh_database(base: str) -> Iterator[str]:
-    """A new database on the server of ``base``, dropped (with its connections) on exit."""
-    import asyncio
-
-    import asyncpg
-
-    name = f"test_{uuid.uuid4().hex[:12]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(base)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f"create database {name}"))
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        asyncio.run(admin(f"drop database if exists {name} with (force)"))
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -42,10 +41,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
-import asyncpg
 import httpx
 import uvicorn
 from testkit import api_steps
+from testkit.databases import fresh_database
 
 from contigo.embedded import demo_password, running
 from contigo.mailcatcher import start_mail_catcher
@@ -101,24 +100,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def fresh_database(base: str) -> Iterator[str]:
-    name = f"web_bench_{uuid.uuid4().hex[:10]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(base)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f"create database {name}"))
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        asyncio.run(admin(f"drop database if exists {name} with (force)"))
 
 
 @contextlib.contextmanager
@@ -253,7 +234,7 @@ def main() -> int:
     configure_logging(os.environ.get("CONTIGO_LOG_LEVEL", "WARNING"))
     base = os.environ.get("CONTIGO_DATABASE_URL", DEFAULT_URL)
     with (
-        fresh_database(base) as database_url,
+        fresh_database(base, prefix="web_bench") as database_url,
         tempfile.TemporaryDirectory(prefix="contigo-web-bench-") as folder,
         embedded_site(database_url, Path(folder)) as (url, staff_password),
     ):
