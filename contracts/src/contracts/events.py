@@ -269,3 +269,53 @@ class CaseResponseIssued(Event, frozen=True, kw_only=True):
     case_id: UUID
     oficio: str
     document_codes: list[str]
+
+
+ResponseDocumentKind = Literal["INFORME", "ANEXO_01", "ANEXO_02", "OFICIO"]
+
+
+class DocumentSection(msgspec.Struct, frozen=True, kw_only=True):
+    """A numbered part of a document: ``I. ANTECEDENTES`` and its paragraphs."""
+
+    title: str
+    paragraphs: list[str]
+
+
+class DocumentTable(msgspec.Struct, frozen=True, kw_only=True):
+    """A table printed in full: every cell's whole text, flowing over pages when it is long."""
+
+    columns: list[str]
+    rows: list[list[str]]
+
+
+class ResponseDocument(msgspec.Struct, frozen=True, kw_only=True):
+    """One document of a CTVC answer, said completely: documents renders it as it is, adds nothing of its own
+    but the verification code, the footer and the digital signature of ``signer_name`` in ``signer_role``."""
+
+    kind: ResponseDocumentKind
+    number: str
+    """``INFORME N° 000308-2022-MIDIS/PNPDS-UAC``; an annex names the informe it belongs to."""
+    title: str
+    place_and_date: str
+    """``Lima, 18 de noviembre de 2022``."""
+    heading: list[tuple[str, str]] = []
+    """The memo block: (``A``, ...), (``DE``, ...), (``ASUNTO``, ...), (``REFERENCIA``, ...)."""
+    sections: list[DocumentSection] = []
+    table: DocumentTable | None = None
+    signer_name: str
+    signer_role: str
+
+
+@event(topics.CASES_RESPONSE)
+class CaseResponseRequested(Event, frozen=True, kw_only=True):
+    """The answer to one CTVC oficio is written: documents renders, signs and stores each document.
+
+    It carries no DNI, phone or e-mail, and not the names of the people interviewed.
+    """
+
+    response_id: UUID
+    oficio_id: UUID
+    oficio_number: str
+    region: str
+    case_ids: list[UUID]
+    documents: list[ResponseDocument]

@@ -9,6 +9,7 @@ DOCUMENTS_DOCUMENT = "documents.document"
 PADRON_PADRON = "padron.padron"
 PADRON_BENEFICIARY = "padron.beneficiary"
 CASES_CASE = "cases.case"
+CASES_RESPONSE = "cases.response"
 
 ALL = (
     IDENTITY_AUTHORITY,
@@ -18,6 +19,7 @@ ALL = (
     PADRON_PADRON,
     PADRON_BENEFICIARY,
     CASES_CASE,
+    CASES_RESPONSE,
 )
 
 

@@ -21,7 +21,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 ISSUER = "contigo-identity"
-Role = Literal["ALLY", "EVALUATOR", "ADMIN"]
+Role = Literal["ALLY", "EVALUATOR", "ADMIN", "CTVC", "ANALYST"]
+"""``CTVC``: a regional oversight committee (``ubigeo`` is its region); ``ANALYST``: staff of a ``unit`` who answer cases."""
 
 
 class Claims(msgspec.Struct, frozen=True, kw_only=True):
@@ -31,6 +32,7 @@ class Claims(msgspec.Struct, frozen=True, kw_only=True):
     ally_type: Literal["GOBIERNO_REGIONAL", "GOBIERNO_LOCAL", "OTRO_ALIADO"] | None = None
     ubigeo: str | None = None
     entity_ruc: str | None = None
+    unit: str | None = None
     iss: str = ISSUER
     iat: int = 0
     exp: int = 0
