@@ -7,18 +7,34 @@ from pathlib import Path
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
 
+from authkit import Verifier, load_public_key
 from cases.config import Settings
 from cases.consumers import SUBSCRIPTIONS
+from cases.shared.api import DEPENDENCIES
+from cases.shared.errors import ConflictError, ForbiddenError, FormError, NotFoundError
+from cases.trainings import api as trainings_api
+from eventkit.clock import Clock
 from eventkit.host import ServiceHost
-from eventkit.http import create_service_app
+from eventkit.http import ErrorTable, create_service_app
+from eventkit.settings import ConfigError
 
 NAME = "cases"
 MIGRATIONS = Path(__file__).with_name("migrations")
+MAX_BODY_BYTES = 16 * 1024 * 1024  # a trainings attendance CSV
+
+ERRORS = ErrorTable({ForbiddenError: 403, FormError: 422, ConflictError: 409, NotFoundError: 404})
+"""Every refusal of the cases service, answered with the error's own Spanish message (and its fields)."""
 
 
 def create_app(
-    settings: Settings, broker: KafkaBroker, *, own_broker: bool, consumer_group: str | None = None
+    settings: Settings,
+    broker: KafkaBroker,
+    *,
+    own_broker: bool,
+    consumer_group: str | None = None,
+    clock: Clock | None = None,
 ) -> Litestar:
+    """Cases' app; ``clock`` is Lima's unless a test fixes the day."""
     host = ServiceHost(
         name=NAME,
         database_url=settings.database_url,
@@ -29,4 +45,19 @@ def create_app(
         bus_address=settings.kafka_bootstrap,
         consumer_group=consumer_group,
     )
-    return create_service_app(host, title="CONTIGO Aliados - casos CTVC")
+    verifier = None
+    if settings.token_public_key_file:
+        try:
+            verifier = Verifier(load_public_key(Path(settings.token_public_key_file)))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"CONTIGO_TOKEN_PUBLIC_KEY_FILE is invalid: {exc}") from None
+    return create_service_app(
+        host,
+        [*trainings_api.routes()],
+        title="CONTIGO Aliados - casos CTVC",
+        errors=ERRORS,
+        verifier=verifier,
+        clock=clock,
+        dependencies=DEPENDENCIES,
+        request_max_body_size=MAX_BODY_BYTES,
+    )

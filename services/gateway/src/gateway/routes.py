@@ -379,7 +379,19 @@ def api_router(rate_limit_per_minute: int, proxy_key: str = "") -> Router:
         middleware=[limit.middleware],
         opt={"rate_limited": True},
     )
+    from gateway.cases import CASES_ROUTES, TRAININGS_ROUTES  # they build on ``relay`` above
+
     return Router(
         path="/",
-        route_handlers=[limited, *REQUESTS, download_ddc, upload_document, uploaded_document, me, *PADRON_ROUTES],
+        route_handlers=[
+            limited,
+            *REQUESTS,
+            download_ddc,
+            upload_document,
+            uploaded_document,
+            me,
+            *PADRON_ROUTES,
+            *CASES_ROUTES,
+            *TRAININGS_ROUTES,
+        ],
     )
