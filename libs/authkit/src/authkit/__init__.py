@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 ISSUER = "contigo-identity"
 Role = Literal["ALLY", "EVALUATOR", "ADMIN", "CTVC", "ANALYST"]
-"""``CTVC``: a regional oversight committee (``ubigeo`` is its region); ``ANALYST``: staff of a ``unit`` who answer cases."""
+"""``CTVC``: a regional oversight committee (``ubigeo`` is its region); ``ANALYST``: staff of a ``unit``."""
 
 
 class Claims(msgspec.Struct, frozen=True, kw_only=True):

@@ -10,6 +10,7 @@ from litestar import Litestar
 from authkit import Verifier, load_public_key
 from cases.config import Settings
 from cases.consumers import SUBSCRIPTIONS
+from cases.oficios import api as oficios_api
 from cases.shared.api import DEPENDENCIES
 from cases.shared.errors import ConflictError, ForbiddenError, FormError, NotFoundError
 from cases.trainings import api as trainings_api
@@ -51,9 +52,9 @@ def create_app(
             verifier = Verifier(load_public_key(Path(settings.token_public_key_file)))
         except (OSError, ValueError) as exc:
             raise ConfigError(f"CONTIGO_TOKEN_PUBLIC_KEY_FILE is invalid: {exc}") from None
-    return create_service_app(
+    app = create_service_app(
         host,
-        [*trainings_api.routes()],
+        [*oficios_api.routes(), *trainings_api.routes()],
         title="CONTIGO Aliados - casos CTVC",
         errors=ERRORS,
         verifier=verifier,
@@ -61,3 +62,5 @@ def create_app(
         dependencies=DEPENDENCIES,
         request_max_body_size=MAX_BODY_BYTES,
     )
+    app.state.answer_days = settings.case_answer_business_days
+    return app

@@ -15,6 +15,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.response import Response
 from litestar.stores.memory import MemoryStore
 
+from gateway.cases import CASES_ROUTES, TRAININGS_ROUTES
 from gateway.config import Settings
 from gateway.pages import dev_mail, verification_page
 from gateway.proxy import GatewayError, Services
@@ -91,7 +92,7 @@ def create_app(
     return Litestar(
         route_handlers=[
             health,
-            api_router(settings.rate_limit_per_minute, settings.proxy_key),
+            api_router(settings.rate_limit_per_minute, settings.proxy_key, [*CASES_ROUTES, *TRAININGS_ROUTES]),
             verification_page,
             dev_mail,
         ],

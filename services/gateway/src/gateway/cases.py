@@ -21,6 +21,11 @@ def cases(method: str, path: str, summary: str, *, tag: str = CASES, **options: 
     return relay(method, "/api" + path, "cases", target, summary=summary, tag=tag, caller="session", **options)
 
 
-CASES_ROUTES: list[HTTPRouteHandler] = []
+CASES_ROUTES: list[HTTPRouteHandler] = [
+    cases("POST", "/oficios", "Registrar un oficio del CTVC con sus casos"),
+    cases("GET", "/oficios", "Oficios de su región (CTVC) o de todas (personal); vencidos con overdue=true"),
+    cases("GET", "/oficios/{oficio_id:uuid}", "Un oficio con sus casos, puntos críticos y línea de tiempo"),
+    cases("POST", "/oficios/{oficio_id:uuid}/routing", "Derivar un oficio a una unidad (proveído, personal)"),
+]
 
 TRAININGS_ROUTES: list[HTTPRouteHandler] = []

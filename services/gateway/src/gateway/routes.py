@@ -9,7 +9,7 @@ do more: they ask access first.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from litestar import HttpMethod, Request, Router, get, post
@@ -371,7 +371,8 @@ def client_of(proxy_key: str) -> Callable[[Request], str]:
     return identify
 
 
-def api_router(rate_limit_per_minute: int, proxy_key: str = "") -> Router:
+def api_router(rate_limit_per_minute: int, proxy_key: str = "", more: Sequence[HTTPRouteHandler] = ()) -> Router:
+    """The public API; ``more`` adds the routes other modules build on :func:`relay` (the cases service's)."""
     limit = RateLimitConfig(rate_limit=("minute", rate_limit_per_minute), identifier_for_request=client_of(proxy_key))
     limited = Router(
         path="/",
@@ -379,8 +380,6 @@ def api_router(rate_limit_per_minute: int, proxy_key: str = "") -> Router:
         middleware=[limit.middleware],
         opt={"rate_limited": True},
     )
-    from gateway.cases import CASES_ROUTES, TRAININGS_ROUTES  # they build on ``relay`` above
-
     return Router(
         path="/",
         route_handlers=[
@@ -391,7 +390,6 @@ def api_router(rate_limit_per_minute: int, proxy_key: str = "") -> Router:
             uploaded_document,
             me,
             *PADRON_ROUTES,
-            *CASES_ROUTES,
-            *TRAININGS_ROUTES,
+            *more,
         ],
     )

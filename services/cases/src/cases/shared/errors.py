@@ -1,4 +1,4 @@
-"""The cases service's refusals: pure exceptions with the Spanish sentence a person reads, answered by ``app.ERRORS``."""
+"""The cases service's refusals: pure exceptions carrying the Spanish sentence a person reads (``app.ERRORS``)."""
 
 from __future__ import annotations
 
