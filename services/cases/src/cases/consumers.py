@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from cases import handlers
-from cases.repo import AccountsPgRepo
+from cases.repo import AccountsPgRepo, FactsPgRepo
 from contracts import Envelope, topics
-from contracts.events import CredentialsIssued, CredentialsRevoked
+from contracts.events import (
+    AccessApproved,
+    AccessObserved,
+    AccessRejected,
+    AccessRequested,
+    CredentialsIssued,
+    CredentialsRevoked,
+    PadronPublished,
+)
 from eventkit.host import Subscription
 from eventkit.uow import UnitOfWork
 
@@ -18,9 +26,33 @@ async def on_credentials_revoked(envelope: Envelope, event: CredentialsRevoked, 
     await handlers.record_account_revoked(envelope, event, AccountsPgRepo(uow.conn))
 
 
+async def on_access_requested(envelope: Envelope, event: AccessRequested, uow: UnitOfWork) -> None:
+    await handlers.record_request_sent(envelope, event, FactsPgRepo(uow.conn))
+
+
+async def on_access_decided(
+    envelope: Envelope, event: AccessApproved | AccessObserved | AccessRejected, uow: UnitOfWork
+) -> None:
+    await handlers.record_request_decided(envelope, event, FactsPgRepo(uow.conn))
+
+
+async def on_padron_published(envelope: Envelope, event: PadronPublished, uow: UnitOfWork) -> None:
+    await handlers.record_padron_published(envelope, event, FactsPgRepo(uow.conn))
+
+
 SUBSCRIPTIONS = (
     Subscription(
         topics.IDENTITY_ACCOUNT,
         {CredentialsIssued: on_credentials_issued, CredentialsRevoked: on_credentials_revoked},
     ),
+    Subscription(
+        topics.ACCESS_REQUEST,
+        {
+            AccessRequested: on_access_requested,
+            AccessApproved: on_access_decided,
+            AccessObserved: on_access_decided,
+            AccessRejected: on_access_decided,
+        },
+    ),
+    Subscription(topics.PADRON_PADRON, {PadronPublished: on_padron_published}),
 )

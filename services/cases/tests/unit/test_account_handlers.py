@@ -20,10 +20,10 @@ class FakeAccounts:
         self.accounts: dict[uuid.UUID, dict] = {}
         self.facts: list[AccountFact] = []
 
-    async def add_account(self, event: CredentialsIssued) -> None:
+    async def add_account(self, event: CredentialsIssued, event_id: uuid.UUID) -> None:
         self.accounts.setdefault(event.account_id, {})["issued"] = event.issued_at
 
-    async def mark_revoked(self, event: CredentialsRevoked) -> None:
+    async def mark_revoked(self, event: CredentialsRevoked, event_id: uuid.UUID) -> None:
         self.accounts.setdefault(event.account_id, {})["revoked"] = event.revoked_at
 
     async def append_fact(self, fact: AccountFact) -> None:
