@@ -26,6 +26,7 @@ CASES_ROUTES: list[HTTPRouteHandler] = [
     cases("GET", "/oficios", "Oficios de su región (CTVC) o de todas (personal); vencidos con overdue=true"),
     cases("GET", "/oficios/{oficio_id:uuid}", "Un oficio con sus casos, puntos críticos y línea de tiempo"),
     cases("POST", "/oficios/{oficio_id:uuid}/routing", "Derivar un oficio a una unidad (proveído, personal)"),
+    cases("GET", "/cases/{case_id:uuid}/evidence", "Evidencia de un caso a una fecha, con sus fuentes (personal)"),
 ]
 
 TRAININGS_ROUTES: list[HTTPRouteHandler] = []

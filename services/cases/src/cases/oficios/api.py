@@ -15,6 +15,7 @@ from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from cases.evidence.gather import gather
 from cases.oficios import handlers
 from cases.oficios.domain import CATEGORIES
 from cases.oficios.repo import OficiosRepo, log_access
@@ -267,5 +268,58 @@ async def route_oficio(
     return await _read(oficio_id, caller, units, clock, _resource(request))
 
 
+class EvidenceView(msgspec.Struct):
+    key: str
+    group: str
+    statement: str
+    source: str
+    dated: str
+    value: int | float | str | None
+    source_events: list[UUID]
+
+
+class CaseEvidence(msgspec.Struct):
+    case_id: UUID
+    number: str
+    as_of: date
+    items: list[EvidenceView]
+
+
+@get(
+    "/cases/{case_id:uuid}/evidence",
+    summary="Evidencia de un caso a una fecha (la del oficio si falta), con la fuente de cada dato",
+    description="Se calcula con los hechos registrados hasta el fin de ese día (hora de Lima); cada dato nombra "
+    "los eventos de los que proviene.",
+    responses=refusals(401, 403, 404, 422),
+)
+async def case_evidence(
+    case_id: FromPath[UUID], caller: CallerDep, units: UnitsDep, as_of: FromQuery[date | None] = None
+) -> CaseEvidence:
+    caller.require_staff("consultar la evidencia de un caso")
+    async with units.open() as uow:
+        case = await OficiosRepo(uow.conn).case(case_id)
+        if case is None:
+            raise NotFoundError("El caso no existe.")
+        day = as_of or case["sent_on"]
+        items = await gather(uow.conn, case["ubigeo"], day)
+    return CaseEvidence(
+        case_id=case_id,
+        number=case["number"],
+        as_of=day,
+        items=[
+            EvidenceView(
+                key=i.key,
+                group=i.group,
+                statement=i.statement,
+                source=i.source,
+                dated=i.dated.isoformat(),
+                value=i.value,
+                source_events=list(i.source_events),
+            )
+            for i in items
+        ],
+    )
+
+
 def routes() -> list[Any]:
-    return [file_oficio, list_oficios, get_oficio, route_oficio]
+    return [file_oficio, list_oficios, get_oficio, route_oficio, case_evidence]

@@ -62,6 +62,15 @@ class OficiosRepo:
             oficio_id, unit, routed_on, by_user,
         )  # fmt: skip
 
+    async def case(self, case_id: UUID) -> dict[str, Any] | None:
+        """A case with its oficio's region and date."""
+        row = await self._conn.fetchrow(
+            "select c.case_id, c.number, c.ubigeo, c.state, o.region, o.sent_on, o.number as oficio_number"
+            " from cases c join oficios o using (oficio_id) where c.case_id = $1",
+            case_id,
+        )
+        return dict(row) if row else None
+
     async def cases_of(self, oficio_id: UUID) -> list[dict[str, Any]]:
         """The oficio's cases in order, each with its critical points, people interviewed and timeline."""
         cases = [
