@@ -167,4 +167,5 @@ async def test_evidence_as_of_the_oficios_date_ignores_what_came_later(database_
     assert "tenía 12 usuarios en el padrón 2022-IV" in items["coverage.district"]["statement"]
     later_items = {i["key"]: i for i in later_evidence.json()["items"]}
     assert "según el padrón 2022-V" in later_items["coverage.national"]["statement"]
+    assert items["training.summary"]["group"] == "TRAININGS"
     assert refused.status_code == 403

@@ -21,6 +21,7 @@ from cases.oficios.domain import CATEGORIES
 from cases.oficios.repo import OficiosRepo, log_access
 from cases.shared.api import CallerDep
 from cases.shared.errors import NotFoundError
+from cases.trainings.evidence import training_evidence
 from contracts import ubigeo
 from contracts.units import UNITS
 from eventkit.http import refusals
@@ -301,7 +302,7 @@ async def case_evidence(
         if case is None:
             raise NotFoundError("El caso no existe.")
         day = as_of or case["sent_on"]
-        items = await gather(uow.conn, case["ubigeo"], day)
+        items = await gather(uow.conn, case["ubigeo"], day, more=(training_evidence,))
     return CaseEvidence(
         case_id=case_id,
         number=case["number"],

@@ -56,6 +56,11 @@ def evidence_items(district: str, as_of: date, sessions: list[SessionFacts]) -> 
         f"Al {as_of:%d/%m/%Y}, la municipalidad del distrito de {place} asistió a {len(attended)} de"
         f" {len(invited)} capacitaciones a las que fue invitada."
     )
+    if not held:
+        summary = (
+            f"Al {as_of:%d/%m/%Y}, el registro de capacitaciones no tiene invitaciones ni asistencia de la "
+            f"municipalidad del distrito de {place}."
+        )
     traces = tuple(s.invitation_id for s in invited if s.invitation_id)
     items.append(EvidenceItem("training.summary", "TRAININGS", summary, SOURCE, as_of, len(attended), traces))
     return items
