@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -26,6 +28,8 @@ from testkit.api_steps import (
     status,
     upload,
 )
+
+from eventkit.clock import LIMA
 
 pytestmark = pytest.mark.e2e
 
@@ -204,3 +208,49 @@ def test_a_failed_login_says_nothing_about_which_part_was_wrong_and_a_forged_tok
     assert bad_login.json() == unknown.json()
     assert forged.status_code == 401
     assert jwks["keys"][0]["crv"] == "Ed25519"
+
+
+def test_a_ctvc_case_about_a_district_with_an_approved_ally_finds_its_account_as_evidence(system):
+    index = {"distributed": 6, "embedded": 7}[system.mode]
+    with httpx.Client(base_url=system.url, timeout=30) as c:
+        where = pick_jurisdiction(c, "GOBIERNO_LOCAL", index)
+        draft = send_form(c, complete_form(c, "GOBIERNO_LOCAL", where, f"ctvc-{system.mode}"))
+        documents_in_and_approved(c, draft["id"], "GOBIERNO_LOCAL")
+        admin = {"Authorization": f"Bearer {staff_token(c, PASSWORD, 'admin')}"}
+        today = datetime.now(LIMA).date().isoformat()
+        case_number = (
+            f"{secrets.randbelow(10**4):04d}-2026-CTVC/{''.join(secrets.choice('ABCDEFGH') for _ in range(5))}"
+        )
+        oficio = {
+            "number": f"OFICIO N° {secrets.token_hex(4)}-2026-CTVC/HUANCAVELICA",
+            "sent_on": today,
+            "sender": "Presidencia del CTVC Huancavelica",
+            "region": "09",
+            "cases": [
+                {
+                    "number": case_number,
+                    "ubigeo": where,
+                    "points": [{"category": "SIN_CREDENCIALES", "description": "Sin usuario."}],
+                }
+            ],
+        }
+
+        filed = c.post("/api/oficios", json=oficio, headers=admin)
+        case_id = filed.json()["cases"][0]["case_id"]
+        held = eventually(
+            lambda: next(
+                (
+                    i
+                    for i in c.get(f"/api/cases/{case_id}/evidence", headers=admin).json()["items"]
+                    if i["group"] == "ACCOUNTS" and i["value"] == "ACTIVA"
+                ),
+                None,
+            ),
+            "the district's account in the case's evidence",
+        )
+        ally = c.get(f"/api/cases/{case_id}/evidence", headers={"Authorization": "Bearer nada"})
+
+    assert filed.status_code == 201, filed.text
+    assert "tenía una cuenta USUARIO ALIADO activa desde el" in held["statement"]
+    assert len(held["source_events"]) == 1
+    assert ally.status_code == 401
