@@ -29,4 +29,29 @@ CASES_ROUTES: list[HTTPRouteHandler] = [
     cases("GET", "/cases/{case_id:uuid}/evidence", "Evidencia de un caso a una fecha, con sus fuentes (personal)"),
 ]
 
-TRAININGS_ROUTES: list[HTTPRouteHandler] = []
+TRAININGS_ROUTES: list[HTTPRouteHandler] = [
+    cases("GET", "/trainings/topics", "Temas del catálogo de capacitaciones", tag=TRAININGS),
+    cases("POST", "/trainings/sessions", "Registrar una capacitación (personal)", tag=TRAININGS),
+    cases("GET", "/trainings/sessions", "Capacitaciones registradas (personal)", tag=TRAININGS),
+    cases(
+        "POST",
+        "/trainings/sessions/{session_id:uuid}/invitations",
+        "Invitar distritos a una capacitación",
+        tag=TRAININGS,
+    ),
+    cases(
+        "POST",
+        "/trainings/sessions/{session_id:uuid}/attendance",
+        "Registrar la asistencia de una oficina",
+        tag=TRAININGS,
+    ),
+    cases(
+        "POST",
+        "/trainings/attendance/import",
+        "Importar asistencia desde CSV, todo o nada (personal)",
+        tag=TRAININGS,
+        stream=True,
+        upload="csv",
+        request_max_body_size=16 * 1024 * 1024,
+    ),
+]
