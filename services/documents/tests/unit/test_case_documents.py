@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from contracts.events import DocumentSection, DocumentTable, ResponseDocument
 from documents.adapters.case_render import render_response_document
+from documents.adapters.signing import local_signing_identity, sign_pdf, signature_report
 
 pytestmark = pytest.mark.unit
 
@@ -76,3 +77,34 @@ def test_anexo_01_keeps_the_six_headers_and_a_long_cell_whole_across_pages():
     for column in MATRIX:
         assert squeezed(column.replace("–", "-")) in squeezed(text)
     assert re.findall(r"hecho\d{4}", text) == re.findall(r"hecho\d{4}", long_text)
+
+
+def test_a_signed_document_validates_with_its_signer(tmp_path):
+    identity = local_signing_identity(tmp_path / "signing")
+    pdf = render_response_document(document("INFORME"), "K7QX-M2PA", CHECK_URL, AT)
+
+    signed = sign_pdf(pdf, identity, "Rosa Quispe Mamani", "Especialista de la UAC", AT)
+
+    assert signature_report(signed, identity.chain_files) == ("Programa CONTIGO - firma de documentos (local)", True)
+    assert signed.startswith(pdf)
+
+
+def test_a_byte_changed_after_signing_reads_not_intact(tmp_path):
+    identity = local_signing_identity(tmp_path / "signing")
+    pdf = render_response_document(document("OFICIO"), "K7QX-M2PA", CHECK_URL, AT)
+    signed = bytearray(sign_pdf(pdf, identity, "Rosa Quispe Mamani", "Especialista de la UAC", AT))
+
+    signed[len(pdf) // 2] ^= 0x01
+
+    assert signature_report(bytes(signed), identity.chain_files)[1] is False
+
+
+def test_the_local_identity_is_made_once_and_reused_with_private_keys(tmp_path):
+    first = local_signing_identity(tmp_path / "signing")
+    made = first.cert_file.read_bytes()
+
+    second = local_signing_identity(tmp_path / "signing")
+
+    assert second == first
+    assert second.cert_file.read_bytes() == made
+    assert first.key_file.stat().st_mode & 0o777 == 0o600
