@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TypeVar
 
 import msgspec
+
+from authkit import Verifier, load_public_key
 
 PREFIX = "CONTIGO_"
 S = TypeVar("S", bound=msgspec.Struct)
@@ -43,3 +46,16 @@ def _explain(message: str) -> str:
     if at:
         return f"{env_name(at.group(1))} is invalid: {message.split(' - at ', maxsplit=1)[0]}"
     return f"invalid configuration: {message}"
+
+
+def token_verifier(public_key_file: str) -> Verifier | None:
+    """Identity's public key as a token verifier; ``None`` when not configured (the routes that need it answer 503).
+
+    A file that cannot be read or is not an Ed25519 public key stops start-up, naming the variable.
+    """
+    if not public_key_file:
+        return None
+    try:
+        return Verifier(load_public_key(Path(public_key_file)))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"CONTIGO_TOKEN_PUBLIC_KEY_FILE is invalid: {exc}") from None

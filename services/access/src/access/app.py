@@ -12,11 +12,10 @@ from access import deps as access_deps
 from access.api import ERRORS, ROUTER
 from access.config import Settings
 from access.consumers import subscriptions
-from authkit import Verifier, load_public_key
 from eventkit.clock import Clock, LimaClock
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
-from eventkit.settings import ConfigError
+from eventkit.settings import token_verifier
 
 NAME = "access"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -42,12 +41,7 @@ def create_app(
         bus_address=settings.kafka_bootstrap,
         consumer_group=consumer_group,
     )
-    verifier = None
-    if settings.token_public_key_file:
-        try:
-            verifier = Verifier(load_public_key(Path(settings.token_public_key_file)))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"CONTIGO_TOKEN_PUBLIC_KEY_FILE is invalid: {exc}") from None
+    verifier = token_verifier(settings.token_public_key_file)
     deps = access_deps.Deps(verifier, settings.captcha_hmac_key or secrets.token_hex(32), settings.captcha_max_number)
     return create_service_app(
         host,

@@ -7,7 +7,6 @@ from pathlib import Path
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
 
-from authkit import Verifier, load_public_key
 from cases.config import Settings
 from cases.consumers import SUBSCRIPTIONS
 from cases.oficios import api as oficios_api
@@ -17,7 +16,7 @@ from cases.trainings import api as trainings_api
 from eventkit.clock import Clock
 from eventkit.host import ServiceHost
 from eventkit.http import ErrorTable, create_service_app
-from eventkit.settings import ConfigError
+from eventkit.settings import token_verifier
 
 NAME = "cases"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -46,12 +45,7 @@ def create_app(
         bus_address=settings.kafka_bootstrap,
         consumer_group=consumer_group,
     )
-    verifier = None
-    if settings.token_public_key_file:
-        try:
-            verifier = Verifier(load_public_key(Path(settings.token_public_key_file)))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"CONTIGO_TOKEN_PUBLIC_KEY_FILE is invalid: {exc}") from None
+    verifier = token_verifier(settings.token_public_key_file)
     app = create_service_app(
         host,
         [*oficios_api.routes(), *trainings_api.routes()],

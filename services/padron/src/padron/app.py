@@ -8,11 +8,10 @@ from faststream.kafka import KafkaBroker
 from litestar import Litestar
 from litestar.di import Provide
 
-from authkit import Verifier, load_public_key
 from eventkit.clock import Clock
 from eventkit.host import ServiceHost
 from eventkit.http import ErrorTable, create_service_app
-from eventkit.settings import ConfigError
+from eventkit.settings import token_verifier
 from padron import demo
 from padron.affiliations import api as affiliations_api
 from padron.alerts import api as alerts_api
@@ -50,12 +49,7 @@ def create_app(settings: Settings, broker: KafkaBroker, *, own_broker: bool, clo
         bus_address=settings.kafka_bootstrap,
         startup=[demo.seed] if settings.demo_data else [],
     )
-    verifier = None
-    if settings.token_public_key_file:
-        try:
-            verifier = Verifier(load_public_key(Path(settings.token_public_key_file)))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"CONTIGO_TOKEN_PUBLIC_KEY_FILE is invalid: {exc}") from None
+    verifier = token_verifier(settings.token_public_key_file)
     handlers = [
         *beneficiaries_api.routes(),
         *versions_api.routes(),

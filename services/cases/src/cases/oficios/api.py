@@ -133,23 +133,21 @@ def _overdue(row: dict[str, Any], today: date, answered: bool) -> bool:
     return not answered and row["due_on"] < today
 
 
+SHARED = ("oficio_id", "number", "region", "sent_on", "received_on", "sender", "channel", "due_on", "unit", "routed_on")
+
+
+def _shared(row: dict[str, Any], today: date, answered: bool) -> dict[str, Any]:
+    """What a summary and the whole oficio both say about it."""
+    fields = {k: row[k] for k in SHARED}
+    return fields | {"region_name": ubigeo.describe(row["region"]), "overdue": _overdue(row, today, answered)}
+
+
 def oficio_view(row: dict[str, Any], cases: list[dict[str, Any]], today: date) -> OficioView:
     answered = bool(cases) and all(c["state"] == "RESPONDIDO" for c in cases)
     return OficioView(
-        oficio_id=row["oficio_id"],
-        number=row["number"],
-        region=row["region"],
-        region_name=ubigeo.describe(row["region"]),
-        sent_on=row["sent_on"],
-        received_on=row["received_on"],
-        sender=row["sender"],
-        channel=row["channel"],
+        **_shared(row, today, answered),
         filed_by=row["filed_by"],
-        due_on=row["due_on"],
-        overdue=_overdue(row, today, answered),
-        unit=row["unit"],
         unit_name=UNITS.get(row["unit"] or ""),
-        routed_on=row["routed_on"],
         cases=[
             CaseView(
                 case_id=c["case_id"],
@@ -220,18 +218,7 @@ async def list_oficios(
         rows = await OficiosRepo(uow.conn).listing(where, today if overdue else None, limit)
     return [
         OficioSummary(
-            oficio_id=r["oficio_id"],
-            number=r["number"],
-            region=r["region"],
-            region_name=ubigeo.describe(r["region"]),
-            sent_on=r["sent_on"],
-            received_on=r["received_on"],
-            sender=r["sender"],
-            channel=r["channel"],
-            due_on=r["due_on"],
-            overdue=_overdue(r, today, r["answered"] == r["case_count"]),
-            unit=r["unit"],
-            routed_on=r["routed_on"],
+            **_shared(r, today, r["answered"] == r["case_count"]),
             case_count=r["case_count"],
             answered=r["answered"],
         )
