@@ -122,6 +122,10 @@ class Consumer:
                 await self._wait_for(outage)
                 raise outage from exc
             await self._dead_letter(body, key, headers, exc)
+            # The handler ran, so its unit of work had a connection: PostgreSQL is not what is wrong. A
+            # service whose first messages came before its pool, and whose next ones all fail, must not
+            # report its database down for ever (the mark used to clear only on a success).
+            self.unreachable.pop("postgres", None)
             return "dead_lettered"
         self.unreachable.clear()
         self._outage_wait = self._outage_wait_s[0]

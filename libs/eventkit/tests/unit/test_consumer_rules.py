@@ -178,6 +178,21 @@ async def test_a_service_without_its_database_yet_redelivers():
     assert consumer.unreachable == {"postgres": "database not connected yet"}
 
 
+async def test_a_database_that_came_up_is_no_longer_named_down_when_the_next_message_is_dead_lettered():
+    letters = DeadLetters()
+    consumer = consumer_with(Handler(*[ValueError("Solicitud no encontrada.")] * 5), letters=letters)
+    pool = consumer._deps.pool
+    consumer._deps = Host(None)
+    with pytest.raises(NotReadyError):
+        await consumer.process(message(), key="case-1", headers={})
+    consumer._deps = Host(pool)
+
+    outcome = await consumer.process(message(), key="case-2", headers={})
+
+    assert outcome == "dead_lettered"
+    assert consumer.unreachable == {}
+
+
 async def test_a_database_that_refuses_connections_is_an_outage_whatever_the_driver_raises():
     consumer = consumer_with(Handler(), pool=FakePool(refuse=ConnectionRefusedError("connect call failed")))
 
