@@ -7,9 +7,11 @@ from pathlib import Path
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
 
+from cases.analysis import api as analysis_api
 from cases.config import Settings
 from cases.consumers import SUBSCRIPTIONS
 from cases.oficios import api as oficios_api
+from cases.responses import api as responses_api
 from cases.shared.api import DEPENDENCIES
 from cases.shared.errors import ConflictError, ForbiddenError, FormError, NotFoundError
 from cases.trainings import api as trainings_api
@@ -48,7 +50,12 @@ def create_app(
     verifier = token_verifier(settings.token_public_key_file)
     app = create_service_app(
         host,
-        [*oficios_api.routes(), *trainings_api.routes()],
+        [
+            *oficios_api.routes(),
+            *analysis_api.routes(),
+            *responses_api.routes(),
+            *trainings_api.routes(),
+        ],
         title="CONTIGO Aliados - casos CTVC",
         errors=ERRORS,
         verifier=verifier,

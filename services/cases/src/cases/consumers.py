@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from cases import handlers
 from cases.repo import AccountsPgRepo, FactsPgRepo
+from cases.responses import handlers as responses
+from cases.responses.repo import ResponsesRepo
 from contracts import Envelope, topics
 from contracts.events import (
     AccessApproved,
@@ -12,6 +14,7 @@ from contracts.events import (
     AccessRequested,
     CredentialsIssued,
     CredentialsRevoked,
+    DocumentIssued,
     PadronPublished,
 )
 from eventkit.host import Subscription
@@ -40,6 +43,10 @@ async def on_padron_published(envelope: Envelope, event: PadronPublished, uow: U
     await handlers.record_padron_published(envelope, event, FactsPgRepo(uow.conn))
 
 
+async def on_document_issued(_envelope: Envelope, event: DocumentIssued, uow: UnitOfWork) -> None:
+    await responses.document_issued(event, ResponsesRepo(uow.conn), uow)
+
+
 SUBSCRIPTIONS = (
     Subscription(
         topics.IDENTITY_ACCOUNT,
@@ -55,4 +62,5 @@ SUBSCRIPTIONS = (
         },
     ),
     Subscription(topics.PADRON_PADRON, {PadronPublished: on_padron_published}),
+    Subscription(topics.DOCUMENTS_DOCUMENT, {DocumentIssued: on_document_issued}),
 )

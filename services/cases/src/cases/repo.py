@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -96,3 +97,16 @@ class FactsPgRepo:
             records=[(event.padron_id, c.ubigeo, c.category, c.count) for c in event.counts],
             columns=["padron_id", "ubigeo", "category", "count"],
         )
+
+
+async def answer_of(conn: asyncpg.Connection, oficio_id: UUID) -> dict[str, Any] | None:
+    """The answer to an oficio, if asked for: its state and its documents (each code once issued)."""
+    row = await conn.fetchrow("select response_id, state, issued_at from responses where oficio_id = $1", oficio_id)
+    if row is None:
+        return None
+    docs = await conn.fetch(
+        "select kind, number, title, verification_code from response_documents where response_id = $1"
+        " order by position",
+        row["response_id"],
+    )
+    return dict(row) | {"documents": [dict(d) for d in docs]}

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import random
-import string
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
+from cases_samples import an_oficio, numbers
 from faststream.kafka import KafkaBroker
 
 import cases.app
@@ -37,41 +36,6 @@ async def cases_service(database_url: str, tmp_path) -> AsyncIterator[tuple]:
             return {"Authorization": f"Bearer {token}"}
 
         yield client, headers, app.state.host.pool
-
-
-def numbers() -> tuple[str, str, str]:
-    """An oficio and two case numbers nobody else in the test database has."""
-
-    def case() -> str:
-        letters = "".join(random.choices(string.ascii_uppercase, k=5))
-        return f"{random.randrange(10**4):04d}-{random.randrange(2000, 2100)}-CTVC/{letters}"
-
-    return f"OFICIO N° {uuid.uuid4().hex[:12]}-2022-CTVC/HUANCAVELICA", case(), case()
-
-
-def an_oficio(number: str, first: str, second: str) -> dict:
-    return {
-        "number": number,
-        "sent_on": "2022-08-10",
-        "received_on": "2022-08-11",
-        "sender": "Presidente del CTVC Huancavelica",
-        "cases": [
-            {
-                "number": first,
-                "ubigeo": "090101",
-                "points": [
-                    {"category": "SIN_CAPACITACION", "description": "La OMAPED no recibió capacitación."},
-                    {"category": "SIN_CREDENCIALES", "description": "No tiene usuario del aplicativo."},
-                ],
-                "interviewees": [{"role": "Responsable", "office": "OMAPED", "names": "ANA QUISPE MAMANI"}],
-            },
-            {
-                "number": second,
-                "ubigeo": "090201",
-                "points": [{"category": "PAGO", "description": "Usuarios no cobran hace dos periodos."}],
-            },
-        ],
-    }
 
 
 async def test_a_ctvc_files_an_oficio_with_two_cases_and_staff_route_it(database_url, tmp_path):

@@ -17,7 +17,9 @@ CASES, TRAININGS = "Casos CTVC", "Capacitaciones"
 
 def cases(method: str, path: str, summary: str, *, tag: str = CASES, **options: Any) -> HTTPRouteHandler:
     """A cases route: ``/api{path}`` answered by cases at ``{path}`` (path parameter types dropped)."""
-    target = path.replace(":uuid}", "}").replace(":str}", "}")
+    target = path
+    for kind in (":uuid}", ":str}", ":int}"):
+        target = target.replace(kind, "}")
     return relay(method, "/api" + path, "cases", target, summary=summary, tag=tag, caller="session", **options)
 
 
@@ -27,6 +29,13 @@ CASES_ROUTES: list[HTTPRouteHandler] = [
     cases("GET", "/oficios/{oficio_id:uuid}", "Un oficio con sus casos, puntos críticos y línea de tiempo"),
     cases("POST", "/oficios/{oficio_id:uuid}/routing", "Derivar un oficio a una unidad (proveído, personal)"),
     cases("GET", "/cases/{case_id:uuid}/evidence", "Evidencia de un caso a una fecha, con sus fuentes (personal)"),
+    cases("GET", "/cases", "Casos por fecha de vencimiento (un CTVC: los de su región)"),
+    cases("GET", "/cases/report", "Reporte de casos por región, categoría, conclusión y días (personal)"),
+    cases("GET", "/cases/{case_id:uuid}", "Un caso con su análisis y su respuesta"),
+    cases("PUT", "/cases/{case_id:uuid}/analysis", "Guardar el análisis de un caso (borrador, personal)"),
+    cases("POST", "/cases/{case_id:uuid}/resolution", "Resolver un caso: FUNDADO o INFUNDADO (personal)"),
+    cases("POST", "/cases/{case_id:uuid}/actions/{position:int}", "Avance de una acción de mejora (personal)"),
+    cases("POST", "/oficios/{oficio_id:uuid}/response", "Emitir la respuesta al oficio: informe, anexos y oficio"),
 ]
 
 TRAININGS_ROUTES: list[HTTPRouteHandler] = [

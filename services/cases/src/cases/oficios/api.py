@@ -19,6 +19,7 @@ from cases.evidence.gather import gather
 from cases.oficios import handlers
 from cases.oficios.domain import CATEGORIES
 from cases.oficios.repo import OficiosRepo, log_access
+from cases.repo import answer_of
 from cases.shared.api import CallerDep
 from cases.shared.errors import NotFoundError
 from cases.trainings.evidence import training_evidence
@@ -90,6 +91,31 @@ class CaseView(msgspec.Struct):
     timeline: list[Step]
 
 
+class DocumentView(msgspec.Struct):
+    kind: str
+    number: str
+    title: str
+    code: Annotated[str | None, msgspec.Meta(description="Código de verificación, cuando ya se emitió")]
+
+
+class ResponseView(msgspec.Struct):
+    response_id: UUID
+    state: Annotated[str, msgspec.Meta(description="SOLICITADA (generándose y firmándose) o EMITIDA")]
+    issued_at: datetime | None
+    documents: list[DocumentView]
+
+
+def response_view(row: dict[str, Any] | None) -> ResponseView | None:
+    if row is None:
+        return None
+    return ResponseView(
+        row["response_id"],
+        row["state"],
+        row["issued_at"],
+        [DocumentView(d["kind"], d["number"], d["title"], d["verification_code"]) for d in row["documents"]],
+    )
+
+
 class OficioSummary(msgspec.Struct):
     oficio_id: UUID
     number: str
@@ -123,6 +149,7 @@ class OficioView(msgspec.Struct):
     unit_name: str | None
     routed_on: date | None
     cases: list[CaseView]
+    response: ResponseView | None
 
 
 def _resource(request: Request) -> str:
@@ -142,7 +169,9 @@ def _shared(row: dict[str, Any], today: date, answered: bool) -> dict[str, Any]:
     return fields | {"region_name": ubigeo.describe(row["region"]), "overdue": _overdue(row, today, answered)}
 
 
-def oficio_view(row: dict[str, Any], cases: list[dict[str, Any]], today: date) -> OficioView:
+def oficio_view(
+    row: dict[str, Any], cases: list[dict[str, Any]], answer: dict[str, Any] | None, today: date
+) -> OficioView:
     answered = bool(cases) and all(c["state"] == "RESPONDIDO" for c in cases)
     return OficioView(
         **_shared(row, today, answered),
@@ -161,6 +190,7 @@ def oficio_view(row: dict[str, Any], cases: list[dict[str, Any]], today: date) -
             )
             for c in cases
         ],
+        response=response_view(answer),
     )
 
 
@@ -170,6 +200,7 @@ async def _read(oficio_id: UUID, caller: CallerDep, units: UnitsDep, clock: Cloc
             repo = OficiosRepo(uow.conn)
             oficio = await handlers.visible(oficio_id, caller, repo)
             cases = await repo.cases_of(oficio_id)
+            answer = await answer_of(uow.conn, oficio_id)
             await log_access(
                 uow.conn, caller, "READ_OFICIO", resource, allowed=True, case_ids=[c["case_id"] for c in cases]
             )
@@ -177,7 +208,7 @@ async def _read(oficio_id: UUID, caller: CallerDep, units: UnitsDep, clock: Cloc
         async with units.open() as uow:
             await log_access(uow.conn, caller, "DENIED", resource, allowed=False, case_ids=[])
         raise
-    return oficio_view(oficio, cases, clock.today())
+    return oficio_view(oficio, cases, answer, clock.today())
 
 
 @post(
