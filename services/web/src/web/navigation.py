@@ -31,13 +31,14 @@ STAFF = (
     Link("/gestion/padron", "Padrón"),
     Link("/gestion/registro-de-accesos", "Registro de accesos"),
 )
+ADMIN = (Link("/gestion/cuentas", "Cuentas"),)
 
 
 def links_of(signed_in: Account | None) -> tuple[Link, ...]:
     if signed_in is None:
         return ()
     if signed_in.is_staff:
-        return STAFF
+        return STAFF + ADMIN if signed_in.role == "ADMIN" else STAFF
     if signed_in.claims.get("ally_type") == "GOBIERNO_LOCAL":
         return ALLY[:1] + LOCAL_GOVERNMENT + ALLY[1:]
     return ALLY

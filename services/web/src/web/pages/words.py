@@ -9,6 +9,22 @@ ALLY_TYPES = {
     "OTRO_ALIADO": "Otro aliado estratégico",
 }
 ROLES = {"ALLY": "Aliado estratégico", "EVALUATOR": "Evaluador", "ADMIN": "Administrador"}
+STAFF_ROLES = {
+    "CTVC": "Comité de Transparencia y Vigilancia Ciudadana (CTVC)",
+    "ANALYST": "Analista de unidad",
+    "EVALUATOR": "Evaluador",
+    "ADMIN": "Administrador",
+}
+# The programme's units, as contracts/units.py names them (identity refuses any other code).
+UNITS = {
+    "DE": "Dirección Ejecutiva",
+    "UAC": "Unidad de Acompañamiento",
+    "UOT": "Unidad de Operaciones y Transferencia",
+    "UPP": "Unidad de Planeamiento y Presupuesto",
+    "UAJ": "Unidad de Asesoría Jurídica",
+    "UA": "Unidad de Administración",
+    "UTI": "Unidad de Tecnologías de la Información",
+}
 STATUSES = {"VIGENTE": "Vigente", "SUSPENDIDO": "Suspendido", "DESAFILIADO": "Desafiliado"}
 CATEGORIES = {
     "CONTINUADOR": "Continuador",
