@@ -95,6 +95,7 @@ async def running(
         "database_url": database_url,
         "kafka_bootstrap": "in-memory",
         "storage_dir": str(data_dir / "objects"),
+        "signing_dir": str(data_dir / "signing"),
         "smtp_host": "127.0.0.1",
         "smtp_port": smtp_port,
         "token_key_file": str(key_file),

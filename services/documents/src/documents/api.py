@@ -9,6 +9,7 @@ held while an upload's body is read.
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -29,6 +30,7 @@ from documents.domain import (
     UPLOAD_KINDS,
     AttemptSupersededError,
     DDCNotReadyError,
+    IssuedDocument,
     NoUploadError,
     PdfRefusedError,
     UnknownCodeError,
@@ -37,6 +39,7 @@ from documents.domain import (
     UploadNotAllowedError,
     UploadTooLargeError,
     ddc_filename,
+    sha256_hex,
     uploaded_filename,
 )
 from documents.handlers import Tools
@@ -110,9 +113,20 @@ class VerifiedDocument(msgspec.Struct):
 
     code: str
     document: str
-    request_code: str
+    request_code: str | None
+    """The access request a DDC belongs to (``None`` for a CTVC answer's document)."""
     issued_at: datetime
     sha256: str
+    kind: str = "DDC"
+    number: str | None = None
+    """``INFORME N° 000308-2022-MIDIS/PNPDS-UAC`` (a CTVC answer's document)."""
+    signed: bool = False
+    signer_name: str | None = None
+    signer_role: str | None = None
+    intact: bool | None = None
+    """Whether the stored file's signature covers it whole and its digest matches (``None``: not signed)."""
+    downloadable: bool = False
+    """A CTVC answer's PDF is public (``/verify/{code}/pdf``); a DDC holds personal data and is not."""
 
 
 PDF = {
@@ -262,15 +276,63 @@ async def _read_within(file: UploadFile, limit: int) -> bytes:
 @get(
     "/verify/{code:str}",
     summary="Verificar un documento por su código",
-    response_description="El documento que lleva ese código (escrito con o sin guiones, en cualquier caja).",
+    response_description="El documento que lleva ese código (escrito con o sin guiones, en cualquier caja); "
+    "de un documento de respuesta a un CTVC, también quién lo firmó y si está íntegro.",
     responses=refusals(404, r404="Ningún documento lleva ese código."),
 )
-async def verify(code: FromPath[str], units: UnitsDep) -> VerifiedDocument:
+async def verify(code: FromPath[str], units: UnitsDep, tools: ToolsDep) -> VerifiedDocument:
     async with units.open() as uow:
         document = await handlers.verify_code(code, DocumentsPgRepo(uow))
+    if isinstance(document, IssuedDocument):
+        return VerifiedDocument(
+            document.verification_code, DDC_TITLE, document.request_code, document.issued_at, document.sha256
+        )
+    assert tools.read_signature is not None
+    data = await tools.store.get(document.object_key)
+    _certificate, intact = await asyncio.to_thread(tools.read_signature, data)
     return VerifiedDocument(
-        document.verification_code, DDC_TITLE, document.request_code, document.issued_at, document.sha256
+        document.verification_code,
+        document.title,
+        None,
+        document.issued_at,
+        document.sha256,
+        kind=document.kind,
+        number=document.number,
+        signed=True,
+        signer_name=document.signer_name,
+        signer_role=document.signer_role,
+        intact=intact and sha256_hex(data) == document.sha256,
+        downloadable=True,
     )
 
 
-ROUTES = (get_ddc, get_upload, post_document, verify)
+ANSWER_PDF = {
+    200: ResponseSpec(
+        data_container=bytes,
+        media_type="application/pdf",
+        description="El PDF firmado, tal como se guardó (Content-Disposition: inline).",
+        generate_examples=False,
+    )
+}
+
+
+@get(
+    "/verify/{code:str}/pdf",
+    summary="Descargar un documento de respuesta a un CTVC por su código",
+    media_type="application/pdf",
+    responses=ANSWER_PDF | refusals(404, r404="Ningún documento descargable lleva ese código."),
+)
+async def verified_pdf(code: FromPath[str], units: UnitsDep, tools: ToolsDep) -> Response[bytes]:
+    async with units.open() as uow:
+        document = await handlers.verify_code(code, DocumentsPgRepo(uow))
+    if isinstance(document, IssuedDocument):
+        raise UnknownCodeError(code)  # a DDC holds personal data: it is never downloaded by its code
+    name = re.sub(r"[^A-Za-z0-9-]+", "-", document.number.replace("N°", "")).strip("-")
+    return Response(
+        await tools.store.get(document.object_key),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
+    )
+
+
+ROUTES = (get_ddc, get_upload, post_document, verify, verified_pdf)

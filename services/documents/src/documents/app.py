@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
+import os
+from datetime import datetime
 from pathlib import Path
 
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
 from litestar.di import Provide
 
+from contracts.events import ResponseDocument
+from documents.adapters.case_render import render_response_document
 from documents.adapters.pdfcheck import inspect_pdf
 from documents.adapters.render import render_ddc
+from documents.adapters.signing import SigningIdentity, local_signing_identity, sign_pdf, signature_report
 from documents.adapters.storage import store_from
 from documents.api import ROUTES, errors_for
 from documents.config import Settings
@@ -18,6 +23,7 @@ from documents.consumers import subscriptions
 from documents.handlers import Tools
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
+from eventkit.settings import ConfigError
 
 NAME = "documents"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -36,7 +42,16 @@ def create_app(
         settings.s3_secure,
         settings.storage_dir,
     )
+    identity = signing_identity(settings)
+    check_url = settings.public_url.rstrip("/") + "/verificar"
+
+    def sign_answer(doc: ResponseDocument, code: str, at: datetime) -> bytes:
+        pdf = render_response_document(doc, code, check_url, at)
+        return sign_pdf(pdf, identity, doc.signer_name, doc.signer_role, at)
+
     tools = Tools(
+        sign_answer=sign_answer,
+        read_signature=lambda data: signature_report(data, identity.chain_files),
         store=store,
         render_ddc=render_ddc,
         inspect_pdf=inspect_pdf,
@@ -63,6 +78,26 @@ def create_app(
         dependencies={"tools": Provide(lambda: tools, sync_to_thread=False, use_cache=True)},
         request_max_body_size=settings.max_upload_bytes + BODY_OVERHEAD,
     )
+
+
+def signing_identity(settings: Settings) -> SigningIdentity:
+    """The configured key and certificate, every file readable; or a local test identity in ``signing_dir``."""
+    if not settings.signing_key_file and not settings.signing_cert_file:
+        folder = Path(settings.signing_dir or Path.home() / ".cache" / "contigo" / "signing")
+        try:
+            return local_signing_identity(folder)
+        except OSError as exc:
+            raise ConfigError(
+                f"CONTIGO_SIGNING_DIR: cannot make the local signing identity in {folder}: {exc}"
+            ) from None
+    chain = tuple(Path(p.strip()) for p in settings.signing_chain_files.split(",") if p.strip())
+    identity = SigningIdentity(Path(settings.signing_key_file), Path(settings.signing_cert_file), chain)
+    files = [("CONTIGO_SIGNING_KEY_FILE", identity.key_file), ("CONTIGO_SIGNING_CERT_FILE", identity.cert_file)]
+    files += [("CONTIGO_SIGNING_CHAIN_FILES", p) for p in chain]
+    for name, path in files:
+        if not path.is_file() or not os.access(path, os.R_OK):
+            raise ConfigError(f"{name}: {path} is not a readable file (both the key and the certificate are needed)")
+    return identity
 
 
 def _quiet_pdf_libraries() -> None:

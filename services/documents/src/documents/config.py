@@ -18,3 +18,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Where people open the system: printed on each DDC as the address that checks its code.
     public_url: str = "http://127.0.0.1:8000"
     max_upload_bytes: int = 10 * 1024 * 1024
+    # The key and certificate (PEM) that sign CTVC answers (PAdES): the programme's own in production;
+    # the chain (comma-separated PEM files) is embedded in each signature. When no key is given, a local
+    # test CA and certificate are made once in ``signing_dir`` (for local runs only).
+    signing_key_file: str = ""
+    signing_cert_file: str = ""
+    signing_chain_files: str = ""
+    signing_dir: str = ""

@@ -201,6 +201,24 @@ class IssuedDocument:
 
 
 @dataclass(frozen=True)
+class AnswerDocument:
+    """A document of a CTVC answer: rendered as cases wrote it, signed by its author, stored once."""
+
+    document_id: UUID
+    response_id: UUID
+    kind: str
+    number: str
+    title: str
+    object_key: str
+    sha256: str
+    size: int
+    verification_code: str
+    signer_name: str
+    signer_role: str
+    issued_at: datetime
+
+
+@dataclass(frozen=True)
 class PdfReport:
     """What the validator found in an accepted PDF."""
 

@@ -12,8 +12,16 @@ from uuid import UUID, uuid4
 import structlog
 
 from contracts import Event
-from contracts.events import AccessRequested, DDCGenerated, DDCUploaded
+from contracts.events import (
+    AccessRequested,
+    CaseResponseRequested,
+    DDCGenerated,
+    DDCUploaded,
+    DocumentIssued,
+    ResponseDocument,
+)
 from documents.domain import (
+    AnswerDocument,
     DDCSheet,
     IssuedDocument,
     KnownRequest,
@@ -47,6 +55,9 @@ class DocumentsRepo(Protocol):
     async def find_by_code(self, code: str) -> IssuedDocument | None: ...
     async def add_upload(self, upload: Upload) -> None: ...
     async def latest_upload(self, request_id: UUID, attempt: int, kind: UploadKind) -> Upload | None: ...
+    async def find_answer_document(self, response_id: UUID, kind: str) -> AnswerDocument | None: ...
+    async def answer_document_by_code(self, code: str) -> AnswerDocument | None: ...
+    async def add_answer_document(self, document: AnswerDocument) -> bool: ...
     async def emit(self, payload: Event, *, key: str) -> None:
         """Into the outbox of the repository's unit of work (whose cause, if any, it names)."""
         ...
@@ -62,6 +73,10 @@ class Tools:
     public_url: str
     max_upload_bytes: int = 10 * 1024 * 1024
     """The largest file an upload may carry."""
+    sign_answer: Callable[[ResponseDocument, str, datetime], bytes] | None = None
+    """A CTVC answer's document rendered with its code and signed by its author (blocking)."""
+    read_signature: Callable[[bytes], tuple[str | None, bool]] | None = None
+    """(certificate's name, intact) of a signed PDF (blocking)."""
 
 
 async def keep_once(store: ObjectStore, data: bytes) -> tuple[str, str]:
@@ -96,6 +111,37 @@ async def generate_ddc(event: AccessRequested, repo: DocumentsRepo, tools: Tools
     await repo.emit(generated, key=str(event.request_id))
     log.info("ddc_generated", request_id=str(event.request_id), attempt=event.attempt, sha256=sha)
     return True
+
+
+async def issue_answer(event: CaseResponseRequested, repo: DocumentsRepo, tools: Tools) -> int:
+    """Render, sign and store each document of a CTVC answer once, ``DocumentIssued`` for each; how many were new."""
+    assert tools.sign_answer is not None, "documents was started without a signing identity"
+    new = 0
+    for doc in event.documents:
+        if await repo.find_answer_document(event.response_id, doc.kind) is not None:
+            continue  # a redelivery: this one is already issued
+        issued_at = datetime.now(UTC)
+        code = new_verification_code()
+        pdf = await asyncio.to_thread(tools.sign_answer, doc, code, issued_at)
+        key, sha = await keep_once(tools.store, pdf)
+        document = AnswerDocument(
+            uuid4(), event.response_id, doc.kind, doc.number, doc.title, key, sha, len(pdf), code,
+            doc.signer_name, doc.signer_role, issued_at,
+        )  # fmt: skip
+        if not await repo.add_answer_document(document):
+            continue
+        issued = DocumentIssued(
+            document_id=document.document_id,
+            kind=doc.kind,
+            object_key=key,
+            sha256=sha,
+            verification_code=code,
+            subject_id=str(event.response_id),
+        )
+        await repo.emit(issued, key=str(event.response_id))
+        new += 1
+        log.info("answer_document_issued", response_id=str(event.response_id), kind=doc.kind, sha256=sha)
+    return new
 
 
 async def current_ddc(request_id: UUID, attempt: int, repo: DocumentsRepo) -> IssuedDocument:
@@ -199,10 +245,12 @@ async def uploaded_document(cmd: GetUpload, repo: DocumentsRepo) -> tuple[KnownR
     return request, upload
 
 
-async def verify_code(typed: str, repo: DocumentsRepo) -> IssuedDocument:
-    """The document a verification code names, however a person typed it."""
+async def verify_code(typed: str, repo: DocumentsRepo) -> IssuedDocument | AnswerDocument:
+    """The document a verification code names (a DDC or a CTVC answer's), however a person typed it."""
     code = normalize_code(typed)
-    document = await repo.find_by_code(code) if code is not None else None
+    document: IssuedDocument | AnswerDocument | None = None
+    if code is not None:
+        document = await repo.find_by_code(code) or await repo.answer_document_by_code(code)
     if document is None:
         raise UnknownCodeError(typed)
     return document

@@ -7,7 +7,7 @@ from uuid import UUID
 import asyncpg
 
 from contracts import Event
-from documents.domain import IssuedDocument, KnownRequest, Upload, UploadKind
+from documents.domain import AnswerDocument, IssuedDocument, KnownRequest, Upload, UploadKind
 from eventkit.uow import UnitOfWork
 
 _DOCUMENT_COLUMNS = (
@@ -105,8 +105,37 @@ class DocumentsPgRepo:
         )
         return Upload(**dict(row)) if row else None
 
+    async def find_answer_document(self, response_id: UUID, kind: str) -> AnswerDocument | None:
+        row = await self._conn.fetchrow(
+            f"select {_ANSWER_COLUMNS} from answer_documents where response_id = $1 and kind = $2", response_id, kind
+        )
+        return AnswerDocument(**dict(row)) if row else None
+
+    async def answer_document_by_code(self, code: str) -> AnswerDocument | None:
+        row = await self._conn.fetchrow(
+            f"select {_ANSWER_COLUMNS} from answer_documents where verification_code = $1", code
+        )
+        return AnswerDocument(**dict(row)) if row else None
+
+    async def add_answer_document(self, d: AnswerDocument) -> bool:
+        """False when this answer already has a document of this kind (a concurrent delivery won)."""
+        inserted = await self._conn.fetchval(
+            f"insert into answer_documents ({_ANSWER_COLUMNS})"
+            " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            " on conflict (response_id, kind) do nothing returning true",
+            d.document_id, d.response_id, d.kind, d.number, d.title, d.object_key, d.sha256, d.size,
+            d.verification_code, d.signer_name, d.signer_role, d.issued_at,
+        )  # fmt: skip
+        return bool(inserted)
+
     async def emit(self, payload: Event, *, key: str) -> None:
         await self._uow.emit(payload, key)
+
+
+_ANSWER_COLUMNS = (
+    "document_id, response_id, kind, number, title, object_key, sha256, size, verification_code, signer_name,"
+    " signer_role, issued_at"
+)
 
 
 def _document(row: asyncpg.Record) -> IssuedDocument:

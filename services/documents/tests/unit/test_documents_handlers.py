@@ -59,6 +59,9 @@ class FakeRepo:
     async def find_by_code(self, code: str) -> IssuedDocument | None:
         return next((d for d in self.documents if d.verification_code == code), None)
 
+    async def answer_document_by_code(self, code: str) -> None:
+        return None  # this fake issues no CTVC answers
+
     async def add_upload(self, upload: Upload) -> None:
         self.uploads.append(upload)
 

@@ -70,6 +70,7 @@ async def test_every_documents_operation_documents_a_success_answer_with_a_schem
         ("post", UPLOAD): "Subir el DDC firmado o la designación",
         ("get", UPLOADED): "Ver un documento subido del intento vigente (DDC firmado o designación)",
         ("get", VERIFY): "Verificar un documento por su código",
+        ("get", VERIFY + "/pdf"): "Descargar un documento de respuesta a un CTVC por su código",
     }
 
 
@@ -88,6 +89,7 @@ async def test_every_documents_operation_lists_exactly_the_refusals_it_can_give(
         ("post", UPLOAD): {"201", "400", "404", "409", "413", "422", "503"},
         ("get", UPLOADED): {"200", "404", "422", "503"},
         ("get", VERIFY): {"200", "404", "503"},
+        ("get", VERIFY + "/pdf"): {"200", "404", "503"},
     }
     assert refusal_bodies == {"#/components/schemas/ErrorBody"}
 

@@ -208,6 +208,14 @@ REQUESTS = [
     ),
     relay(
         "GET",
+        "/api/verify/{code:str}/pdf",
+        "documents",
+        "/verify/{code}/pdf",
+        summary="Descargar por su código un documento firmado de respuesta a un CTVC",
+        tag=VERIFY,
+    ),
+    relay(
+        "GET",
         "/.well-known/jwks.json",
         "identity",
         "/.well-known/jwks.json",
