@@ -467,6 +467,7 @@ def test_the_case_page_groups_evidence_in_spanish_and_offers_it_per_point(web) -
     assert "Cuentas de usuario" in page.text
     assert "Capacitaciones" in page.text
     assert "El distrito no tiene cuenta de aliado" in page.text
+    assert "<td>20/11/2026</td>" in page.text  # the item's date as read in Peru
     assert 'name="finding-1-evidence" value="accounts.090716"' in page.text
     assert 'name="finding-2-evidence" value="trainings.09"' in page.text
     assert "Guardar borrador" in page.text and "Resolver el caso" in page.text

@@ -61,11 +61,19 @@ async def case_queue(request: Request, estado: FromQuery[str] = "") -> Template:
 # --- Un caso --------------------------------------------------------------------------------------------
 
 
+def dated_label(dated: Any) -> str:
+    """An evidence item's date as in Peru (dd/mm/aaaa), or as the API wrote it if it is not a plain date."""
+    try:
+        return day(str(dated))
+    except ValueError:
+        return str(dated or "—")
+
+
 def evidence_groups(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The evidence by group, in the order of ``EVIDENCE_GROUPS`` (any other group last)."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in items:
-        groups.setdefault(item["group"], []).append(item)
+        groups.setdefault(item["group"], []).append(item | {"dated_label": dated_label(item.get("dated"))})
     order = [g for g in EVIDENCE_GROUPS if g in groups] + [g for g in groups if g not in EVIDENCE_GROUPS]
     return [{"code": g, "label": EVIDENCE_GROUPS.get(g, g), "items": groups[g]} for g in order]
 
