@@ -437,6 +437,19 @@ def test_an_error_of_a_later_row_is_shown_at_that_row_and_the_form_is_kept(web) 
     assert "<title>Error:" in page.text
 
 
+def test_an_answered_oficio_shows_the_ctvc_each_conclusion_its_actions_and_verification_links(web, cases) -> None:
+    cases.state = "RESPONDIDO"
+    documents = [{"kind": "ANEXO_01", "number": "Anexo 01", "title": "Anexo 01 - Hallazgos", "code": "ABCD-1234"}]
+    cases.response = {"response_id": RESPONSE, "state": "EMITIDA", "issued_at": NOW.isoformat(), "documents": documents}
+
+    page = web("ctvc").get(f"/ctvc/oficios/{OFICIO}")
+
+    assert "El distrito no tenía cuenta." in page.text
+    assert "Crear la cuenta (Unidad de Acompañamiento, plazo 31/12/2026; Pendiente)" in page.text
+    assert 'href="/verificar?codigo=ABCD-1234">verificar el documento (código ABCD-1234)' in page.text
+    assert "Generando" not in page.text
+
+
 def test_the_ctvc_oficio_page_shows_cases_points_timeline_and_generating_state(web, cases: Cases) -> None:
     cases.response = {"response_id": RESPONSE, "state": "SOLICITADA", "issued_at": None, "documents": []}
 

@@ -302,15 +302,37 @@ def oficio_rows(oficio: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
+def answer_rows(analysis: dict[str, Any]) -> list[dict[str, str]]:
+    rows = [
+        {"key": "Conclusión", "value": CONCLUSIONS.get(analysis.get("conclusion") or "", "—")},
+        {"key": "Justificación", "value": analysis.get("justification") or "—"},
+    ]
+    for action in analysis.get("actions") or []:
+        owner = action.get("owner_name") or action.get("owner", "")
+        status = action.get("status_label") or action.get("status", "")
+        rows.append(
+            {
+                "key": f"Acción de mejora {action['position']}",
+                "value": f"{action['description']} ({owner}, plazo {day(str(action['due_on']))}; {status})",
+            }
+        )
+    return rows
+
+
 @get("/ctvc/oficios/{oficio_id:uuid}", include_in_schema=False)
 async def ctvc_oficio(request: Request, oficio_id: FromPath[UUID], enviado: FromQuery[str] = "") -> Template:
     account = require(request, *CTVC)
     oficio = await read_oficio(request, account, oficio_id)
     response = oficio.get("response")
+    sections = case_sections(oficio)
+    for section in sections:  # once answered, the CTVC sees each case's conclusion and actions
+        if section["state"] == "RESPONDIDO":
+            analysis = (await call_as(request, account, "GET", f"/api/cases/{section['case_id']}")).get("analysis")
+            section["answer"] = answer_rows(analysis or {})
     context = {
         "oficio": oficio,
         "rows": oficio_rows(oficio),
-        "cases": case_sections(oficio),
+        "cases": sections,
         "response": response,
         "documents": documents_of(response),
         "sent": enviado,
