@@ -122,8 +122,25 @@ def invalid_jurisdiction_verdict(error: InvalidJurisdictionError, on_date: date)
 
 # Accounts ---------------------------------------------------------------------
 
-StaffRole = Literal["EVALUATOR", "ADMIN"]
-DEMO_STAFF: tuple[tuple[str, StaffRole], ...] = (("evaluador", "EVALUATOR"), ("admin", "ADMIN"))
+StaffRole = Literal["EVALUATOR", "ADMIN", "CTVC", "ANALYST"]
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    """A demo staff account: a CTVC acts in its ``region``, an ANALYST for its ``unit``."""
+
+    username: str
+    role: StaffRole
+    region: str | None = None
+    unit: str | None = None
+
+
+DEMO_STAFF: tuple[DemoStaff, ...] = (
+    DemoStaff("evaluador", "EVALUATOR"),
+    DemoStaff("admin", "ADMIN"),
+    DemoStaff("ctvc", "CTVC", region="09"),  # Huancavelica
+    DemoStaff("analista", "ANALYST", unit="UAC"),
+)
 
 
 @dataclass(frozen=True)
@@ -142,10 +159,14 @@ class LoginAccount:
 
     sub: str
     username: str
-    role: Literal["ALLY", "EVALUATOR", "ADMIN"]
+    role: Literal["ALLY", "EVALUATOR", "ADMIN", "CTVC", "ANALYST"]
     password_hash: str
     jurisdiction: Jurisdiction | None = None
     revoked: bool = False
+    region: str | None = None
+    """A CTVC's region (its token's ``ubigeo``)."""
+    unit: str | None = None
+    """An ANALYST's unit (its token's ``unit``)."""
 
 
 def jurisdiction_code(j: Jurisdiction) -> str:

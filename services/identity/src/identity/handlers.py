@@ -78,7 +78,9 @@ class LoginRepo(Protocol):
 
 class StaffRepo(Protocol):
     async def find_login(self, username: str) -> LoginAccount | None: ...
-    async def put_staff(self, username: str, role: StaffRole, password_hash: str) -> None: ...
+    async def put_staff(
+        self, username: str, role: StaffRole, password_hash: str, region: str | None = None, unit: str | None = None
+    ) -> None: ...
 
 
 class PasswordHasher(Protocol):
@@ -298,8 +300,9 @@ async def log_in(username: str, password: str, repo: LoginRepo, hasher: Password
         username=account.username,
         role=account.role,
         ally_type=j.ally_type if j else None,
-        ubigeo=j.ubigeo if j else None,
+        ubigeo=j.ubigeo if j else account.region,
         entity_ruc=j.entity_ruc if j else None,
+        unit=account.unit,
     )
     log.info("login_accepted", sub=account.sub, role=account.role)
     return signer.sign(claims)
@@ -318,10 +321,14 @@ async def introspect(token: str, verifier: TokenVerifier, repo: LoginRepo) -> Cl
 
 
 async def ensure_demo_staff(password: str, repo: StaffRepo, hasher: PasswordHasher) -> None:
-    """The demo evaluator and administrator exist and take ``password`` (idempotent)."""
-    for username, role in domain.DEMO_STAFF:
-        existing = await repo.find_login(username)
-        if existing and existing.role == role and await hasher.verify(existing.password_hash, password):
+    """The demo evaluator, administrator, CTVC and analyst exist and take ``password`` (idempotent)."""
+    for demo in domain.DEMO_STAFF:
+        existing = await repo.find_login(demo.username)
+        if (
+            existing
+            and (existing.role, existing.region, existing.unit) == (demo.role, demo.region, demo.unit)
+            and await hasher.verify(existing.password_hash, password)
+        ):
             continue
-        await repo.put_staff(username, role, await hasher.hash(password))
-        log.info("demo_staff_ready", username=username, role=role)
+        await repo.put_staff(demo.username, demo.role, await hasher.hash(password), demo.region, demo.unit)
+        log.info("demo_staff_ready", username=demo.username, role=demo.role)

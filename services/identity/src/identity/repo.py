@@ -130,12 +130,21 @@ class LoginPgRepo:
                 revoked=row["revoked"],
             )
         row = await self._db.fetchrow(
-            "select staff_id, username, role, password_hash from staff_accounts where username = $1", username
+            "select s.staff_id, s.username, s.role, s.password_hash, s.region, s.unit,"
+            " exists (select 1 from staff_revocations r where r.staff_id = s.staff_id) as revoked"
+            " from staff_accounts s where s.username = $1",
+            username,
         )
         if row is None:
             return None
         return LoginAccount(
-            sub=str(row["staff_id"]), username=row["username"], role=row["role"], password_hash=row["password_hash"]
+            sub=str(row["staff_id"]),
+            username=row["username"],
+            role=row["role"],
+            password_hash=row["password_hash"],
+            revoked=row["revoked"],
+            region=row["region"],
+            unit=row["unit"],
         )
 
     async def is_active(self, sub: uuid.UUID, role: str) -> bool:
@@ -146,17 +155,27 @@ class LoginPgRepo:
             )
             return await self._db.fetchval(sql, sub)
         return await self._db.fetchval(
-            "select exists (select 1 from staff_accounts where staff_id = $1 and role = $2)", sub, role
+            "select exists (select 1 from staff_accounts s where s.staff_id = $1 and s.role = $2 and not exists"
+            " (select 1 from staff_revocations r where r.staff_id = s.staff_id))",
+            sub,
+            role,
         )
 
 
 class StaffPgRepo(LoginPgRepo):
-    async def put_staff(self, username: str, role: StaffRole, password_hash: str) -> None:
+    async def put_staff(
+        self, username: str, role: StaffRole, password_hash: str, region: str | None = None, unit: str | None = None
+    ) -> None:
+        """A demo staff account (created, or reset to its role, scope and password)."""
         await self._db.execute(
-            "insert into staff_accounts (staff_id, username, role, password_hash) values ($1, $2, $3, $4)"
-            " on conflict (username) do update set role = excluded.role, password_hash = excluded.password_hash",
+            "insert into staff_accounts (staff_id, username, role, password_hash, region, unit)"
+            " values ($1, $2, $3, $4, $5, $6)"
+            " on conflict (username) do update set role = excluded.role, password_hash = excluded.password_hash,"
+            " region = excluded.region, unit = excluded.unit",
             uuid.uuid4(),
             username,
             role,
             password_hash,
+            region,
+            unit,
         )

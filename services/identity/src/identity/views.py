@@ -63,7 +63,8 @@ class Jwks(msgspec.Struct, frozen=True):
 
 
 class TokenClaims(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    """A live token's claims; a staff account has no jurisdiction, so those claims are left out."""
+    """A live token's claims; staff have no jurisdiction, so those claims are left out, except a CTVC's
+    ``ubigeo`` (its region) and an ANALYST's ``unit``."""
 
     sub: str
     username: str
@@ -71,6 +72,7 @@ class TokenClaims(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True)
     ally_type: Literal["GOBIERNO_REGIONAL", "GOBIERNO_LOCAL", "OTRO_ALIADO"] | None = None
     ubigeo: str | None = None
     entity_ruc: str | None = None
+    unit: str | None = None
     iss: str
     iat: int
     exp: int

@@ -406,6 +406,33 @@ async def test_the_demo_evaluator_logs_in_with_a_staff_role_and_no_jurisdiction(
     assert "ubigeo" not in introspection["claims"] and "ally_type" not in introspection["claims"]
 
 
+async def test_the_demo_ctvc_token_carries_its_region_and_the_demo_analyst_token_its_unit(identity):
+    verifier = await jwks_verifier(identity)
+    ctvc = await log_in(identity, "ctvc", DEMO_PASSWORD)
+    analyst = await log_in(identity, "analista", DEMO_PASSWORD)
+    ctvc_claims = verifier.verify(ctvc.json()["access_token"])
+    analyst_claims = verifier.verify(analyst.json()["access_token"])
+    seen = (await identity.client.post("/auth/introspect", json={"token": analyst.json()["access_token"]})).json()
+
+    assert (ctvc_claims.role, ctvc_claims.ubigeo, ctvc_claims.unit) == ("CTVC", "09", None)
+    assert (analyst_claims.role, analyst_claims.unit, analyst_claims.ubigeo) == ("ANALYST", "UAC", None)
+    assert seen["active"] is True and seen["claims"]["unit"] == "UAC" and "ubigeo" not in seen["claims"]
+
+
+async def test_a_revoked_staff_account_cannot_log_in_and_its_live_token_stops_working(identity):
+    token = (await log_in(identity, "ctvc", DEMO_PASSWORD)).json()["access_token"]
+    async with identity.pool.acquire() as conn:
+        await conn.execute(
+            "insert into staff_revocations (staff_id, reason) select staff_id, 'Dejó el cargo.'"
+            " from staff_accounts where username = 'ctvc'"
+        )
+    refused = await log_in(identity, "ctvc", DEMO_PASSWORD)
+    seen = (await identity.client.post("/auth/introspect", json={"token": token})).json()
+
+    assert (refused.status_code, refused.json()) == (401, REFUSED)
+    assert seen == {"active": False}
+
+
 async def test_a_forged_or_garbled_token_is_inactive(identity):
     response = await identity.client.post("/auth/introspect", json={"token": "not.a.token"})
 
