@@ -217,6 +217,39 @@ REQUESTS = [
 ]
 
 
+ACCOUNTS = "Cuentas del personal"
+# Identity itself refuses every caller but a live ADMIN; the gateway only asks for a session.
+ACCOUNT_ROUTES = [
+    relay(
+        "POST",
+        "/api/staff-accounts",
+        "identity",
+        "/staff-accounts",
+        summary="Crear una cuenta del personal (CTVC, analista o evaluador)",
+        tag=ACCOUNTS,
+        caller="session",
+    ),
+    relay(
+        "GET",
+        "/api/staff-accounts",
+        "identity",
+        "/staff-accounts",
+        summary="Cuentas del personal",
+        tag=ACCOUNTS,
+        caller="session",
+    ),
+    relay(
+        "POST",
+        "/api/staff-accounts/{staff_id:uuid}/revoke",
+        "identity",
+        "/staff-accounts/{staff_id}/revoke",
+        summary="Revocar una cuenta del personal",
+        tag=ACCOUNTS,
+        caller="session",
+    ),
+]
+
+
 def padron(method: str, path: str, summary: str, **options: Any) -> HTTPRouteHandler:
     """A padrón route: any active session; padrón scopes every answer by the token it is passed."""
     target = "/padron" + path.replace(":uuid}", "}").replace(":str}", "}")
@@ -389,6 +422,7 @@ def api_router(rate_limit_per_minute: int, proxy_key: str = "", more: Sequence[H
             upload_document,
             uploaded_document,
             me,
+            *ACCOUNT_ROUTES,
             *PADRON_ROUTES,
             *more,
         ],

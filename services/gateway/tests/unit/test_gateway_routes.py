@@ -238,3 +238,20 @@ async def test_dead_letters_waiting_make_the_health_page_degraded_but_not_down()
 
     assert degraded_answer.status_code == 200 and degraded_answer.json()["status"] == "degraded"
     assert down_answer.status_code == 503 and down_answer.json()["status"] == "unavailable"
+
+
+async def test_staff_accounts_need_a_session_and_reach_identity_with_the_token_and_its_status():
+    seen: list = []
+    staff_id = "7b0c3c8e-2d55-4f7e-9a43-5a3a0e1f6c11"
+    auth = {"Authorization": "Bearer t"}
+    async with AsyncTestClient(app_with(seen, role="ADMIN")) as client:
+        anonymous = await client.post("/api/staff-accounts", json={"role": "CTVC"})
+        created = await client.post("/api/staff-accounts", json={"role": "CTVC"}, headers=auth)
+        listed = await client.get("/api/staff-accounts", headers=auth)
+        revoked = await client.post(f"/api/staff-accounts/{staff_id}/revoke", json={"reason": "x"}, headers=auth)
+
+    assert anonymous.status_code == 401
+    assert (created.status_code, created.json()) == (201, {"service": "identity", "auth": "Bearer t"})
+    assert listed.json()["service"] == "identity" and revoked.json()["service"] == "identity"
+    assert ("identity", "POST", "/staff-accounts") in seen and ("identity", "GET", "/staff-accounts") in seen
+    assert ("identity", "POST", f"/staff-accounts/{staff_id}/revoke") in seen

@@ -1,4 +1,4 @@
-"""Identity's HTTP routes: DNI look-up, authorities, entities, login, JWKS, token introspection.
+"""Identity's HTTP routes: DNI look-up, authorities, entities, login, JWKS, token introspection, staff accounts.
 
 Routes take the kit's unit of work (503 while the database is not connected) and identity's
 ``deps`` by name; bodies are typed, so Litestar refuses one that does not fit (the kit answers
@@ -7,18 +7,21 @@ Routes take the kit's unit of work (503 while the database is not connected) and
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC
 from typing import Annotated
 
 import msgspec
-from litestar import get, post
+from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from authkit import Claims, TokenError, bearer
 from contracts import peru, ubigeo
 from eventkit.http import NOT_JSON, ErrorTable, UserError, refusals
 from eventkit.providers import UowDep
 from identity import domain, handlers
-from identity.deps import DepsDep
-from identity.repo import LoginPgRepo
+from identity.deps import Deps, DepsDep
+from identity.repo import LoginPgRepo, StaffAdminPgRepo
 from identity.views import (
     AuthorityView,
     CitizenView,
@@ -26,12 +29,21 @@ from identity.views import (
     Introspection,
     Jwks,
     Session,
+    StaffView,
     authority_view,
     entity_view,
     introspection,
+    staff_view,
 )
 
-ERRORS = ErrorTable({handlers.LoginRefusedError: (401, domain.LOGIN_REFUSED)})
+ERRORS = ErrorTable(
+    {
+        handlers.LoginRefusedError: (401, domain.LOGIN_REFUSED),
+        handlers.NotAdminError: (403, domain.ADMIN_ONLY),
+        handlers.StaffNotFoundError: (404, "No existe esa cuenta del personal."),
+        handlers.CannotRevokeSelfError: (409, domain.CANNOT_REVOKE_SELF),
+    }
+)
 
 DNI_DIGITS = "El DNI debe tener 8 dígitos."
 
@@ -125,4 +137,93 @@ async def introspect(data: JSONBody[IntrospectBody], deps: DepsDep, uow: UowDep)
     return introspection(await handlers.introspect(data.token, deps.verifier, LoginPgRepo(uow.conn)))
 
 
-ROUTES = (get_citizen, get_authority, list_entities, log_in, jwks, introspect)
+class StaffBody(msgspec.Struct, frozen=True, kw_only=True):
+    """A new staff account: ``region`` only for a CTVC, ``unit`` (a code of the programme's units) only for an
+    ANALYST. Each field is checked here, so each refusal is Spanish and at its key."""
+
+    role: str | None = None
+    full_name: str | None = None
+    email: str | None = None
+    region: str | None = None
+    unit: str | None = None
+
+
+class RevokeStaffBody(msgspec.Struct, frozen=True):
+    reason: str | None = None
+
+
+REASON_REQUIRED = "Escriba el motivo de la revocación (entre 5 y 500 caracteres)."
+
+
+async def _admin(request: Request, deps: Deps, repo: StaffAdminPgRepo) -> Claims:
+    try:
+        token = bearer(request.headers.get("authorization"))
+    except TokenError:
+        raise UserError("Inicie sesión para continuar.", 401) from None
+    return await handlers.admin_of(token, deps.verifier, repo)
+
+
+@post(
+    "/staff-accounts",
+    status_code=201,
+    summary="Crear una cuenta del personal (CTVC, analista o evaluador); la contraseña se envía por correo",
+    responses=refusals(422, r400=NOT_JSON, r401="Inicie sesión para continuar.", r403=domain.ADMIN_ONLY),
+)
+async def create_staff_account(request: Request, data: JSONBody[StaffBody], deps: DepsDep, uow: UowDep) -> StaffView:
+    repo = StaffAdminPgRepo(uow, deps.mail_box)
+    admin = await _admin(request, deps, repo)
+    draft, errors = domain.check_staff_draft(data.role, data.full_name, data.email, data.region, data.unit)
+    if draft is None:
+        raise UserError("Revise los datos de la cuenta.", 422, errors)
+    now = deps.clock.now().astimezone(UTC)
+    staff = await handlers.create_staff(draft, admin, repo, deps.hasher, public_url=deps.public_url, now=now)
+    return staff_view(staff)
+
+
+@get(
+    "/staff-accounts",
+    summary="Cuentas del personal, con su revocación",
+    responses=refusals(r401="Inicie sesión para continuar.", r403=domain.ADMIN_ONLY),
+)
+async def list_staff_accounts(request: Request, deps: DepsDep, uow: UowDep) -> list[StaffView]:
+    repo = StaffAdminPgRepo(uow, deps.mail_box)
+    await _admin(request, deps, repo)
+    return [staff_view(s) for s in await repo.list_staff()]
+
+
+@post(
+    "/staff-accounts/{staff_id:uuid}/revoke",
+    status_code=200,
+    summary="Revocar una cuenta del personal (sus sesiones dejan de valer al instante)",
+    responses=refusals(
+        422,
+        r400=NOT_JSON,
+        r401="Inicie sesión para continuar.",
+        r403=domain.ADMIN_ONLY,
+        r404="No existe esa cuenta del personal.",
+        r409=domain.CANNOT_REVOKE_SELF,
+    ),
+)
+async def revoke_staff_account(
+    request: Request, staff_id: FromPath[uuid.UUID], data: JSONBody[RevokeStaffBody], deps: DepsDep, uow: UowDep
+) -> StaffView:
+    repo = StaffAdminPgRepo(uow, deps.mail_box)
+    admin = await _admin(request, deps, repo)
+    reason = " ".join((data.reason or "").split())
+    if not 5 <= len(reason) <= 500:
+        raise UserError(REASON_REQUIRED, 422, {"reason": REASON_REQUIRED})
+    now = deps.clock.now().astimezone(UTC)
+    return staff_view(await handlers.revoke_staff(staff_id, reason, admin, repo, now=now))
+
+
+ROUTES = (
+    get_citizen,
+    get_authority,
+    list_entities,
+    log_in,
+    jwks,
+    introspect,
+    create_staff_account,
+    list_staff_accounts,
+    revoke_staff_account,
+)

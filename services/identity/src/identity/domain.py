@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
+import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
-from contracts import ubigeo
+from contracts import ubigeo, units
 from contracts.events import Jurisdiction
 from contracts.peru import is_ruc
 
@@ -240,3 +242,109 @@ def mail_retry_delay(failures: int) -> timedelta:
     if failures < 1:
         return timedelta(0)
     return min(MAIL_RETRY_FIRST * 2 ** min(failures - 1, 20), MAIL_RETRY_MAX)
+
+
+# Staff accounts created by an administrator ------------------------------------
+
+CREATABLE_STAFF_ROLES: dict[str, str] = {
+    "CTVC": "Comité de Transparencia y Vigilancia Ciudadana (CTVC)",
+    "ANALYST": "Analista de unidad",
+    "EVALUATOR": "Evaluador(a)",
+}
+ADMIN_ONLY = "Solo un administrador puede gestionar las cuentas del personal."
+CANNOT_REVOKE_SELF = "Un administrador no puede revocar su propia cuenta."
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+
+
+@dataclass(frozen=True)
+class StaffDraft:
+    """What an administrator asks for; ``region`` only for a CTVC, ``unit`` only for an ANALYST."""
+
+    role: StaffRole
+    full_name: str
+    email: str
+    region: str | None
+    unit: str | None
+
+
+def check_staff_draft(
+    role: str | None, full_name: str | None, email: str | None, region: str | None, unit: str | None
+) -> tuple[StaffDraft | None, dict[str, str]]:
+    """The draft, or the Spanish refusal of each field at its key."""
+    errors: dict[str, str] = {}
+    full_name = " ".join((full_name or "").split())
+    email = (email or "").strip()
+    region = (region or "").strip() or None
+    unit = (unit or "").strip() or None
+    if role not in CREATABLE_STAFF_ROLES:
+        errors["role"] = "Elija el rol de la cuenta: CTVC, analista o evaluador."
+    if len(full_name) < 5 or " " not in full_name or len(full_name) > 120:
+        errors["full_name"] = "Escriba los nombres y apellidos de la persona (entre 5 y 120 caracteres)."
+    if not _EMAIL.match(email) or len(email) > 254:
+        errors["email"] = "Escriba un correo electrónico válido, por ejemplo nombre@contigo.gob.pe."
+    if role == "CTVC":
+        if region is None or not ubigeo.is_region(region):
+            errors["region"] = "Elija la región del CTVC."
+    elif region is not None:
+        errors["region"] = "Solo una cuenta CTVC tiene región."
+    if role == "ANALYST":
+        if unit is None or not units.is_unit(unit):
+            errors["unit"] = "Elija la unidad del analista."
+    elif unit is not None:
+        errors["unit"] = "Solo una cuenta de analista tiene unidad."
+    if errors:
+        return None, errors
+    return StaffDraft(role=role, full_name=full_name, email=email, region=region, unit=unit), {}  # type: ignore[arg-type]
+
+
+def _ascii_word(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "".join(c for c in plain if c.isalnum())
+
+
+def staff_username_base(draft: StaffDraft) -> str:
+    """``ctvc.huancavelica``, ``uac.rrojas``, ``eval.rrojas``: readable, and says the role and scope."""
+    if draft.role == "CTVC":
+        return "ctvc." + _ascii_word(ubigeo.describe(draft.region or ""))
+    words = [w for w in (_ascii_word(w) for w in draft.full_name.split()) if w]
+    surname = words[-2] if len(words) >= 3 else words[-1]
+    person = (words[0][0] if len(words) > 1 else "") + surname
+    prefix = (draft.unit or "").lower() if draft.role == "ANALYST" else "eval"
+    return f"{prefix}.{person}"
+
+
+def staff_username(base: str, taken: set[str]) -> str:
+    """``base``, or ``base2``, ``base3``... the first not in ``taken``."""
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}{n}" in taken:
+        n += 1
+    return f"{base}{n}"
+
+
+def describe_staff_scope(role: str, region: str | None, unit: str | None) -> str:
+    """Where a staff account acts, as a person reads it."""
+    if role == "CTVC":
+        return f"región {ubigeo.describe(region or '')}"
+    if role == "ANALYST":
+        return units.UNITS.get(unit or "", unit or "")
+    return "todo el programa"
+
+
+@dataclass(frozen=True)
+class StaffRecord:
+    """A staff account as an administrator sees it: never its password or hash."""
+
+    staff_id: UUID
+    username: str
+    role: StaffRole
+    region: str | None
+    unit: str | None
+    full_name: str | None
+    email: str | None
+    created_at: datetime
+    created_by: str | None
+    revoked_at: datetime | None = None
+    revoked_reason: str | None = None
+    revoked_by: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,10 +31,12 @@ from identity.domain import (
     InvalidJurisdictionError,
     LoginAccount,
     RegisteredEntity,
+    StaffDraft,
+    StaffRecord,
     StaffRole,
     Verdict,
 )
-from identity.letters import Mail, QueuedMail, credentials_letter
+from identity.letters import Mail, QueuedMail, credentials_letter, staff_letter
 
 log = structlog.get_logger(__name__)
 
@@ -81,6 +84,18 @@ class StaffRepo(Protocol):
     async def put_staff(
         self, username: str, role: StaffRole, password_hash: str, region: str | None = None, unit: str | None = None
     ) -> None: ...
+
+
+class StaffAdminRepo(Protocol):
+    async def is_active(self, sub: uuid.UUID, role: str) -> bool: ...
+    async def usernames_like(self, base: str) -> set[str]:
+        """``base`` and ``base<n>`` already taken, locked for the open transaction."""
+
+    async def add_staff(self, staff: StaffRecord, password_hash: str) -> None: ...
+    async def add_staff_mail(self, mail: Mail, staff_id: uuid.UUID) -> str: ...
+    async def staff(self, staff_id: uuid.UUID) -> StaffRecord | None: ...
+    async def list_staff(self) -> list[StaffRecord]: ...
+    async def add_staff_revocation(self, staff_id: uuid.UUID, reason: str, by: str, at: datetime) -> None: ...
 
 
 class PasswordHasher(Protocol):
@@ -332,3 +347,76 @@ async def ensure_demo_staff(password: str, repo: StaffRepo, hasher: PasswordHash
             continue
         await repo.put_staff(demo.username, demo.role, await hasher.hash(password), demo.region, demo.unit)
         log.info("demo_staff_ready", username=demo.username, role=demo.role)
+
+
+# Staff accounts created by an administrator ---------------------------------
+
+
+class NotAdminError(Exception):
+    """The caller has no live administrator's session."""
+
+
+class StaffNotFoundError(Exception):
+    """No staff account has that id."""
+
+
+class CannotRevokeSelfError(Exception):
+    """An administrator asked to revoke its own account."""
+
+
+async def admin_of(token: str, verifier: TokenVerifier, repo: StaffAdminRepo) -> Claims:
+    """The claims of a live ADMIN's token; NotAdminError otherwise (a CTVC, analyst, ally or a dead token)."""
+    claims = await introspect(token, verifier, repo)
+    if claims is None or claims.role != "ADMIN":
+        raise NotAdminError
+    return claims
+
+
+async def create_staff(
+    draft: StaffDraft,
+    admin: Claims,
+    repo: StaffAdminRepo,
+    hasher: PasswordHasher,
+    *,
+    public_url: str,
+    now: datetime,
+) -> StaffRecord:
+    """A new staff account with a generated username and password; the password goes out once, by e-mail."""
+    base = domain.staff_username_base(draft)
+    username = domain.staff_username(base, await repo.usernames_like(base))
+    password = domain.new_password()
+    staff = StaffRecord(
+        staff_id=uuid.uuid4(),
+        username=username,
+        role=draft.role,
+        region=draft.region,
+        unit=draft.unit,
+        full_name=draft.full_name,
+        email=draft.email,
+        created_at=now,
+        created_by=admin.sub,
+    )
+    await repo.add_staff(staff, await hasher.hash(password))
+    scope = domain.describe_staff_scope(draft.role, draft.region, draft.unit)
+    letter = staff_letter(
+        draft.full_name, draft.email, domain.CREATABLE_STAFF_ROLES[draft.role], scope, username, password, public_url
+    )
+    message_id = await repo.add_staff_mail(letter, staff.staff_id)
+    log.info("staff_created", staff_id=str(staff.staff_id), role=staff.role, by=admin.sub, message_id=message_id)
+    return staff
+
+
+async def revoke_staff(
+    staff_id: uuid.UUID, reason: str, admin: Claims, repo: StaffAdminRepo, *, now: datetime
+) -> StaffRecord:
+    """Revoke a staff account (its live tokens stop working at once); a revoked one stays as it was."""
+    if str(staff_id) == admin.sub:
+        raise CannotRevokeSelfError
+    staff = await repo.staff(staff_id)
+    if staff is None:
+        raise StaffNotFoundError
+    if staff.revoked_at is not None:
+        return staff
+    await repo.add_staff_revocation(staff_id, reason, admin.sub, now)
+    log.info("staff_revoked", staff_id=str(staff_id), by=admin.sub)
+    return dataclasses.replace(staff, revoked_at=now, revoked_reason=reason, revoked_by=admin.sub)

@@ -81,3 +81,42 @@ Este es un mensaje automático; por favor, no responda a este correo.
         subject=credentials_subject(event.code),
         body=body,
     )
+
+
+def staff_letter(
+    full_name: str, to: str, role_name: str, scope: str, username: str, password: str, public_url: str
+) -> Mail:
+    """The one e-mail that hands a staff account created by an administrator its password."""
+    body = f"""Estimado(a) {full_name}:
+
+Un administrador del Programa CONTIGO ha creado para usted una cuenta del personal en el
+aplicativo USUARIO ALIADO:
+
+    Rol:         {role_name}
+    Ámbito:      {scope}
+
+Sus credenciales de acceso son:
+
+    Usuario:     {username}
+    Contraseña:  {password}
+
+Ingrese al aplicativo en: {public_url.rstrip("/")}
+
+Tenga en cuenta:
+
+- La contraseña se muestra solo en este correo: no se la podemos volver a enviar ni aparece en el
+  aplicativo. Guárdela en un lugar seguro.
+- Estas credenciales son personales e intransferibles: no las comparta ni las anote en lugares
+  visibles.
+- Conforme a la Ley N.° 29733, Ley de Protección de Datos Personales, usted está obligado(a) a
+  guardar confidencialidad sobre los datos personales a los que acceda y a usarlos solo para los
+  fines del Programa.
+
+Atentamente,
+
+Programa Nacional de Entrega de la Pensión No Contributiva a Personas con Discapacidad Severa
+en Situación de Pobreza - CONTIGO
+
+Este es un mensaje automático; por favor, no responda a este correo.
+"""
+    return Mail(to=to, cc=None, subject="Su cuenta del personal en USUARIO ALIADO - Programa CONTIGO", body=body)

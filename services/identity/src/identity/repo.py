@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 
@@ -11,7 +12,7 @@ from contracts import Event
 from contracts.events import Jurisdiction
 from eventkit.uow import UnitOfWork
 from identity.adapters.mail_outbox import MailBox
-from identity.domain import Account, LoginAccount, StaffRole, Verdict
+from identity.domain import Account, LoginAccount, StaffRecord, StaffRole, Verdict
 from identity.letters import Mail
 
 Db = asyncpg.Connection | asyncpg.Pool
@@ -179,3 +180,90 @@ class StaffPgRepo(LoginPgRepo):
             region,
             unit,
         )
+
+
+_STAFF_COLUMNS = (
+    "s.staff_id, s.username, s.role, s.region, s.unit, s.full_name, s.email, s.created_at, s.created_by,"
+    " r.reason as revoked_reason, r.revoked_at, r.revoked_by"
+)
+
+
+class StaffAdminPgRepo(_InUnit):
+    """Staff accounts as an administrator manages them, inside the route's unit of work."""
+
+    def __init__(self, uow: UnitOfWork, mail_box: MailBox):
+        super().__init__(uow)
+        self._mail_box = mail_box
+
+    async def is_active(self, sub: uuid.UUID, role: str) -> bool:
+        return await LoginPgRepo(self._conn).is_active(sub, role)
+
+    async def usernames_like(self, base: str) -> set[str]:
+        # Serialises creations of one base, so two administrators never get the same name.
+        await self._conn.execute("select pg_advisory_xact_lock(hashtext('identity.staff:' || $1))", base)
+        rows = await self._conn.fetch(
+            "select username from staff_accounts where username = $1 or username ~ ('^' || $2 || '[0-9]+$')",
+            base,
+            re.escape(base),
+        )
+        return {r["username"] for r in rows}
+
+    async def add_staff(self, staff: StaffRecord, password_hash: str) -> None:
+        await self._conn.execute(
+            "insert into staff_accounts (staff_id, username, role, password_hash, region, unit, full_name, email,"
+            " created_by, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            staff.staff_id,
+            staff.username,
+            staff.role,
+            password_hash,
+            staff.region,
+            staff.unit,
+            staff.full_name,
+            staff.email,
+            staff.created_by,
+            staff.created_at,
+        )
+
+    async def add_staff_mail(self, mail: Mail, staff_id: uuid.UUID) -> str:
+        return await self._mail_box.add(self._conn, mail, staff_id=staff_id)
+
+    async def staff(self, staff_id: uuid.UUID) -> StaffRecord | None:
+        row = await self._conn.fetchrow(
+            f"select {_STAFF_COLUMNS} from staff_accounts s left join staff_revocations r using (staff_id)"
+            " where s.staff_id = $1 for update of s",
+            staff_id,
+        )
+        return _staff(row) if row else None
+
+    async def list_staff(self) -> list[StaffRecord]:
+        rows = await self._conn.fetch(
+            f"select {_STAFF_COLUMNS} from staff_accounts s left join staff_revocations r using (staff_id)"
+            " order by s.created_at, s.username"
+        )
+        return [_staff(r) for r in rows]
+
+    async def add_staff_revocation(self, staff_id: uuid.UUID, reason: str, by: str, at: datetime) -> None:
+        await self._conn.execute(
+            "insert into staff_revocations (staff_id, reason, revoked_at, revoked_by) values ($1, $2, $3, $4)",
+            staff_id,
+            reason,
+            at,
+            by,
+        )
+
+
+def _staff(row: asyncpg.Record) -> StaffRecord:
+    return StaffRecord(
+        staff_id=row["staff_id"],
+        username=row["username"],
+        role=row["role"],
+        region=row["region"],
+        unit=row["unit"],
+        full_name=row["full_name"],
+        email=row["email"],
+        created_at=row["created_at"],
+        created_by=row["created_by"],
+        revoked_at=row["revoked_at"],
+        revoked_reason=row["revoked_reason"],
+        revoked_by=row["revoked_by"],
+    )

@@ -7,7 +7,7 @@ from typing import Literal
 import msgspec
 
 from authkit import Claims, Role
-from identity.domain import Authority, RegisteredEntity
+from identity.domain import Authority, RegisteredEntity, StaffRecord
 
 
 class CitizenView(msgspec.Struct, frozen=True):
@@ -105,3 +105,37 @@ def introspection(claims: Claims | None) -> Introspection:
     if claims is None:
         return Introspection(active=False)
     return Introspection(active=True, claims=msgspec.convert(msgspec.to_builtins(claims), TokenClaims))
+
+
+class StaffView(msgspec.Struct, frozen=True, kw_only=True):
+    """A staff account as an administrator sees it: never its password or hash."""
+
+    staff_id: str
+    username: str
+    role: Role
+    region: str | None
+    unit: str | None
+    full_name: str | None
+    email: str | None
+    created_at: str
+    created_by: str | None
+    revoked_at: str | None = None
+    revoked_reason: str | None = None
+    revoked_by: str | None = None
+
+
+def staff_view(s: StaffRecord) -> StaffView:
+    return StaffView(
+        staff_id=str(s.staff_id),
+        username=s.username,
+        role=s.role,
+        region=s.region,
+        unit=s.unit,
+        full_name=s.full_name,
+        email=s.email,
+        created_at=s.created_at.isoformat(),
+        created_by=s.created_by,
+        revoked_at=s.revoked_at.isoformat() if s.revoked_at else None,
+        revoked_reason=s.revoked_reason,
+        revoked_by=s.revoked_by,
+    )

@@ -419,20 +419,6 @@ async def test_the_demo_ctvc_token_carries_its_region_and_the_demo_analyst_token
     assert seen["active"] is True and seen["claims"]["unit"] == "UAC" and "ubigeo" not in seen["claims"]
 
 
-async def test_a_revoked_staff_account_cannot_log_in_and_its_live_token_stops_working(identity):
-    token = (await log_in(identity, "ctvc", DEMO_PASSWORD)).json()["access_token"]
-    async with identity.pool.acquire() as conn:
-        await conn.execute(
-            "insert into staff_revocations (staff_id, reason) select staff_id, 'Dejó el cargo.'"
-            " from staff_accounts where username = 'ctvc'"
-        )
-    refused = await log_in(identity, "ctvc", DEMO_PASSWORD)
-    seen = (await identity.client.post("/auth/introspect", json={"token": token})).json()
-
-    assert (refused.status_code, refused.json()) == (401, REFUSED)
-    assert seen == {"active": False}
-
-
 async def test_a_forged_or_garbled_token_is_inactive(identity):
     response = await identity.client.post("/auth/introspect", json={"token": "not.a.token"})
 
@@ -521,3 +507,128 @@ async def test_a_request_for_an_entity_missing_from_the_register_is_not_found(id
 
     assert event.result == "NOT_FOUND"
     assert event.reason == "No hay una autoridad registrada para la entidad con RUC 20131312955 (periodo 2023-2026)."
+
+
+# Staff accounts created by an administrator ------------------------------------
+
+
+async def bearer_of(identity: Identity, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+    token = (await log_in(identity, username, password)).json()["access_token"]
+    return {"authorization": f"Bearer {token}"}
+
+
+CTVC_DRAFT = {"role": "CTVC", "full_name": "Rosa Rojas Huamán", "email": "rosa.rojas@example.pe", "region": "09"}
+
+
+async def test_an_admin_creates_a_ctvc_account_whose_password_is_mailed_once_and_logs_in_with_its_region(identity):
+    admin = await bearer_of(identity, "admin")
+
+    created = await identity.client.post("/staff-accounts", json=CTVC_DRAFT, headers=admin)
+    (message,) = await identity.mail.received(1)
+    username, password = credentials_in(message)
+    login = await log_in(identity, username, password)
+    claims = (await jwks_verifier(identity)).verify(login.json()["access_token"])
+    listed = (await identity.client.get("/staff-accounts", headers=admin)).json()
+    body = created.json()
+
+    assert created.status_code == 201
+    # The session's database is shared by its tests: another may have taken the plain name first.
+    assert body["username"] == username and re.fullmatch(r"ctvc\.huancavelica\d*", username)
+    assert (body["role"], body["region"], body["unit"], body["full_name"]) == ("CTVC", "09", None, "Rosa Rojas Huamán")
+    assert password not in created.text and password not in json.dumps(listed)
+    assert "password_hash" not in created.text and "argon2" not in json.dumps(listed)
+    assert identity.mail.recipients == [["rosa.rojas@example.pe"]]
+    text = message.get_content()
+    assert "región Huancavelica" in text and "solo en este correo" in text and "https://aliados.contigo.example" in text
+    assert login.status_code == 200 and (claims.role, claims.ubigeo, claims.unit) == ("CTVC", "09", None)
+    assert {"ctvc", username} <= {a["username"] for a in listed if a["role"] == "CTVC"}
+    async with identity.pool.acquire() as conn:
+        letters = await conn.fetchval(
+            "select count(*) from mail_outbox where staff_id = $1", uuid.UUID(body["staff_id"])
+        )
+    assert letters == 1
+    await asyncio.sleep(0.3)
+    assert len(identity.mail.messages) == 1
+
+
+async def test_a_second_account_of_the_same_name_gets_a_number_and_an_analyst_token_carries_its_unit(identity):
+    admin = await bearer_of(identity, "admin")
+    draft = {"role": "ANALYST", "full_name": "Luis Alberto Quispe Mamani", "email": "lquispe@example.pe", "unit": "UAC"}
+
+    first = (await identity.client.post("/staff-accounts", json=draft, headers=admin)).json()
+    second = (await identity.client.post("/staff-accounts", json=draft, headers=admin)).json()
+    messages = await identity.mail.received(2)
+    username, password = credentials_in(messages[1])
+    claims = (await jwks_verifier(identity)).verify((await log_in(identity, username, password)).json()["access_token"])
+
+    assert (first["username"], second["username"]) == ("uac.lquispe", "uac.lquispe2")
+    assert (claims.role, claims.unit, claims.ubigeo) == ("ANALYST", "UAC", None)
+    assert "Unidad de Acompañamiento" in messages[1].get_content()
+
+
+async def test_only_an_admin_manages_staff_accounts(identity):
+    for username in ("evaluador", "ctvc", "analista"):
+        headers = await bearer_of(identity, username)
+        create = await identity.client.post("/staff-accounts", json=CTVC_DRAFT, headers=headers)
+        listing = await identity.client.get("/staff-accounts", headers=headers)
+        assert (create.status_code, create.json()["detail"]) == (
+            403,
+            "Solo un administrador puede gestionar las cuentas del personal.",
+        )
+        assert listing.status_code == 403
+    anonymous = await identity.client.get("/staff-accounts")
+
+    assert anonymous.status_code == 401
+    assert identity.mail.messages == []
+
+
+async def test_each_bad_field_of_a_staff_account_is_refused_in_spanish_at_its_key(identity):
+    admin = await bearer_of(identity, "admin")
+    bad = {"role": "CTVC", "full_name": "R", "email": "no-es-correo", "region": "99", "unit": "UAC"}
+
+    async with identity.pool.acquire() as conn:
+        before = await conn.fetchval("select count(*) from staff_accounts")
+    answer = await identity.client.post("/staff-accounts", json=bad, headers=admin)
+    no_role = await identity.client.post("/staff-accounts", json={"role": "JEFE"}, headers=admin)
+    analyst = await identity.client.post(
+        "/staff-accounts", json=CTVC_DRAFT | {"role": "ANALYST", "region": None, "unit": "XYZ"}, headers=admin
+    )
+
+    assert answer.status_code == 422
+    assert set(answer.json()["errors"]) == {"full_name", "email", "region", "unit"}
+    assert answer.json()["errors"]["region"] == "Elija la región del CTVC."
+    assert set(no_role.json()["errors"]) == {"role", "full_name", "email"}
+    assert analyst.json()["errors"] == {"unit": "Elija la unidad del analista."}
+    async with identity.pool.acquire() as conn:
+        assert await conn.fetchval("select count(*) from staff_accounts") == before
+    assert identity.mail.messages == []
+
+
+async def test_a_revoked_staff_account_is_refused_at_login_and_an_admin_cannot_revoke_itself(identity):
+    admin = await bearer_of(identity, "admin")
+    draft = CTVC_DRAFT | {"region": "12", "email": "ctvc.junin@example.pe"}
+    body = (await identity.client.post("/staff-accounts", json=draft, headers=admin)).json()
+    (message,) = await identity.mail.received(1)
+    username, password = credentials_in(message)
+    token = (await log_in(identity, username, password)).json()["access_token"]
+    listed = (await identity.client.get("/staff-accounts", headers=admin)).json()
+    admin_id = next(a["staff_id"] for a in listed if a["username"] == "admin")
+
+    revoked = await identity.client.post(
+        f"/staff-accounts/{body['staff_id']}/revoke", json={"reason": "Dejó de integrar el CTVC."}, headers=admin
+    )
+    no_reason = await identity.client.post(f"/staff-accounts/{body['staff_id']}/revoke", json={}, headers=admin)
+    itself = await identity.client.post(
+        f"/staff-accounts/{admin_id}/revoke", json={"reason": "Me revoco a mí mismo."}, headers=admin
+    )
+    login = await log_in(identity, username, password)
+    seen = (await identity.client.post("/auth/introspect", json={"token": token})).json()
+    after = {a["username"]: a for a in (await identity.client.get("/staff-accounts", headers=admin)).json()}
+
+    assert revoked.status_code == 200 and revoked.json()["revoked_reason"] == "Dejó de integrar el CTVC."
+    assert no_reason.status_code == 422 and "reason" in no_reason.json()["errors"]
+    assert (itself.status_code, itself.json()["detail"]) == (409, "Un administrador no puede revocar su propia cuenta.")
+    assert (login.status_code, login.json()) == (401, REFUSED)
+    assert seen == {"active": False}
+    assert after[username]["revoked_at"] and after[username]["revoked_reason"] == "Dejó de integrar el CTVC."
+    assert after["admin"].get("revoked_at") is None

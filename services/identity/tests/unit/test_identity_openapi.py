@@ -23,7 +23,12 @@ REFUSALS = {
     ("post", "/auth/login"): {"400", "401", "422", "503"},
     ("get", "/.well-known/jwks.json"): {"503"},
     ("post", "/auth/introspect"): {"400", "422", "503"},
+    ("post", "/staff-accounts"): {"400", "401", "403", "422", "503"},
+    ("get", "/staff-accounts"): {"401", "403", "503"},
+    ("post", "/staff-accounts/{staff_id}/revoke"): {"400", "401", "403", "404", "409", "422", "503"},
 }
+CREATED = {("post", "/staff-accounts")}
+"""Routes that create something answer 201; every other success is a 200."""
 
 
 @pytest.fixture
@@ -62,9 +67,10 @@ async def test_every_operation_documents_its_success_with_a_schema(document):
     found = operations(document)
 
     for (method, path), op in found.items():
+        success = "201" if (method, path) in CREATED else "200"
         successes = [code for code in op["responses"] if code.startswith("2")]
-        assert successes == ["200"], f"{method} {path}"
-        assert op["responses"]["200"]["content"]["application/json"]["schema"], f"{method} {path}"
+        assert successes == [success], f"{method} {path}"
+        assert op["responses"][success]["content"]["application/json"]["schema"], f"{method} {path}"
 
 
 async def test_every_route_lists_exactly_the_refusals_it_answers_with_the_error_body_and_a_spanish_summary(document):
@@ -74,7 +80,7 @@ async def test_every_route_lists_exactly_the_refusals_it_answers_with_the_error_
     assert set(found) - {("get", "/health")} == set(REFUSALS)
     for route, statuses in REFUSALS.items():
         responses = found[route]["responses"]
-        assert set(responses) - {"200"} == statuses, route
+        assert set(responses) - {"200", "201"} == statuses, route
         for status in statuses:
             assert responses[status]["content"]["application/json"]["schema"] == ERROR_BODY, (route, status)
             assert responses[status]["description"], (route, status)

@@ -31,12 +31,13 @@ STAFF = (
     Link("/gestion/padron", "Padrón"),
     Link("/gestion/registro-de-accesos", "Registro de accesos"),
 )
+ADMIN = (Link("/gestion/cuentas", "Cuentas"),)
 CTVC = (Link("/ctvc", "Casos CTVC"),)
 CASES = (Link("/gestion/casos", "Casos"), Link("/gestion/casos/reporte", "Reporte de casos"))
 
 
 # Roles whose links are one fixed list (an ally's depend on its type).
-BY_ROLE = {"ADMIN": STAFF + CASES[:1], "EVALUATOR": STAFF, "CTVC": CTVC, "ANALYST": CASES}
+BY_ROLE = {"ADMIN": STAFF + CASES[:1] + ADMIN, "EVALUATOR": STAFF, "CTVC": CTVC, "ANALYST": CASES}
 
 
 def links_of(signed_in: Account | None) -> tuple[Link, ...]:

@@ -33,13 +33,20 @@ class MailBox:
         self._cipher = cipher
         self._domain = parseaddr(sender)[1].rpartition("@")[2] or None
 
-    async def add(self, conn: asyncpg.Connection, mail: Mail, account_id: uuid.UUID | None = None) -> str:
+    async def add(
+        self,
+        conn: asyncpg.Connection,
+        mail: Mail,
+        account_id: uuid.UUID | None = None,
+        staff_id: uuid.UUID | None = None,
+    ) -> str:
         message_id = make_msgid(idstring=uuid.uuid4().hex, domain=self._domain)
         await conn.execute(
-            "insert into mail_outbox (message_id, account_id, mail_to, mail_cc, subject, sealed_body)"
-            " values ($1, $2, $3, $4, $5, $6)",
+            "insert into mail_outbox (message_id, account_id, staff_id, mail_to, mail_cc, subject, sealed_body)"
+            " values ($1, $2, $3, $4, $5, $6, $7)",
             message_id,
             account_id,
+            staff_id,
             mail.to,
             mail.cc,
             mail.subject,

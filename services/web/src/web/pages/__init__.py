@@ -14,6 +14,7 @@ from web.pages.request import ROUTES as REQUEST_ROUTES
 from web.pages.request_send import ROUTES as REQUEST_SEND_ROUTES
 from web.pages.signin import my_account, sign_in, sign_in_page, sign_out
 from web.pages.staff import ROUTES as STAFF_ROUTES
+from web.pages.staff_accounts import ROUTES as STAFF_ACCOUNT_ROUTES
 from web.pages.staff_affiliations import ROUTES as STAFF_AFFILIATION_ROUTES
 from web.pages.staff_padron import ROUTES as STAFF_PADRON_ROUTES
 from web.pages.start import health, start_page
@@ -41,4 +42,5 @@ ROUTES = [
     *STAFF_PADRON_ROUTES,
     *CASES_ROUTES,
     *CASES_STAFF_ROUTES,
+    *STAFF_ACCOUNT_ROUTES,
 ]

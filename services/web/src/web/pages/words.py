@@ -15,6 +15,22 @@ ROLES = {
     "CTVC": "CTVC",
     "ANALYST": "Analista",
 }
+STAFF_ROLES = {
+    "CTVC": "Comité de Transparencia y Vigilancia Ciudadana (CTVC)",
+    "ANALYST": "Analista de unidad",
+    "EVALUATOR": "Evaluador",
+    "ADMIN": "Administrador",
+}
+# The programme's units, as contracts/units.py names them (identity refuses any other code).
+UNITS = {
+    "DE": "Dirección Ejecutiva",
+    "UAC": "Unidad de Acompañamiento",
+    "UOT": "Unidad de Operaciones y Transferencia",
+    "UPP": "Unidad de Planeamiento y Presupuesto",
+    "UAJ": "Unidad de Asesoría Jurídica",
+    "UA": "Unidad de Administración",
+    "UTI": "Unidad de Tecnologías de la Información",
+}
 STATUSES = {"VIGENTE": "Vigente", "SUSPENDIDO": "Suspendido", "DESAFILIADO": "Desafiliado"}
 CATEGORIES = {
     "CONTINUADOR": "Continuador",
@@ -52,12 +68,3 @@ EVIDENCE_GROUPS = {
     "COVERAGE": "Cobertura del padrón",
 }
 ACTION_STATES = {"PENDIENTE": "Pendiente", "EN_CURSO": "En curso", "CUMPLIDA": "Cumplida"}
-UNITS = {
-    "DE": "Dirección Ejecutiva",
-    "UAC": "Unidad de Acompañamiento",
-    "UOT": "Unidad de Operaciones y Transferencia",
-    "UPP": "Unidad de Planeamiento y Presupuesto",
-    "UAJ": "Unidad de Asesoría Jurídica",
-    "UA": "Unidad de Administración",
-    "UTI": "Unidad de Tecnologías de la Información",
-}
