@@ -23,6 +23,9 @@ from web import sessions
 from web.sessions import Account
 
 STAFF = ("EVALUATOR", "ADMIN")
+# The cases service's staff: analysts of the units and administrators (an evaluator has no cases).
+CASE_STAFF = ("ANALYST", "ADMIN")
+CTVC = ("CTVC",)
 NOT_ALLOWED = "Su cuenta no tiene permiso para ver esta página."
 
 

@@ -32,13 +32,19 @@ STAFF = (
     Link("/gestion/registro-de-accesos", "Registro de accesos"),
 )
 ADMIN = (Link("/gestion/cuentas", "Cuentas"),)
+CTVC = (Link("/ctvc", "Casos CTVC"),)
+CASES = (Link("/gestion/casos", "Casos"), Link("/gestion/casos/reporte", "Reporte de casos"))
+
+
+# Roles whose links are one fixed list (an ally's depend on its type).
+BY_ROLE = {"ADMIN": STAFF + CASES[:1] + ADMIN, "EVALUATOR": STAFF, "CTVC": CTVC, "ANALYST": CASES}
 
 
 def links_of(signed_in: Account | None) -> tuple[Link, ...]:
     if signed_in is None:
         return ()
-    if signed_in.is_staff:
-        return STAFF + ADMIN if signed_in.role == "ADMIN" else STAFF
+    if signed_in.role in BY_ROLE:
+        return BY_ROLE[signed_in.role]
     if signed_in.claims.get("ally_type") == "GOBIERNO_LOCAL":
         return ALLY[:1] + LOCAL_GOVERNMENT + ALLY[1:]
     return ALLY

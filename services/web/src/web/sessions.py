@@ -144,7 +144,15 @@ class Account:
 
     @property
     def home(self) -> str:
-        return "/evaluacion" if self.is_staff else "/panel"
+        return home_of(self.role)
+
+
+# Where each role lands after signing in; an ally (and any other role) on its panel.
+HOMES = {"EVALUATOR": "/evaluacion", "ADMIN": "/evaluacion", "CTVC": "/ctvc", "ANALYST": "/gestion/casos"}
+
+
+def home_of(role: str) -> str:
+    return HOMES.get(role, "/panel")
 
 
 def start(request: Request, token: str, clock: Clock) -> None:

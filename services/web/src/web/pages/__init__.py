@@ -6,6 +6,8 @@ from pathlib import Path
 
 from web.pages.accessibility import accessibility_options, accessibility_statement, save_accessibility_options
 from web.pages.ally import ROUTES as ALLY_ROUTES
+from web.pages.cases import ROUTES as CASES_ROUTES
+from web.pages.cases_staff import ROUTES as CASES_STAFF_ROUTES
 from web.pages.evaluation import ROUTES as EVALUATION_ROUTES
 from web.pages.mail import ROUTES as MAIL_ROUTES
 from web.pages.request import ROUTES as REQUEST_ROUTES
@@ -38,5 +40,7 @@ ROUTES = [
     *STAFF_ROUTES,
     *STAFF_AFFILIATION_ROUTES,
     *STAFF_PADRON_ROUTES,
+    *CASES_ROUTES,
+    *CASES_STAFF_ROUTES,
     *STAFF_ACCOUNT_ROUTES,
 ]

@@ -65,8 +65,7 @@ async def sign_in(
         if me.status_code != 200:
             raise HTTPException(status_code=503)
         sessions.start(request, token, request.app.state.clock)
-        home = "/evaluacion" if me.json().get("role") in ("EVALUATOR", "ADMIN") else "/panel"
-        return Redirect(home, status_code=303)
+        return Redirect(sessions.home_of(str(me.json().get("role", ""))), status_code=303)
     if answer.status_code not in (401, 422, 429):
         raise HTTPException(status_code=503)
     refused = refusal_of(answer)

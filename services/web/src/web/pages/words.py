@@ -8,7 +8,13 @@ ALLY_TYPES = {
     "GOBIERNO_LOCAL": "Gobierno local",
     "OTRO_ALIADO": "Otro aliado estratégico",
 }
-ROLES = {"ALLY": "Aliado estratégico", "EVALUATOR": "Evaluador", "ADMIN": "Administrador"}
+ROLES = {
+    "ALLY": "Aliado estratégico",
+    "EVALUATOR": "Evaluador",
+    "ADMIN": "Administrador",
+    "CTVC": "CTVC",
+    "ANALYST": "Analista",
+}
 STAFF_ROLES = {
     "CTVC": "Comité de Transparencia y Vigilancia Ciudadana (CTVC)",
     "ANALYST": "Analista de unidad",
@@ -44,3 +50,21 @@ ALERT_TYPES = {
 ALERT_STATES = {"ABIERTA": "Abierta", "ATENDIDA": "Atendida"}
 FAD_STATES = {"PENDIENTE": "Pendiente", "APROBADA": "Aprobada", "RECHAZADA": "Rechazada"}
 AUTHORIZATION_STATES = {"VIGENTE": "Vigente", "VENCIDA": "Vencida", "REVOCADA": "Revocada"}
+# --- Casos de los CTVC (the cases service's codes) -----------------------------------------------
+POINT_CATEGORIES = {
+    "SIN_CAPACITACION": "No recibió capacitación",
+    "SIN_CREDENCIALES": "No se entregaron credenciales",
+    "SIN_COMUNICACION": "No puede comunicarse con el programa",
+    "PAGO": "Pago de la pensión",
+    "AFILIACION": "Afiliación",
+    "OTRO": "Otro",
+}
+CASE_STATES = {"ABIERTO": "Abierto", "RESUELTO": "Resuelto", "RESPONDIDO": "Respondido"}
+CONCLUSIONS = {"FUNDADO": "Fundado", "INFUNDADO": "Infundado"}
+EVIDENCE_GROUPS = {
+    "ACCOUNTS": "Cuentas de usuario",
+    "REQUESTS": "Solicitudes de acceso",
+    "TRAININGS": "Capacitaciones",
+    "COVERAGE": "Cobertura del padrón",
+}
+ACTION_STATES = {"PENDIENTE": "Pendiente", "EN_CURSO": "En curso", "CUMPLIDA": "Cumplida"}
