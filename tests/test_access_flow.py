@@ -10,7 +10,7 @@ import secrets
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -22,6 +22,7 @@ from testkit.api_steps import (
     credentials_in,
     eventually,
     mail_for,
+    pdf_text,
     send,
     send_form,
     staff_token,
@@ -59,6 +60,7 @@ def system(request, servers, tmp_path_factory) -> Iterator[System]:
     tmp = tmp_path_factory.mktemp(request.param)
     env = os.environ | {"CONTIGO_DEMO_STAFF_PASSWORD": PASSWORD, "CONTIGO_LOG_LEVEL": "INFO"}
     if request.param == "distributed":
+        env |= {"CONTIGO_DEMO_DATA": "true"}  # the synthetic padrón and V-2022, as the embedded run has them
         ports = (8000, 8001, 8002, 8003, 8004, 8005, 12530)
         yield from _start(["--distributed", "--smtp-port", "12530"], "http://127.0.0.1:8000", ports, tmp, env)
     else:
@@ -210,47 +212,159 @@ def test_a_failed_login_says_nothing_about_which_part_was_wrong_and_a_forged_tok
     assert jwks["keys"][0]["crv"] == "Ed25519"
 
 
-def test_a_ctvc_case_about_a_district_with_an_approved_ally_finds_its_account_as_evidence(system):
+MATRIX = [
+    "Caso N°",
+    "N° de oficio",
+    "Departamento/provincia/distrito",
+    "Descripción de los hechos (puntos críticos)",
+    "Justificación de la conclusión (FUNDADO - INFUNDADO)",  # the PDF's core fonts draw the en dash as '-'
+    "Acciones de mejora de ser el caso",
+]
+
+
+SIGNERS = {
+    "addressee": "Presidencia del CTVC Huancavelica",
+    "author_name": "Rosa Quispe Mamani",
+    "author_role": "Jefa de la Unidad de Acompañamiento",
+    "director_name": "Juan Pérez Soto",
+    "director_role": "Director Ejecutivo",
+}
+
+
+def approved_twice(c: httpx.Client, where: str, tag: str) -> None:
+    """Two approved requests for one district: the second revokes the first account."""
+    for n in (1, 2):
+        draft = send_form(c, complete_form(c, "GOBIERNO_LOCAL", where, f"{tag}-{n}"))
+        documents_in_and_approved(c, draft["id"], "GOBIERNO_LOCAL")
+
+
+def a_case_number() -> str:
+    return f"{secrets.randbelow(10**4):04d}-2026-CTVC/{''.join(secrets.choice('ABCDEFGH') for _ in range(5))}"
+
+
+def evidence(c: httpx.Client, case_id: str, who: dict, as_of: str | None = None) -> list[dict]:
+    answer = c.get(f"/api/cases/{case_id}/evidence", params={"as_of": as_of} if as_of else {}, headers=who)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["items"]
+
+
+def resolved(c: httpx.Client, case_id: str, conclusion: str, cited: list[str], who: dict) -> dict:
+    body = {
+        "findings": [{"point": 1, "text": "Según la evidencia reunida por el sistema.", "evidence": cited}],
+        "conclusion": conclusion,
+        "justification": f"Se concluye {conclusion} por la evidencia citada.",
+        "actions": [{"description": "Capacitar a la OMAPED en el aplicativo.", "owner": "UAC", "due_on": "2027-01-29"}],
+    }
+    saved = c.put(f"/api/cases/{case_id}/analysis", json=body, headers=who)
+    assert saved.status_code == 200, saved.text
+    done = c.post(f"/api/cases/{case_id}/resolution", headers=who)
+    assert done.status_code == 200, done.text
+    return done.json()
+
+
+def a_training(c: httpx.Client, who: dict, held_on: str, invited: list[str], attended: str) -> str:
+    """A session held on ``held_on``: the districts invited, one of them attending (the others missed it)."""
+    body = {"held_on": held_on, "topic": "Aplicación USUARIO ALIADO", "modality": "VIRTUAL", "organiser": "UAC"}
+    session = c.post("/api/trainings/sessions", json=body, headers=who)
+    assert session.status_code == 201, session.text
+    sid = session.json()["session_id"]
+    assert c.post(f"/api/trainings/sessions/{sid}/invitations", json={"places": invited}, headers=who).is_success
+    attendance = {"ubigeo": attended, "office": "OMAPED", "position": "Responsable", "attendees": 2}
+    assert c.post(f"/api/trainings/sessions/{sid}/attendance", json=attendance, headers=who).is_success
+    return sid
+
+
+def test_a_ctvc_oficio_is_answered_with_evidence_the_system_gathered_and_four_signed_documents(system):
     index = {"distributed": 6, "embedded": 7}[system.mode]
     with httpx.Client(base_url=system.url, timeout=30) as c:
-        where = pick_jurisdiction(c, "GOBIERNO_LOCAL", index)
-        draft = send_form(c, complete_form(c, "GOBIERNO_LOCAL", where, f"ctvc-{system.mode}"))
+        active = pick_jurisdiction(c, "GOBIERNO_LOCAL", index)
+        revoked = [d["code"] for d in c.get("/api/ubigeo/provinces/0903/districts").json()][index - 6]
+        draft = send_form(c, complete_form(c, "GOBIERNO_LOCAL", active, f"ctvc-{system.mode}"))
         documents_in_and_approved(c, draft["id"], "GOBIERNO_LOCAL")
+        approved_twice(c, revoked, f"ctvc-revoked-{system.mode}")
         admin = {"Authorization": f"Bearer {staff_token(c, PASSWORD, 'admin')}"}
-        today = datetime.now(LIMA).date().isoformat()
-        case_number = (
-            f"{secrets.randbelow(10**4):04d}-2026-CTVC/{''.join(secrets.choice('ABCDEFGH') for _ in range(5))}"
-        )
+        today = datetime.now(LIMA).date()
+        sid = a_training(c, admin, today.isoformat(), invited=[active, revoked], attended=active)
         oficio = {
             "number": f"OFICIO N° {secrets.token_hex(4)}-2026-CTVC/HUANCAVELICA",
-            "sent_on": today,
+            "sent_on": today.isoformat(),
             "sender": "Presidencia del CTVC Huancavelica",
             "region": "09",
             "cases": [
                 {
-                    "number": case_number,
+                    "number": a_case_number(),
                     "ubigeo": where,
-                    "points": [{"category": "SIN_CREDENCIALES", "description": "Sin usuario."}],
+                    "points": [{"category": category, "description": "Refieren no tener acceso al aplicativo."}],
+                    "interviewees": [{"role": "Responsable", "office": "OMAPED", "names": "PERSONA ENTREVISTADA"}],
                 }
+                for where, category in ((active, "SIN_CREDENCIALES"), (revoked, "SIN_CAPACITACION"))
             ],
         }
-
         filed = c.post("/api/oficios", json=oficio, headers=admin)
-        case_id = filed.json()["cases"][0]["case_id"]
+        assert filed.status_code == 201, filed.text
+        oficio_id = filed.json()["oficio_id"]
+        first, second = (case["case_id"] for case in filed.json()["cases"])
         held = eventually(
             lambda: next(
-                (
-                    i
-                    for i in c.get(f"/api/cases/{case_id}/evidence", headers=admin).json()["items"]
-                    if i["group"] == "ACCOUNTS" and i["value"] == "ACTIVA"
-                ),
-                None,
+                (i for i in evidence(c, first, admin) if i["group"] == "ACCOUNTS" and i["value"] == "ACTIVA"), None
             ),
             "the district's account in the case's evidence",
         )
-        ally = c.get(f"/api/cases/{case_id}/evidence", headers={"Authorization": "Bearer nada"})
+        lost = eventually(
+            lambda: next(
+                (i for i in evidence(c, second, admin) if i["group"] == "ACCOUNTS" and i["value"] == "REVOCADA"), None
+            ),
+            "the revoked account in the second case's evidence",
+        )
+        items = eventually(
+            lambda: (found := {i["key"]: i for i in evidence(c, first, admin)}).get("coverage.district") and found,
+            "the published padrón in the case's evidence",
+            timeout_s=120,
+        )
+        missed = {i["key"]: i for i in evidence(c, second, admin)}
+        yesterday = evidence(c, first, admin, as_of=(today - timedelta(days=1)).isoformat())
+        ally = c.get(f"/api/cases/{first}/evidence", headers={"Authorization": "Bearer nada"})
 
-    assert filed.status_code == 201, filed.text
-    assert "tenía una cuenta USUARIO ALIADO activa desde el" in held["statement"]
-    assert len(held["source_events"]) == 1
-    assert ally.status_code == 401
+        assert "tenía una cuenta USUARIO ALIADO activa desde el" in held["statement"]
+        assert len(held["source_events"]) == 1
+        assert lost["statement"] and len(lost["source_events"]) == 2  # issued, and revoked
+        assert items[f"training.session.{sid}.attended"]["value"] == 2
+        assert f"training.session.{sid}.missed" in missed
+        assert {"coverage.national", "coverage.region", "coverage.district"} <= set(items)
+        assert items["coverage.district"]["value"] > 0  # the published padrón's users of the district
+        # as of the day before, today's account is not there
+        assert held["source_events"][0] not in {e for i in yesterday for e in i["source_events"]}
+        assert ally.status_code == 401
+
+        routed = c.post(
+            f"/api/oficios/{oficio_id}/routing", json={"unit": "UAC", "routed_on": today.isoformat()}, headers=admin
+        )
+        assert routed.status_code == 200, routed.text
+        resolved(c, first, "INFUNDADO", [held["key"], f"training.session.{sid}.attended"], admin)
+        resolved(c, second, "FUNDADO", [lost["key"], f"training.session.{sid}.missed"], admin)
+        asked = c.post(f"/api/oficios/{oficio_id}/response", json=SIGNERS, headers=admin)
+        assert asked.status_code == 202, asked.text
+        answer = eventually(
+            lambda: (
+                (o := c.get(f"/api/oficios/{oficio_id}", headers=admin).json())["response"]["state"] == "EMITIDA" and o
+            ),
+            "the four documents issued",
+            timeout_s=120,
+        )
+        documents = {d["kind"]: d for d in answer["response"]["documents"]}
+        checks = {kind: c.get(f"/api/verify/{d['code']}").json() for kind, d in documents.items()}
+        matrix = c.get(f"/api/verify/{documents['ANEXO_01']['code']}/pdf")
+
+    assert [case["state"] for case in answer["cases"]] == ["RESPONDIDO", "RESPONDIDO"]
+    assert set(documents) == {"INFORME", "ANEXO_01", "ANEXO_02", "OFICIO"}
+    assert all(check["signed"] and check["intact"] for check in checks.values()), checks
+    assert checks["INFORME"]["signer_name"] == "Rosa Quispe Mamani"
+    assert checks["OFICIO"]["signer_name"] == "Juan Pérez Soto"
+    assert matrix.status_code == 200 and matrix.content.startswith(b"%PDF")
+    # a header wraps inside its cell: compare the text without its line breaks and spaces
+    text = "".join(pdf_text(matrix.content).split())
+    for column in MATRIX:
+        assert "".join(column.split()) in text, column
+    for case in oficio["cases"]:
+        assert case["number"] in text
+    assert "PERSONAENTREVISTADA" not in text  # no one interviewed is named in the answer

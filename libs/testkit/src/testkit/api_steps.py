@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import httpx
 from altcha import v1 as altcha
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 T = TypeVar("T")
 
@@ -51,6 +51,11 @@ def blank_pdf() -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page of a PDF, in order (what a person copying from it would get)."""
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def contact(dni: str, names: str, tag: str, **extra: str) -> dict[str, str]:

@@ -4,14 +4,14 @@ evidence, writes a finding per critical point citing it, concludes one FUNDADO a
 resolves both and asks for the answer; the CTVC then sees its oficio being answered. In a real
 Chromium against the live embedded system, with JavaScript and without it; axe checks every page.
 
-Not yet covered, because the system does not do it yet: the documents service does not render a
-CaseResponseRequested, so the answer stays "Generando y firmando los documentos…" (SOLICITADA) and no
-verification codes exist to open /verificar with; the test checks that state and its reload link.
+The documents service renders and signs the four documents; the pages say so until it has, with a link
+to reload, and the CTVC then opens the Anexo 01 at /verificar by its code: its signer, its integrity, its PDF.
 """
 
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -159,11 +159,10 @@ def analyst_asks_for_the_answer(person: Page, live, oficio: dict[str, str], axe,
     expect(person.get_by_role("status")).to_contain_text("Respuesta solicitada.")
     documents = person.get_by_role("table", name="Documentos de la respuesta")
     expect(documents.get_by_role("row")).to_have_count(5)  # the header and the four documents
-    expect(person.get_by_text("Generando y firmando los documentos…")).to_be_visible()
+    until_issued(person, "Generando y firmando los documentos…")
+    expect(person.get_by_role("heading", level=1, name=oficio["number"])).to_be_visible()
     assert axe(person) == []
     screenshots(person, f"casos-respuesta-{run}")
-    person.get_by_role("link", name="Recargar la página").click()
-    expect(person.get_by_role("heading", level=1, name=oficio["number"])).to_be_visible()
 
     person.get_by_role("link", name="Reporte de casos").click()
     expect(person.get_by_role("heading", level=1, name=f"Reporte de casos {date.today().year}")).to_be_visible()
@@ -171,6 +170,15 @@ def analyst_asks_for_the_answer(person: Page, live, oficio: dict[str, str], axe,
     assert axe(person) == []
     screenshots(person, f"casos-reporte-{run}")
     sign_out(person)
+
+
+def until_issued(person: Page, making: str, seconds: float = 90) -> None:
+    """Reload the page (its own link) while it says the documents are being made and signed."""
+    deadline = time.monotonic() + seconds
+    while person.get_by_text(making).count() and time.monotonic() < deadline:
+        person.wait_for_timeout(1000)
+        person.get_by_role("link", name="Recargar la página").click()
+    expect(person.get_by_text(making)).to_have_count(0)
 
 
 def test_a_ctvc_oficio_of_two_cases_is_filed_routed_analysed_resolved_and_answered(
@@ -182,7 +190,14 @@ def test_a_ctvc_oficio_of_two_cases_is_filed_routed_analysed_resolved_and_answer
 
     sign_in_as(person, live, "ctvc", "Casos del CTVC")
     person.get_by_role("link", name=oficio["number"]).click()
-    expect(person.get_by_text("Generando y firmando los documentos de la respuesta…")).to_be_visible()
+    until_issued(person, "Generando y firmando los documentos de la respuesta…")
     expect(person.locator(".summary-list").first).to_contain_text("Unidad de Acompañamiento")
     assert axe(person) == []
-    screenshots(person, f"ctvc-respuesta-en-curso-{javascript}")
+    screenshots(person, f"ctvc-respuesta-{javascript}")
+    person.get_by_role("listitem").filter(has_text="Matriz de atención de casos").get_by_role("link").click()
+    expect(person.get_by_role("heading", level=1, name="Documento auténtico")).to_be_visible()
+    expect(person.get_by_text("Ana Díaz Rojas (Analista de la UAC)")).to_be_visible()
+    expect(person.get_by_text("Íntegro: el archivo guardado no fue modificado después de la firma.")).to_be_visible()
+    expect(person.get_by_role("link", name="Descargar el PDF firmado")).to_be_visible()
+    assert axe(person) == []
+    screenshots(person, f"verificar-anexo-01-{javascript}")

@@ -15,10 +15,11 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import Request, get
-from litestar.params import FromQuery
-from litestar.response import Template
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Response, Template
 
-from web.gateway import RefusedError, call
+from web.gateway import RefusedError, call, check, send
 from web.sessions import LIMA
 
 FIELD = "codigo"
@@ -34,10 +35,25 @@ def issued_in_lima(issued_at: str) -> str:
     return moment.strftime("%d/%m/%Y a las %H:%M (hora de Lima)")
 
 
+INTACT = "Íntegro: el archivo guardado no fue modificado después de la firma."
+BROKEN = "Atención: la firma no corresponde al archivo guardado. Comuníquese con el Programa CONTIGO."
+
+
 def document_rows(document: dict[str, Any]) -> list[dict[str, str]]:
+    rows = [{"key": "Documento", "value": str(document.get("document", ""))}]
+    if document.get("signed"):
+        rows += [
+            {"key": "Número", "value": str(document.get("number") or "")},
+            {
+                "key": "Firmado digitalmente por",
+                "value": f"{document.get('signer_name', '')} ({document.get('signer_role', '')})",
+            },
+            {"key": "Firma", "value": INTACT if document.get("intact") else BROKEN},
+        ]
+    else:
+        rows.append({"key": "Código de la solicitud", "value": str(document.get("request_code", ""))})
     return [
-        {"key": "Documento", "value": str(document.get("document", ""))},
-        {"key": "Código de la solicitud", "value": str(document.get("request_code", ""))},
+        *rows,
         {"key": "Emitido el", "value": issued_in_lima(str(document["issued_at"]))},
         {"key": "Código de verificación", "value": str(document.get("code", ""))},
     ]
@@ -64,4 +80,17 @@ async def verify_page(request: Request, codigo: FromQuery[str | None] = None) ->
     return Template(template_name="verify_page.html", context=context)
 
 
-ROUTES = [verify_page]
+@get("/verificar/{code:str}/pdf", name="verify_pdf", include_in_schema=False)
+async def verified_pdf(request: Request, code: FromPath[str]) -> Response[bytes]:
+    """The signed PDF of a CTVC answer, by its code (the API refuses a DDC's: it holds personal data)."""
+    if not TYPABLE.fullmatch(code):
+        raise NotFoundException(NOT_FOUND)
+    answer = await send(request, "GET", f"/api/verify/{quote(code, safe='')}/pdf")
+    if answer.status_code == 404:
+        raise NotFoundException(NOT_FOUND)
+    check(request, answer)
+    disposition = answer.headers.get("content-disposition", 'inline; filename="documento.pdf"')
+    return Response(answer.content, media_type="application/pdf", headers={"content-disposition": disposition})
+
+
+ROUTES = [verify_page, verified_pdf]
