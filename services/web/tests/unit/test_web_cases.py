@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -248,7 +247,8 @@ def cases() -> Cases:
 @pytest.fixture
 def web(stand_in, cases: Cases, monkeypatch):
     """A web application whose gateway is both stand-ins; ``web(username)`` is a signed-in client."""
-    accounts = sys.modules[type(stand_in).__module__].ACCOUNTS
+    # the stand-in's own module namespace (a bare "conftest" name may be another folder's in a whole run)
+    accounts = type(stand_in).answer.__globals__["ACCOUNTS"]
     for name, claims in EXTRA_ACCOUNTS.items():
         monkeypatch.setitem(accounts, name, claims)
 
