@@ -199,8 +199,10 @@ async def _read(oficio_id: UUID, caller: CallerDep, units: UnitsDep, clock: Cloc
         async with units.open() as uow:
             repo = OficiosRepo(uow.conn)
             oficio = await handlers.visible(oficio_id, caller, repo)
-            cases = await repo.cases_of(oficio_id)
+            # the answer before its cases: both change in one commit, and a later statement sees at least
+            # what an earlier one saw, so an answer read EMITIDA always comes with its cases RESPONDIDO
             answer = await answer_of(uow.conn, oficio_id)
+            cases = await repo.cases_of(oficio_id)
             await log_access(
                 uow.conn, caller, "READ_OFICIO", resource, allowed=True, case_ids=[c["case_id"] for c in cases]
             )
