@@ -225,6 +225,10 @@ class PdfReport:
     digitally_signed: bool
     signer: str | None = None
     intact: bool | None = None
+    marked: bool = True
+    """Whether anything shows it was signed or scanned: a digital signature, an image, ink or a stamp."""
+    codes: frozenset[str] = frozenset()
+    """Verification codes printed in its text, read only when it is not ``marked``."""
 
 
 @dataclass(frozen=True)

@@ -1,69 +1,98 @@
-"""Is an uploaded file a PDF we accept? Parsed with pypdf; digital signatures read with pyHanko.
+"""Is an uploaded file a PDF we accept? Read as a viewer would (``pdfscan``), parsed with pypdf,
+digital signatures read with pyHanko.
 
-Refused: anything that does not parse as a PDF, encrypted PDFs, and PDFs that carry active
-or hidden content (JavaScript, embedded files, launch actions) wherever it sits in the object
-graph. A digital signature is recorded, not judged: an untrusted (e.g. self-signed) signer is
-fine; ``intact`` says whether the signed bytes are unchanged and nothing was added after
-signing that the signature does not allow.
+Refused, each with the reason a person reads: anything that does not parse as a PDF, encrypted
+PDFs, and PDFs that carry anything a viewer would run or open — JavaScript, launch actions,
+go-to actions into other or embedded documents, links or forms that open or send to the
+outside, embedded files, XFA forms, rich media — wherever it sits, listed or not; and
+decompression bombs. A digital signature is recorded, not judged: an untrusted (e.g.
+self-signed) signer is fine; ``intact`` says whether the signed bytes are unchanged and nothing
+was added after signing that the signature does not allow.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass
+import re
 from typing import Any
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from documents.domain import PdfRefusedError, PdfReport
+from documents.adapters import pdfscan
+from documents.adapters.pdfscan import BombError, DecodeBudget
+from documents.domain import CODE_ALPHABET, PdfRefusedError, PdfReport
 
 NOT_A_PDF = "El archivo no es un PDF válido."
 ENCRYPTED = "El PDF está protegido con contraseña o cifrado; súbalo sin protección."
 JAVASCRIPT = "El PDF contiene JavaScript y no se acepta por seguridad."
 EMBEDDED_FILES = "El PDF contiene archivos incrustados y no se acepta."
 LAUNCH = "El PDF contiene acciones que abren otros programas y no se acepta por seguridad."
+REMOTE_GOTO = (
+    "El PDF contiene acciones que abren otros documentos (externos o incrustados) y no se acepta por seguridad."
+)
+OUTSIDE = (
+    "El PDF contiene enlaces o formularios que abren sitios externos o envían datos fuera del documento "
+    "y no se acepta por seguridad; imprímalo como PDF o escanéelo."
+)
+XFA = "El PDF es un formulario dinámico (XFA) y no se acepta; imprímalo como PDF o escanéelo."
+RICH_MEDIA = "El PDF contiene multimedia (audio, video, Flash o 3D) y no se acepta por seguridad."
+BOMB = (
+    "El PDF contiene datos comprimidos que se expanden de forma desmedida (posible bomba de descompresión) "
+    "y no se acepta."
+)
+UNREADABLE = "El PDF tiene partes que no se pueden leer para revisarlas; guárdelo de nuevo como PDF o escanéelo."
+
+# The order a person is told, when a file carries several: what runs first.
+_REASONS: tuple[tuple[str, str], ...] = (
+    (pdfscan.JAVASCRIPT, JAVASCRIPT),
+    (pdfscan.LAUNCH, LAUNCH),
+    (pdfscan.REMOTE_GOTO, REMOTE_GOTO),
+    (pdfscan.OUTSIDE, OUTSIDE),
+    (pdfscan.EMBEDDED_FILE, EMBEDDED_FILES),
+    (pdfscan.XFA, XFA),
+    (pdfscan.RICH_MEDIA, RICH_MEDIA),
+    (pdfscan.UNREADABLE, UNREADABLE),
+)
 
 # The header may follow a little garbage (PDF 32000-1, 7.5.2 implementations accept 1024 bytes).
 _HEADER_WINDOW = 1024
+# A verification code as printed on a DDC (any PDF text extraction keeps its dashes).
+_CODE = re.compile(rf"\b[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}\b")
 
 
-@dataclass
-class _Findings:
-    javascript: bool = False
-    embedded_files: bool = False
-    launch: bool = False
-    signature_fields: int = 0
-
-
-def inspect_pdf(data: bytes) -> PdfReport:
+def inspect_pdf(data: bytes, budget: DecodeBudget | None = None) -> PdfReport:
     """Accept ``data`` as a PDF or raise ``PdfRefusedError`` with the reason a person reads.
 
     Synchronous and CPU-bound: call it in a worker thread.
     """
     if b"%PDF-" not in data[:_HEADER_WINDOW]:
         raise PdfRefusedError(NOT_A_PDF)
-    reader = _open(data)
-    findings = _Findings()
     try:
-        _ = len(reader.pages)
-        for obj in _every_object(reader):
-            _visit(obj, findings)
-    except PdfRefusedError:
-        raise
+        found = pdfscan.scan(data, budget)
+    except BombError:
+        raise PdfRefusedError(BOMB) from None
+    except Exception as exc:  # what cannot be read cannot be vouched for
+        raise PdfRefusedError(NOT_A_PDF) from exc
+    reader = _open(data)
+    if found.encrypted:
+        raise PdfRefusedError(ENCRYPTED)
+    for finding, reason in _REASONS:
+        if finding in found.findings:
+            raise PdfRefusedError(reason)
+    try:
+        pages = reader.pages
+        count = len(pages)
     except Exception as exc:  # any parser failure means we cannot vouch for the file
         raise PdfRefusedError(NOT_A_PDF) from exc
-    if findings.javascript:
-        raise PdfRefusedError(JAVASCRIPT)
-    if findings.embedded_files:
-        raise PdfRefusedError(EMBEDDED_FILES)
-    if findings.launch:
-        raise PdfRefusedError(LAUNCH)
-    return _signatures(data, looks_signed=findings.signature_fields > 0)
+    if count == 0:
+        raise PdfRefusedError(NOT_A_PDF)
+    report = _signatures(data, looks_signed=found.signature_fields > 0)
+    marked = report.digitally_signed or found.images > 0 or found.hand_marks > 0
+    codes = frozenset() if marked else _codes_in(pages)
+    return PdfReport(report.digitally_signed, report.signer, report.intact, marked=marked, codes=codes)
 
 
 def _open(data: bytes) -> PdfReader:
@@ -77,49 +106,16 @@ def _open(data: bytes) -> PdfReader:
     return reader
 
 
-def _every_object(reader: PdfReader) -> Iterator[Any]:
-    """The trailer and every object the cross-reference tables list, in object streams too."""
-    yield reader.trailer
-    refs: set[tuple[int, int]] = set()
-    for generation, table in reader.xref.items():
-        refs.update((idnum, generation) for idnum in table)
-    refs.update((idnum, 0) for idnum in reader.xref_objStm)
-    for idnum, generation in sorted(refs):
-        obj = reader.get_object(IndirectObject(idnum, generation, reader))
-        if obj is not None:
-            yield obj
-
-
-def _visit(obj: Any, findings: _Findings) -> None:
-    """Look through one object and the direct objects nested in it.
-
-    References are not followed: every indirect object is visited on its own, and
-    direct objects form a tree, so this terminates.
-    """
-    stack = [obj]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, IndirectObject):
+def _codes_in(pages: Any) -> frozenset[str]:
+    """Verification codes printed in the file's text: an unmarked file with its DDC's code is that DDC unsigned."""
+    codes: set[str] = set()
+    for page in pages:
+        try:
+            text = page.extract_text() or ""
+        except Exception:  # noqa: BLE001 - text we cannot read proves nothing either way
             continue
-        if isinstance(item, DictionaryObject):  # streams are dictionaries too
-            _judge(item, findings)
-            stack.extend(item.values())
-        elif isinstance(item, ArrayObject):
-            stack.extend(item)
-
-
-def _judge(d: DictionaryObject, findings: _Findings) -> None:
-    action = d.get("/S")
-    if "/JS" in d or "/JavaScript" in d or action == "/JavaScript":
-        findings.javascript = True
-    if "/EmbeddedFiles" in d or d.get("/Type") == "/EmbeddedFile" or d.get("/Subtype") == "/FileAttachment":
-        findings.embedded_files = True
-    if d.get("/Type") == "/Filespec" and "/EF" in d:
-        findings.embedded_files = True
-    if action == "/Launch":
-        findings.launch = True
-    if d.get("/FT") == "/Sig" or d.get("/Type") == "/Sig" or "/ByteRange" in d:
-        findings.signature_fields += 1
+        codes.update(_CODE.findall(text))
+    return frozenset(codes)
 
 
 def _signatures(data: bytes, *, looks_signed: bool) -> PdfReport:
