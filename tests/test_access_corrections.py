@@ -28,6 +28,7 @@ from altcha import v1 as altcha
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from litestar import Litestar
 from pypdf import PdfWriter
+from testkit.api_steps import signed_on_screen
 
 import access.app
 import access.config
@@ -252,7 +253,7 @@ async def test_once_the_new_ddc_is_out_it_is_served_and_its_signed_upload_takes_
         second = await ddc_ready(system, request_id, 2)
         new_ddc = await system.client.get(f"/api/access-requests/{request_id}/ddc")
         await system.authority_checked(request_id, 2, "MATCH")
-        uploaded = await upload(system, request_id, new_ddc.content)
+        uploaded = await upload(system, request_id, signed_on_screen(new_ddc.content))
         pending = await eventually(
             lambda: _state_is(system, request_id, "PENDING_EVALUATION"), "the request enters the evaluation queue"
         )

@@ -25,6 +25,7 @@ from testkit.api_steps import (
     pdf_text,
     send,
     send_form,
+    signed_on_screen,
     staff_token,
     status,
     upload,
@@ -76,7 +77,12 @@ def documents_in_and_approved(c: httpx.Client, request_id: str, ally_type: str) 
     ddc = c.get(f"/api/access-requests/{request_id}/ddc")
     assert ddc.status_code == 200 and ddc.content.startswith(b"%PDF")
     assert ready["authority_check"] is None or ready["authority_check"]["result"] == "MATCH"
-    assert upload(c, request_id, "DDC_SIGNED", ddc.content, "ddc-firmado.pdf").status_code == 201
+    unsigned = upload(c, request_id, "DDC_SIGNED", ddc.content, "ddc.pdf")
+    assert unsigned.status_code == 422 and unsigned.json()["detail"].startswith("Este es el DDC sin firmar"), (
+        unsigned.text
+    )
+    signed = upload(c, request_id, "DDC_SIGNED", signed_on_screen(ddc.content), "ddc-firmado.pdf")
+    assert signed.status_code == 201, signed.text
     if ally_type == "OTRO_ALIADO":
         assert upload(c, request_id, "DESIGNATION", blank_pdf(), "designacion.pdf").status_code == 201
     pending = eventually(

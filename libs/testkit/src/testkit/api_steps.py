@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import httpx
 from altcha import v1 as altcha
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 
 T = TypeVar("T")
 
@@ -48,6 +49,25 @@ def solved_captcha(c: httpx.Client) -> str:
 def blank_pdf() -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def signed_on_screen(pdf: bytes) -> bytes:
+    """``pdf`` with a handwritten signature drawn on its first page (an ink annotation), as a person signs
+    the DDC in a PDF viewer: the unsigned DDC itself is refused."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    stroke = ArrayObject(FloatObject(v) for v in (380, 120, 420, 150, 450, 110, 500, 140))
+    ink = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Ink"),
+            NameObject("/Rect"): ArrayObject(FloatObject(v) for v in (370, 100, 510, 160)),
+            NameObject("/InkList"): ArrayObject([stroke]),
+        }
+    )
+    writer.add_annotation(0, ink)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -142,7 +162,8 @@ def pending_request(c: httpx.Client, ally_type: str, where: str, tag: str) -> di
     sent = sent_request(c, ally_type, where, tag)
     ddc = c.get(f"/api/access-requests/{sent['id']}/ddc")
     assert ddc.status_code == 200 and ddc.content.startswith(b"%PDF"), ddc.text
-    assert upload(c, sent["id"], "DDC_SIGNED", ddc.content, "ddc-firmado.pdf").status_code == 201
+    signed = upload(c, sent["id"], "DDC_SIGNED", signed_on_screen(ddc.content), "ddc-firmado.pdf")
+    assert signed.status_code == 201, signed.text
     if ally_type == "OTRO_ALIADO":
         assert upload(c, sent["id"], "DESIGNATION", blank_pdf(), "designacion.pdf").status_code == 201
     return eventually(

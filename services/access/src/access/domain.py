@@ -115,6 +115,15 @@ UPLOAD_GENERATING_CORRECTED = (
     "El DDC de la solicitud corregida aún se está generando; descárguelo de nuevo y súbalo firmado."
 )
 EVALUATED = "La solicitud ya fue evaluada y no admite más documentos."
+IN_EVALUATION = (
+    "La solicitud ya está en evaluación: sus documentos no pueden reemplazarse. Si el evaluador la observa, "
+    "podrá subir documentos nuevos con la solicitud corregida."
+)
+DECIDED_UPLOAD: dict[str, str] = {
+    "APPROVED": "La solicitud ya fue aprobada y no admite más documentos.",
+    "CREDENTIALS_ISSUED": "La solicitud ya fue aprobada y no admite más documentos.",
+    "REJECTED": "La solicitud fue rechazada y no admite más documentos.",
+}
 
 
 def _person_errors(prefix: str, p: AuthorityForm, errors: dict[str, str]) -> None:
@@ -251,7 +260,8 @@ class AccessRequest:
             self.ddc_ready, self.ddc_verification_code = True, verification_code
 
     def document_uploaded(self, attempt: int, doc: UploadedDocument) -> None:
-        if attempt == self.attempt and self.state in ("SUBMITTED", "PENDING_EVALUATION"):
+        """Count an upload while the request waits for its documents; once in evaluation they are sealed."""
+        if attempt == self.attempt and self.state == "SUBMITTED":
             self.documents[doc.kind] = doc
 
     # -- which attempt the documents belong to -------------------------------------------
@@ -276,8 +286,10 @@ class AccessRequest:
             raise TransitionError(NOT_SENT)
         if self.state == "OBSERVED":
             raise TransitionError(OBSERVED_UPLOAD)
-        if self.state not in ("SUBMITTED", "PENDING_EVALUATION"):
-            raise TransitionError(EVALUATED)
+        if self.state == "PENDING_EVALUATION":
+            raise TransitionError(IN_EVALUATION)
+        if self.state != "SUBMITTED":
+            raise TransitionError(DECIDED_UPLOAD.get(self.state, EVALUATED))
         if not self.ddc_ready:
             raise TransitionError(UPLOAD_GENERATING_FIRST if self.attempt == 1 else UPLOAD_GENERATING_CORRECTED)
         return self.attempt

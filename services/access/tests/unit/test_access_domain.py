@@ -301,6 +301,38 @@ def test_a_decided_request_still_gives_its_ddc_but_takes_no_more_documents():
     request.ready_for_evaluation(date(2026, 7, 27), add_business_days)
     request.reject("evaluador", "Documentación ilegible.")
 
-    with pytest.raises(TransitionError, match="ya fue evaluada y no admite más documentos"):
+    with pytest.raises(TransitionError, match="fue rechazada y no admite más documentos"):
         request.upload_attempt()
     assert request.ddc_attempt() == 1
+
+
+def test_once_in_evaluation_its_documents_are_sealed_until_an_observation_asks_for_new_ones():
+    request = submitted()
+    request.ddc_generated(1, "K7QX-9M2P-4TZD")
+    request.authority_checked(1, "MATCH", None)
+    first = doc("DDC_SIGNED")
+    request.document_uploaded(1, first)
+    request.ready_for_evaluation(date(2026, 7, 27), add_business_days)
+
+    with pytest.raises(TransitionError, match="ya está en evaluación: sus documentos no pueden reemplazarse"):
+        request.upload_attempt()
+    late = UploadedDocument("DDC_SIGNED", "f" * 64, 999, False, None, None)
+    request.document_uploaded(1, late)  # one that raced past the gateway's check is not counted
+    assert request.documents["DDC_SIGNED"] is first
+
+    request.observe("evaluador", ["El sello no se lee."])
+    request.submit(NOW)
+    request.ddc_generated(2, "ABCD-EFGH-JKMN")
+    assert request.upload_attempt() == 2
+
+
+def test_an_approved_request_takes_no_more_documents():
+    request = submitted()
+    request.ddc_generated(1, "K7QX-9M2P-4TZD")
+    request.authority_checked(1, "MATCH", None)
+    request.document_uploaded(1, doc("DDC_SIGNED"))
+    request.ready_for_evaluation(date(2026, 7, 27), add_business_days)
+    request.approve("evaluador")
+
+    with pytest.raises(TransitionError, match="ya fue aprobada y no admite más documentos"):
+        request.upload_attempt()

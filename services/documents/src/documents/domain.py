@@ -104,6 +104,19 @@ class PdfRefusedError(Exception):
         self.errors = {"file": reason}
 
 
+DDC_UNSIGNED = "Este es el DDC sin firmar: imprímalo, hágalo firmar y sellar, escanéelo o fírmelo digitalmente."
+
+
+def is_unsigned_ddc(data_sha256: str, report: PdfReport, ddc: IssuedDocument, issued_codes: set[str]) -> bool:
+    """Whether an upload meant as the signed DDC is a DDC exactly as the Programme issued it.
+
+    The same bytes as ``ddc``; or a file with nothing that signs or scans it (``report.marked``)
+    whose text carries the verification code of a DDC the Programme issued (``issued_codes``: those
+    of ``report.codes`` that are real), such as the DDC saved again or printed to PDF unsigned.
+    """
+    return data_sha256 == ddc.sha256 or (not report.marked and bool(issued_codes))
+
+
 class UploadTooLargeError(Exception):
     """The upload passes the size limit, ``limit`` bytes."""
 

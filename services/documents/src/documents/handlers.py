@@ -21,11 +21,13 @@ from contracts.events import (
     ResponseDocument,
 )
 from documents.domain import (
+    DDC_UNSIGNED,
     AnswerDocument,
     DDCSheet,
     IssuedDocument,
     KnownRequest,
     NoUploadError,
+    PdfRefusedError,
     PdfReport,
     UnknownCodeError,
     UnknownRequestError,
@@ -34,6 +36,7 @@ from documents.domain import (
     ddc_sheet,
     ensure_current,
     ensure_upload_allowed,
+    is_unsigned_ddc,
     new_verification_code,
     normalize_code,
     object_key,
@@ -180,8 +183,12 @@ async def upload_document(cmd: UploadDocument, repo: DocumentsRepo, store: Objec
     request = await repo.lock_request(cmd.request_id)
     if request is None:
         raise UnknownRequestError(str(cmd.request_id))
-    ensure_current(request, cmd.attempt, await repo.find_ddc(cmd.request_id, cmd.attempt), "upload")
+    ddc = ensure_current(request, cmd.attempt, await repo.find_ddc(cmd.request_id, cmd.attempt), "upload")
     ensure_upload_allowed(request.ally_type, cmd.kind)
+    if cmd.kind == "DDC_SIGNED":
+        issued = {code for code in cmd.report.codes if await repo.find_by_code(code) is not None}
+        if is_unsigned_ddc(sha256_hex(cmd.data), cmd.report, ddc, issued):
+            raise PdfRefusedError(DDC_UNSIGNED)
     key, sha = await keep_once(store, cmd.data)
     upload = Upload(
         uuid4(),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import uuid
 from uuid import UUID
 
+import pikepdf
 import pytest
 
 from contracts import Event
@@ -15,10 +17,12 @@ from documents.adapters.pdfcheck import inspect_pdf
 from documents.adapters.render import render_ddc
 from documents.adapters.storage import FolderStore
 from documents.domain import (
+    DDC_UNSIGNED,
     AttemptSupersededError,
     DDCNotReadyError,
     IssuedDocument,
     KnownRequest,
+    PdfRefusedError,
     UnknownCodeError,
     UnknownRequestError,
     Upload,
@@ -254,3 +258,60 @@ async def test_a_verification_code_is_found_however_it_was_typed(repo, tools):
         await handlers.verify_code("AAAA-BBBB-CCCC", repo)
     with pytest.raises(UnknownCodeError):
         await handlers.verify_code("no es un código", repo)
+
+
+async def _issued_ddc(repo: FakeRepo, tools: Tools) -> tuple[AccessRequested, bytes]:
+    event = requested()
+    await generated(event, repo, tools)
+    return event, await tools.store.get(repo.documents[-1].object_key)
+
+
+async def test_the_ddc_uploaded_exactly_as_issued_is_refused_as_unsigned(repo, tools):
+    event, ddc = await _issued_ddc(repo, tools)
+
+    with pytest.raises(PdfRefusedError) as refused:
+        await handlers.upload_document(await checked(event.request_id, 1, "DDC_SIGNED", ddc), repo, tools.store)
+
+    assert refused.value.reason == DDC_UNSIGNED
+    assert DDC_UNSIGNED == (
+        "Este es el DDC sin firmar: imprímalo, hágalo firmar y sellar, escanéelo o fírmelo digitalmente."
+    )
+    assert repo.uploads == []
+    assert not any(isinstance(e, DDCUploaded) for e in repo.events)
+
+
+async def test_the_ddc_saved_again_unsigned_is_refused_though_its_bytes_differ(repo, tools):
+    event, ddc = await _issued_ddc(repo, tools)
+    resaved = io.BytesIO()
+    with pikepdf.open(io.BytesIO(ddc)) as pdf:
+        pdf.docinfo["/Producer"] = "Microsoft: Print To PDF"
+        pdf.save(resaved, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    assert resaved.getvalue() != ddc
+
+    with pytest.raises(PdfRefusedError, match="Este es el DDC sin firmar"):
+        await handlers.upload_document(
+            await checked(event.request_id, 1, "DDC_SIGNED", resaved.getvalue()), repo, tools.store
+        )
+
+
+async def test_the_ddc_digitally_signed_or_signed_on_screen_is_taken(repo, tools, samples):
+    event, ddc = await _issued_ddc(repo, tools)
+    inked = io.BytesIO()
+    with pikepdf.open(io.BytesIO(ddc)) as pdf:
+        ink = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Ink, Rect=pikepdf.Array([100, 100, 300, 160]),
+            InkList=pikepdf.Array([pikepdf.Array([100, 120, 200, 150, 300, 110])]),
+        )  # fmt: skip
+        pdf.pages[0].obj.Annots = pikepdf.Array([pdf.make_indirect(ink)])
+        pdf.save(inked)
+
+    signed = await handlers.upload_document(
+        await checked(event.request_id, 1, "DDC_SIGNED", samples.signed(ddc)), repo, tools.store
+    )
+    on_screen = await handlers.upload_document(
+        await checked(event.request_id, 1, "DDC_SIGNED", inked.getvalue()), repo, tools.store
+    )
+
+    assert signed.digitally_signed and signed.intact
+    assert on_screen.digitally_signed is False
+    assert len(repo.uploads) == 2

@@ -17,7 +17,16 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from testkit.api_steps import blank_pdf, complete_form, eventually, pending_request, sent_request, staff_token, status
+from testkit.api_steps import (
+    blank_pdf,
+    complete_form,
+    eventually,
+    pending_request,
+    sent_request,
+    signed_on_screen,
+    staff_token,
+    status,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -62,6 +71,16 @@ def reload_until_due_date(person: Page) -> None:
         person.reload()
 
 
+def upload_unsigned_then_signed(person: Page, ddc: Path) -> None:
+    """The DDC uploaded as downloaded is refused for what it is; signed in a PDF viewer, it is taken."""
+    person.get_by_label("DDC firmado").set_input_files(ddc)
+    person.get_by_role("button", name="Subir los documentos").click()
+    expect(person.get_by_text("Este es el DDC sin firmar")).to_be_visible(timeout=30_000)
+    ddc.write_bytes(signed_on_screen(ddc.read_bytes()))
+    person.get_by_label("DDC firmado").set_input_files(ddc)
+    person.get_by_role("button", name="Subir los documentos").click()
+
+
 def test_an_officer_sends_the_request_downloads_the_ddc_uploads_it_signed_and_follows_its_status(
     person: Page, javascript: str, live_url: str, api: httpx.Client, axe, screenshots, tmp_path: Path
 ) -> None:
@@ -103,8 +122,7 @@ def test_an_officer_sends_the_request_downloads_the_ddc_uploads_it_signed_and_fo
     expect(person.get_by_role("heading", level=1, name="Subir los documentos firmados")).to_be_visible()
     no_violations()
     screenshots(person, f"envio-3-documentos-{javascript}")
-    person.get_by_label("DDC firmado").set_input_files(ddc)
-    person.get_by_role("button", name="Subir los documentos").click()
+    upload_unsigned_then_signed(person, ddc)
 
     expect(person.get_by_role("heading", level=1, name="Estado de la solicitud")).to_be_visible(timeout=30_000)
     reload_until_due_date(person)
@@ -159,7 +177,7 @@ def test_another_ally_uploads_the_signed_ddc_and_the_designation_document(
     ruc = entities[0 if javascript == "con-js" else 1]["ruc"]
     sent = sent_request(api, "OTRO_ALIADO", ruc, f"entidad-{javascript}")
     ddc = tmp_path / "ddc-firmado.pdf"
-    ddc.write_bytes(api.get(f"/api/access-requests/{sent['id']}/ddc").content)
+    ddc.write_bytes(signed_on_screen(api.get(f"/api/access-requests/{sent['id']}/ddc").content))
     designation = tmp_path / "designacion.pdf"
     designation.write_bytes(blank_pdf())
 
