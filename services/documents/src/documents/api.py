@@ -11,14 +11,15 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import get, post
+from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import Dependency
 from litestar.enums import RequestEncodingType
+from litestar.exceptions import ValidationException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, QueryParameter, SkipValidationMarker
@@ -45,13 +46,17 @@ from documents.domain import (
 from documents.handlers import Tools
 from documents.repo import DocumentsPgRepo
 from eventkit.errors import NotReadyError
-from eventkit.http import ErrorTable, UserError, refusals
+from eventkit.http import ErrorTable, UserError, refusals, validation_error_response
 from eventkit.providers import UnitsDep
 
 NOT_READY = "El servicio de documentos se está iniciando; intente nuevamente en unos segundos."
 NOT_FOUND = "Solicitud no encontrada."
 BAD_ATTEMPT = "Indique el intento vigente de la solicitud (un número desde 1)."
 BAD_KIND = "Indique el tipo de documento: DDC_SIGNED (DDC firmado) o DESIGNATION (documento de designación)."
+FILE_AS_TEXT = (
+    "Adjunte el PDF como archivo: el campo «file» llegó como texto, sin nombre de archivo. "
+    'Con curl, use -F "file=@ddc.pdf".'
+)
 _CHUNK = 64 * 1024
 
 ERRORS = ErrorTable(
@@ -209,8 +214,19 @@ async def get_upload(
     )
 
 
+def _upload_validation(request: Request, exc: ValidationException) -> Response[Any]:
+    """The kit's 422, with the usual slip named: a ``file`` part sent as text (``-F file=<doc.pdf``)."""
+    answer = validation_error_response(request, exc)
+    content = answer.content
+    if isinstance(content, dict) and content.get("errors", {}).get("file") == "Valor no válido.":
+        content = {"detail": FILE_AS_TEXT, "errors": {**content["errors"], "file": FILE_AS_TEXT}}
+        return Response(content, status_code=422)
+    return answer
+
+
 @post(
     "/requests/{request_id:uuid}/documents",
+    exception_handlers={ValidationException: _upload_validation},
     status_code=201,
     summary="Subir el DDC firmado o la designación",
     description="Un PDF en el campo «file» de un formulario multipart/form-data; se revisa antes de guardarlo.",

@@ -75,3 +75,18 @@ async def test_an_upload_without_its_file_names_the_missing_field(client):
 
     assert response.status_code == 422
     assert response.json()["errors"] == {"file": "Este dato es obligatorio."}
+
+
+async def test_a_file_sent_as_text_instead_of_a_file_is_named_as_that_slip(client):
+    # curl -F "file=<doc.pdf" sends the file's bytes as a text field, without a filename.
+    async with client:
+        response = await client.post(
+            f"/requests/{uuid.uuid4()}/documents",
+            params={"kind": "DDC_SIGNED", "attempt": 1},
+            files={"file": (None, b"%PDF-1.7 contenido")},
+        )
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("Adjunte el PDF como archivo")
+    assert response.json()["errors"] == {"file": response.json()["detail"]}
+    assert 'Con curl, use -F "file=@ddc.pdf"' in response.json()["detail"]

@@ -20,7 +20,8 @@ from gateway.config import Settings
 from gateway.pages import dev_mail, verification_page
 from gateway.proxy import GatewayError, Services
 from gateway.published import PublishedDocument
-from gateway.routes import api_router
+from gateway.routes import api_router, client_of
+from httpkit.uploads import upload_guard
 
 TITLE = "CONTIGO Aliados - USUARIO ALIADO"
 VERSION = "0.1.0"
@@ -89,6 +90,7 @@ def create_app(
             app.state.services = Services(own, settings.max_upload_bytes)
             yield
 
+    identify = client_of(settings.proxy_key)
     return Litestar(
         route_handlers=[
             health,
@@ -100,6 +102,13 @@ def create_app(
         state=State({"mode": mode, "dev_mail_dir": settings.dev_mail_dir, "web_url": settings.web_url}),
         stores={"rate_limit": MemoryStore()},
         exception_handlers={HTTPException: http_error},
+        middleware=[
+            upload_guard(
+                idle_s=settings.upload_idle_s,
+                max_per_client=settings.uploads_per_client,
+                client_of=lambda scope: identify(Request(scope)),
+            )
+        ],
         openapi_config=OpenAPIConfig(
             title=TITLE, version=VERSION, path="/schema", render_plugins=[PublishedDocument()], create_examples=False
         ),

@@ -24,6 +24,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # instead of all of them sharing the web's address. Empty: no proxy is trusted.
     proxy_key: str = ""
     max_upload_bytes: int = 10 * 1024 * 1024
+    # An upload that sends nothing for this many seconds is cut with a 408 (CONTIGO_UPLOAD_IDLE_S); a slow
+    # link that keeps sending is never cut. No client may have more than CONTIGO_UPLOADS_PER_CLIENT open.
+    upload_idle_s: float = 60.0
+    uploads_per_client: int = 3
 
     def service_urls(self) -> dict[str, str]:
         return {

@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
+from httpkit.uploads import html_page, upload_guard
 from web import errors
 from web.config import Settings
 from web.gateway import NotAllowedError, SignInNeededError, remember_client, vouch_for_clients
@@ -82,7 +83,10 @@ def create_app(settings: Settings, *, gateway: httpx.AsyncClient | None = None, 
         state=State({"secure_cookies": settings.secure_cookies, "settings": settings, "clock": clock}),
         # One process, one MemoryStore; several processes need a shared store (see web.sessions).
         stores={STORE: MemoryStore()},
-        middleware=[session_config(settings).middleware],
+        middleware=[
+            upload_guard(idle_s=settings.upload_idle_s, max_per_client=settings.uploads_per_client, render=html_page),
+            session_config(settings).middleware,
+        ],
         before_request=before_request,
         template_config=_templates(),
         csrf_config=csrf_config(settings, settings.secret()),

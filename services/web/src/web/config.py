@@ -26,6 +26,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Local runs only: the mail the local mail catcher kept, readable at /correo (CONTIGO_DEV_MAIL);
     # anywhere else those pages do not exist.
     dev_mail: bool = False
+    # An upload that sends nothing for this many seconds is cut with a 408 (CONTIGO_UPLOAD_IDLE_S); a slow
+    # link that keeps sending is never cut. No person may have more than CONTIGO_UPLOADS_PER_CLIENT open.
+    upload_idle_s: float = 60.0
+    uploads_per_client: int = 3
 
     def secret(self) -> str:
         if self.cookie_secret_file:
