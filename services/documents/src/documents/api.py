@@ -86,6 +86,10 @@ ToolsDep = Annotated[Tools, Dependency(kind="named"), SkipValidationMarker()]
 ATTEMPT = QueryParameter(description="El intento vigente de la solicitud, según el servicio de solicitudes (desde 1)")
 
 
+SHA256 = QueryParameter(description="La versión que se quiere ver (su SHA-256); sin él, la última subida")
+BAD_SHA256 = "Indique la versión por su SHA-256: 64 caracteres hexadecimales en minúscula."
+
+
 def _attempt(value: str | None) -> int:
     """The current attempt, as access told the gateway; documents alone cannot know it in time."""
     if value is None or not value.isdigit() or int(value) < 1:
@@ -111,6 +115,28 @@ class UploadAnswer(msgspec.Struct):
     signer: str | None
     intact: bool | None
     """Whether the signed bytes are unchanged (``None`` when the file carries no signature)."""
+    warning: str | None = None
+    """What the applicant should know although the file was kept (a digital signature that no longer holds)."""
+
+
+BROKEN_SIGNATURE = (
+    "Se recibió el archivo, pero su firma digital no es válida: el archivo cambió después de firmarse. "
+    "El evaluador lo verá así; si no es lo que quería enviar, fírmelo de nuevo y súbalo otra vez."
+)
+
+
+class UploadVersion(msgspec.Struct):
+    """One file sent for a request: every upload is kept, with when it arrived."""
+
+    upload_id: UUID
+    attempt: int
+    kind: UploadKind
+    uploaded_at: datetime
+    sha256: str
+    size: int
+    digitally_signed: bool
+    signer: str | None
+    intact: bool | None
 
 
 class VerifiedDocument(msgspec.Struct):
@@ -185,14 +211,15 @@ UPLOADED_PDF = {
 @get(
     "/requests/{request_id:uuid}/documents/{kind:str}",
     summary="Ver un documento subido del intento vigente (DDC firmado o designación)",
-    description="El último PDF de ese tipo subido para el intento que se indica; para el personal evaluador.",
+    description="El PDF de ese tipo subido para el intento que se indica: la versión de ese SHA-256, o la última; "
+    "para el personal evaluador.",
     media_type="application/pdf",
     responses=UPLOADED_PDF
     | refusals(
         404,
         422,
         r404="Documentos no conoce la solicitud, o su intento no tiene un documento de ese tipo.",
-        r422="El tipo no es DDC_SIGNED ni DESIGNATION, o falta el intento.",
+        r422="El tipo no es DDC_SIGNED ni DESIGNATION, falta el intento, o el SHA-256 no tiene su forma.",
     ),
 )
 async def get_upload(
@@ -201,10 +228,13 @@ async def get_upload(
     units: UnitsDep,
     tools: ToolsDep,
     attempt: Annotated[str | None, ATTEMPT] = None,
+    sha256: Annotated[str | None, SHA256] = None,
 ) -> Response[bytes]:
     if kind not in UPLOAD_KINDS:
         raise UserError(BAD_KIND, 422, errors={"kind": BAD_KIND})
-    command = handlers.GetUpload(request_id, _attempt(attempt), kind)
+    if sha256 is not None and not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise UserError(BAD_SHA256, 422, errors={"sha256": BAD_SHA256})
+    command = handlers.GetUpload(request_id, _attempt(attempt), kind, sha256)
     async with units.open() as uow:
         request, upload = await handlers.uploaded_document(command, DocumentsPgRepo(uow))
     return Response(
@@ -268,7 +298,25 @@ async def post_document(
         upload.digitally_signed,
         upload.signer,
         upload.intact,
+        warning=BROKEN_SIGNATURE if upload.intact is False else None,
     )
+
+
+@get(
+    "/requests/{request_id:uuid}/uploads",
+    summary="Todas las versiones subidas de una solicitud, en el orden en que llegaron",
+    description="Cada archivo que pasó la revisión queda guardado; para el personal evaluador.",
+    responses=refusals(404, r404="Documentos no conoce la solicitud."),
+)
+async def list_uploads(request_id: FromPath[UUID], units: UnitsDep) -> list[UploadVersion]:
+    async with units.open() as uow:
+        uploads = await handlers.upload_versions(request_id, DocumentsPgRepo(uow))
+    return [
+        UploadVersion(
+            u.upload_id, u.attempt, u.kind, u.uploaded_at, u.sha256, u.size, u.digitally_signed, u.signer, u.intact
+        )
+        for u in uploads
+    ]
 
 
 async def _read_within(file: UploadFile, limit: int) -> bytes:
@@ -351,4 +399,4 @@ async def verified_pdf(code: FromPath[str], units: UnitsDep, tools: ToolsDep) ->
     )
 
 
-ROUTES = (get_ddc, get_upload, post_document, verify, verified_pdf)
+ROUTES = (get_ddc, get_upload, post_document, list_uploads, verify, verified_pdf)

@@ -57,7 +57,10 @@ class DocumentsRepo(Protocol):
     async def add_document(self, document: IssuedDocument) -> bool: ...
     async def find_by_code(self, code: str) -> IssuedDocument | None: ...
     async def add_upload(self, upload: Upload) -> None: ...
-    async def latest_upload(self, request_id: UUID, attempt: int, kind: UploadKind) -> Upload | None: ...
+    async def latest_upload(
+        self, request_id: UUID, attempt: int, kind: UploadKind, sha256: str | None = None
+    ) -> Upload | None: ...
+    async def uploads_of(self, request_id: UUID) -> list[Upload]: ...
     async def find_answer_document(self, response_id: UUID, kind: str) -> AnswerDocument | None: ...
     async def answer_document_by_code(self, code: str) -> AnswerDocument | None: ...
     async def add_answer_document(self, document: AnswerDocument) -> bool: ...
@@ -239,17 +242,26 @@ class GetUpload:
     request_id: UUID
     attempt: int
     kind: UploadKind
+    sha256: str | None = None
+    """The version the access service counted; without it, the last one sent."""
 
 
 async def uploaded_document(cmd: GetUpload, repo: DocumentsRepo) -> tuple[KnownRequest, Upload]:
-    """The last upload of that kind for that attempt (a person may have sent it again), with its request."""
+    """The upload of that kind for that attempt (the version asked for, or the last one sent), with its request."""
     request = await repo.get_request(cmd.request_id)
     if request is None:
         raise UnknownRequestError(str(cmd.request_id))
-    upload = await repo.latest_upload(cmd.request_id, cmd.attempt, cmd.kind)
+    upload = await repo.latest_upload(cmd.request_id, cmd.attempt, cmd.kind, cmd.sha256)
     if upload is None:
         raise NoUploadError(cmd.kind)
     return request, upload
+
+
+async def upload_versions(request_id: UUID, repo: DocumentsRepo) -> list[Upload]:
+    """Every file sent for the request, every attempt and kind, in the order they arrived."""
+    if await repo.get_request(request_id) is None:
+        raise UnknownRequestError(str(request_id))
+    return await repo.uploads_of(request_id)
 
 
 async def verify_code(typed: str, repo: DocumentsRepo) -> IssuedDocument | AnswerDocument:

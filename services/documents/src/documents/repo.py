@@ -15,6 +15,11 @@ _DOCUMENT_COLUMNS = (
 )
 
 
+_UPLOAD_COLUMNS = (
+    "upload_id, request_id, attempt, kind, object_key, sha256, size, digitally_signed, signer, intact, uploaded_at"
+)
+
+
 class DocumentsPgRepo:
     """The repository inside the kit's unit of work: its SQL on ``uow.conn``, its events into ``uow``'s outbox."""
 
@@ -94,16 +99,24 @@ class DocumentsPgRepo:
             upload.uploaded_at,
         )
 
-    async def latest_upload(self, request_id: UUID, attempt: int, kind: UploadKind) -> Upload | None:
+    async def latest_upload(
+        self, request_id: UUID, attempt: int, kind: UploadKind, sha256: str | None = None
+    ) -> Upload | None:
         row = await self._conn.fetchrow(
-            "select upload_id, request_id, attempt, kind, object_key, sha256, size, digitally_signed, signer,"
-            " intact, uploaded_at from uploads where request_id = $1 and attempt = $2 and kind = $3"
-            " order by uploaded_at desc, upload_id limit 1",
+            f"select {_UPLOAD_COLUMNS} from uploads where request_id = $1 and attempt = $2 and kind = $3"
+            " and ($4::text is null or sha256 = $4) order by uploaded_at desc, upload_id limit 1",
             request_id,
             attempt,
             kind,
+            sha256,
         )
         return Upload(**dict(row)) if row else None
+
+    async def uploads_of(self, request_id: UUID) -> list[Upload]:
+        rows = await self._conn.fetch(
+            f"select {_UPLOAD_COLUMNS} from uploads where request_id = $1 order by uploaded_at, upload_id", request_id
+        )
+        return [Upload(**dict(row)) for row in rows]
 
     async def find_answer_document(self, response_id: UUID, kind: str) -> AnswerDocument | None:
         row = await self._conn.fetchrow(

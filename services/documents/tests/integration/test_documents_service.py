@@ -212,7 +212,7 @@ async def test_a_signed_ddc_upload_is_stored_recorded_and_announced(running, sam
 
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"upload_id", "kind", "sha256", "size", "digitally_signed", "signer", "intact"}
+    assert set(body) == {"upload_id", "kind", "sha256", "size", "digitally_signed", "signer", "intact", "warning"}
     assert body["kind"] == "DDC_SIGNED"
     assert body["size"] == len(data)
     assert (body["digitally_signed"], body["signer"], body["intact"]) == (True, samples.signer_name, True)
@@ -373,3 +373,35 @@ async def test_viewing_an_upload_needs_a_known_kind_and_the_attempt(running):
 
     assert bad_kind.status_code == 422 and "kind" in bad_kind.json()["errors"]
     assert no_attempt.status_code == 422 and "attempt" in no_attempt.json()["errors"]
+
+
+async def test_every_upload_is_kept_as_a_version_and_the_evaluator_can_open_the_one_access_counted(running, samples):
+    envelope = requested()
+    request_id = uuid.UUID(envelope.key)
+    await running.announce(envelope)
+    first_file = samples.plain(f"Primer escaneo {request_id}")
+    first = (await upload(running, request_id, first_file)).json()
+    signed = samples.signed(samples.plain(f"Monto autorizado: 100 {request_id}"))
+    broken = await upload(running, request_id, signed.replace(b"Monto autorizado: 100", b"Monto autorizado: 900"))
+
+    versions = await running.client.get(f"/requests/{request_id}/uploads")
+    chosen = await running.client.get(
+        f"/requests/{request_id}/documents/DDC_SIGNED", params={"attempt": 1, "sha256": first["sha256"]}
+    )
+    bad = await running.client.get(
+        f"/requests/{request_id}/documents/DDC_SIGNED", params={"attempt": 1, "sha256": "abc"}
+    )
+    unknown = await running.client.get(f"/requests/{uuid.uuid4()}/uploads")
+
+    assert first["warning"] is None
+    assert broken.status_code == 201
+    assert broken.json()["intact"] is False
+    assert broken.json()["warning"].startswith("Se recibió el archivo, pero su firma digital no es válida")
+    assert [(v["sha256"], v["intact"]) for v in versions.json()] == [
+        (first["sha256"], None),
+        (broken.json()["sha256"], False),
+    ]
+    assert versions.json()[0]["uploaded_at"] <= versions.json()[1]["uploaded_at"]
+    assert hashlib.sha256(chosen.content).hexdigest() == first["sha256"] == hashlib.sha256(first_file).hexdigest()
+    assert bad.status_code == 422 and "sha256" in bad.json()["errors"]
+    assert (unknown.status_code, unknown.json()) == (404, {"detail": "Solicitud no encontrada."})

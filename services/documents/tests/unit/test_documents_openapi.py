@@ -69,6 +69,10 @@ async def test_every_documents_operation_documents_a_success_answer_with_a_schem
         ("get", DDC): "Descargar el DDC prellenado de un intento",
         ("post", UPLOAD): "Subir el DDC firmado o la designación",
         ("get", UPLOADED): "Ver un documento subido del intento vigente (DDC firmado o designación)",
+        (
+            "get",
+            "/requests/{request_id}/uploads",
+        ): "Todas las versiones subidas de una solicitud, en el orden en que llegaron",
         ("get", VERIFY): "Verificar un documento por su código",
         ("get", VERIFY + "/pdf"): "Descargar un documento de respuesta a un CTVC por su código",
     }
@@ -88,6 +92,7 @@ async def test_every_documents_operation_lists_exactly_the_refusals_it_can_give(
         ("get", DDC): {"200", "409", "422", "503"},
         ("post", UPLOAD): {"201", "400", "404", "409", "413", "422", "503"},
         ("get", UPLOADED): {"200", "404", "422", "503"},
+        ("get", "/requests/{request_id}/uploads"): {"200", "404", "503"},
         ("get", VERIFY): {"200", "404", "503"},
         ("get", VERIFY + "/pdf"): {"200", "404", "503"},
     }
