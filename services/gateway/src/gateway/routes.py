@@ -200,6 +200,15 @@ REQUESTS = [
     ),
     relay(
         "GET",
+        "/api/evaluation/{request_id:uuid}/uploads",
+        "documents",
+        "/requests/{request_id}/uploads",
+        summary="Todas las versiones que subió el solicitante, con su hora (personal evaluador)",
+        tag=EVALUATION,
+        caller="evaluator",
+    ),
+    relay(
+        "GET",
         "/api/verify/{code:str}",
         "documents",
         "/verify/{code}",
@@ -376,9 +385,10 @@ async def uploaded_document(request: Request, state: State) -> Response[Any]:
     attempt = await svc.current_attempt(request_id, "download")
     if isinstance(attempt, Response):
         return attempt
-    return await svc.forward(
-        "documents", request, f"/requests/{request_id}/documents/{kind}", params={"attempt": str(attempt)}
-    )
+    params = {"attempt": str(attempt)}
+    if "sha256" in request.query_params:  # the version access counted, as the evaluator's page names it
+        params["sha256"] = request.query_params["sha256"]
+    return await svc.forward("documents", request, f"/requests/{request_id}/documents/{kind}", params=params)
 
 
 @get(

@@ -154,7 +154,12 @@ class EvaluationGateway:
     def _of_request(self, view: dict, request: httpx.Request, rest: str) -> httpx.Response:
         if rest == "/decision" and request.method == "POST":
             return self._decide(view, json.loads(request.content))
+        if rest == "/uploads":
+            return httpx.Response(200, json=view.get("versions", []))
         if rest.removeprefix("/documents/") in view["documents"]:
+            asked = request.url.params.get("sha256")
+            if asked and asked != view["documents"][rest.removeprefix("/documents/")]["sha256"]:
+                return _refusal(404, "La solicitud no tiene un DDC firmado subido en su intento vigente.")
             return httpx.Response(200, content=PDF, headers={"content-type": "application/pdf"})
         return _refusal(404, "La solicitud no tiene un documento de designación subido en su intento vigente.")
 
@@ -242,10 +247,11 @@ def test_the_request_page_shows_its_data_the_authority_check_and_each_document_i
         "El solicitante aún no subió este documento.",
     ):
         assert text in page.text, text
-    assert SHA not in page.text
-    src = f"/evaluacion/{request_id}/documentos/DDC_SIGNED"
+    assert SHA not in re.sub(r'="[^"]*"', "", page.text)  # shown by its start; the whole names the version asked
+    src = f"/evaluacion/{request_id}/documentos/DDC_SIGNED?version={SHA}"
     assert f'<iframe class="evaluation-document__pdf" src="{src}"' in page.text
-    assert f'href="{src}?descargar=si"' in page.text and "Descargar el PDF" in page.text
+    assert f'href="{src}&amp;descargar=si"' in page.text and "Descargar el PDF" in page.text
+    assert "Versiones subidas" not in page.text  # one version: nothing to tell apart
     assert page.text.count("<iframe") == 1
 
 
@@ -411,3 +417,33 @@ def test_the_banner_is_said_from_the_requests_state_not_from_the_address(gateway
     queue = c.get(f"/evaluacion?decidida={request_id}")
 
     assert "SA-2026-K7QX-9M2P" in queue.text and "aprobada" not in queue.text and 'role="status"' not in queue.text
+
+
+def test_every_version_sent_is_listed_the_counted_one_marked_and_a_broken_signature_warned(gateway, signed_in) -> None:
+    request_id = gateway.add("SA-2026-CCCC-DDDD")
+    view = gateway.requests[request_id]
+    view["documents"]["DDC_SIGNED"] |= {"intact": False}
+    earlier = "cd" * 32
+    view["versions"] = [
+        {"kind": "DDC_SIGNED", "attempt": 1, "sha256": earlier, "intact": None, "uploaded_at": "2026-12-01T14:05:00Z"},
+        {"kind": "DDC_SIGNED", "attempt": 1, "sha256": SHA, "intact": False, "uploaded_at": "2026-12-01T15:30:00Z"},
+    ]
+    c = signed_in()
+
+    page = c.get(f"/evaluacion/{request_id}")
+    pdf = c.get(f"/evaluacion/{request_id}/documentos/DDC_SIGNED?version={SHA}")
+    stale = c.get(f"/evaluacion/{request_id}/documentos/DDC_SIGNED?version={earlier}")
+    forged = c.get(f"/evaluacion/{request_id}/documentos/DDC_SIGNED?version=../../x")
+
+    assert "Atención:</strong> La firma digital de este documento no es válida" in page.text
+    assert "Versiones subidas del DDC firmado (se evalúa la vigente)" in page.text
+    assert re.search(
+        r"01/12/2026, 09:05</th>\s*<td>1</td>\s*<td>Sin firma digital</td>\s*<td>cdcdcdcdcdcdcdcd</td>\s*<td>Anterior",
+        page.text,
+    )
+    assert re.search(
+        r"01/12/2026, 10:30</th>\s*<td>1</td>\s*<td>Firma alterada</td>\s*<td>ab12cd34ef56ab78</td>\s*<td>Vigente",
+        page.text,
+    )
+    assert pdf.status_code == 200
+    assert stale.status_code == forged.status_code == 404

@@ -68,6 +68,7 @@ class Gateway:
         self.submitted: list[str] = []
         self.ddc_status = 200
         self.upload_refusal: dict | None = None
+        self.upload_intact: bool | None = None
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -109,7 +110,7 @@ class Gateway:
     def upload(self, request: httpx.Request) -> httpx.Response:
         if self.upload_refusal:
             return httpx.Response(422, json=self.upload_refusal)
-        return httpx.Response(201, json={"kind": request.url.params["kind"]})
+        return httpx.Response(201, json={"kind": request.url.params["kind"], "intact": self.upload_intact})
 
 
 def client(gateway: Gateway) -> TestClient:
@@ -260,6 +261,22 @@ def test_a_refused_upload_shows_the_apis_reason_at_the_file_field() -> None:
     assert response.status_code == 422
     assert f'<a href="#archivo-DDC_SIGNED">{NOT_A_PDF}</a>' in response.text
     assert re.search(r'id="archivo-DDC_SIGNED-error">.*' + re.escape(NOT_A_PDF), response.text)
+
+
+def test_an_upload_whose_signature_no_longer_holds_is_taken_and_the_applicant_told_at_once() -> None:
+    gateway = Gateway("SUBMITTED", ddc={"ready": True, "verification_code": "ABC"})
+    gateway.upload_intact = False
+    with client(gateway) as c:
+        c.get(f"/solicitud/{REQUEST_ID}/documentos")
+        response = c.post(
+            f"/solicitud/{REQUEST_ID}/documentos",
+            data={"_csrf_token": c.cookies[CSRF_COOKIE]},
+            files={"archivo-DDC_SIGNED": ("ddc.pdf", b"%PDF-1.7 firmado y luego cambiado", "application/pdf")},
+        )
+
+    assert response.status_code == 200
+    assert str(response.url).endswith("?subidos=DDC_SIGNED&alterados=DDC_SIGNED")
+    assert "Atención:</strong> la firma digital del DDC firmado no es válida" in response.text
 
 
 def test_the_status_page_gives_the_due_date_in_peruvian_form_and_never_a_password() -> None:

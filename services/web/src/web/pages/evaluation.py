@@ -9,6 +9,7 @@ a reason for REJECT) are the access service's, and its Spanish refusals are show
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -161,15 +162,51 @@ def check_rows(view: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
-def document_sections(view: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each required document: what documents' checks found, and where this site serves its PDF."""
+BROKEN_SIGNATURE = (
+    "La firma digital de este documento no es válida: el archivo cambió después de firmarse. "
+    "Verifíquelo con el solicitante antes de aprobar."
+)
+
+
+def _when(stamp: str) -> str:
+    moment = datetime.fromisoformat(stamp).astimezone(LIMA)
+    return f"{peruvian_date(moment.date())}, {moment:%H:%M}"
+
+
+def version_rows(versions: list[dict[str, Any]], kind: str, attempt: int, current_sha: str | None) -> list[list[str]]:
+    """Every file sent of ``kind``, oldest first; the one access counts for the current attempt is «Vigente»."""
+    rows = []
+    for version in versions:
+        if version.get("kind") != kind:
+            continue
+        current = version.get("attempt") == attempt and version.get("sha256") == current_sha
+        intact = version.get("intact")
+        rows.append(
+            [
+                _when(version["uploaded_at"]),
+                str(version.get("attempt")),
+                "Sin firma digital" if intact is None else "Firma válida" if intact else "Firma alterada",
+                (version.get("sha256") or "")[:16],
+                "Vigente" if current else "Anterior",
+            ]
+        )
+    return rows
+
+
+def document_sections(view: dict[str, Any], versions: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Each required document: what documents' checks found, every version sent, and where this site serves
+    the PDF access counted."""
     sections = []
     for kind in view.get("required_documents") or []:
         uploaded = (view.get("documents") or {}).get(kind)
         section: dict[str, Any] = {"kind": kind, "title": DOCUMENTS.get(kind, kind), "uploaded": bool(uploaded)}
+        section["versions"] = version_rows(
+            versions or [], kind, view.get("attempt") or 0, (uploaded or {}).get("sha256")
+        )
         if uploaded:
             signed = uploaded.get("digitally_signed")
             intact = uploaded.get("intact")
+            section["warning"] = BROKEN_SIGNATURE if intact is False else ""
             section["rows"] = [
                 {"key": "Firma digital", "value": "Sí, firmado digitalmente" if signed else "No tiene firma digital"},
                 {"key": "Firmante", "value": uploaded.get("signer") or "—"},
@@ -186,6 +223,7 @@ def document_sections(view: dict[str, Any]) -> list[dict[str, Any]]:
             # An observed request's documents belong to an attempt the applicant must send again.
             if view.get("state") != "OBSERVED":
                 section["src"] = f"{QUEUE}/{view['id']}/documentos/{kind}"
+                section["version"] = uploaded.get("sha256") or ""
         sections.append(section)
     return sections
 
@@ -218,7 +256,7 @@ def _page(view: dict[str, Any], values: DecisionForm, errors: list[dict[str, str
         "view": view,
         "data": data_rows(view),
         "check": check_rows(view),
-        "documents": document_sections(view),
+        "documents": document_sections(view, view.get("versions")),
         "pending": view.get("state") == "PENDING_EVALUATION",
         "decided": decision_text(view),
         "options": decision_options(),
@@ -238,12 +276,20 @@ async def evaluation_request(request: Request, request_id: FromPath[UUID]) -> Te
 
 
 async def _view(request: Request, account: Any, request_id: UUID) -> dict[str, Any]:
+    """The request as access shows it, with every version of its documents (``versions``) as documents keeps them."""
     try:
-        return await call_as(request, account, "GET", f"/api/access-requests/{request_id}")
+        view = await call_as(request, account, "GET", f"/api/access-requests/{request_id}")
     except RefusedError as refused:
         if refused.status == 404:
             raise NotFoundException() from None
         raise
+    try:
+        view["versions"] = await call_as(request, account, "GET", f"/api/evaluation/{request_id}/uploads")
+    except RefusedError as refused:
+        if refused.status != 404:  # documents has not heard of a request never sent: no versions yet
+            raise
+        view["versions"] = []
+    return view
 
 
 def decision_errors(refused: RefusedError, values: DecisionForm) -> list[dict[str, str]]:
@@ -291,15 +337,23 @@ async def decide(
 
 @get(f"{QUEUE}/{{request_id:uuid}}/documentos/{{kind:str}}", include_in_schema=False)
 async def uploaded_pdf(
-    request: Request, request_id: FromPath[UUID], kind: FromPath[str], descargar: FromQuery[str] = ""
+    request: Request,
+    request_id: FromPath[UUID],
+    kind: FromPath[str],
+    descargar: FromQuery[str] = "",
+    version: FromQuery[str] = "",
 ) -> Response[bytes]:
-    """The PDF as the gateway gives it to this evaluator; inline to embed it here, or as a download."""
+    """The PDF as the gateway gives it to this evaluator (the ``version`` access counted, by its SHA-256);
+    inline to embed it here, or as a download."""
     account = require(request, *STAFF)
-    if kind not in DOCUMENTS:
+    if kind not in DOCUMENTS or (version and not re.fullmatch(r"[0-9a-f]{64}", version)):
         raise NotFoundException()
     path = f"/api/evaluation/{request_id}/documents/{kind}"
+    params = {"sha256": version} if version else None
     try:
-        answer = check(request, await send(request, "GET", path, token=account.token), token=account.token)
+        answer = check(
+            request, await send(request, "GET", path, token=account.token, params=params), token=account.token
+        )
     except RefusedError as refused:
         if refused.status in (404, 409):
             raise NotFoundException() from None

@@ -321,10 +321,14 @@ async def sent_page(request: Request, request_id: FromPath[UUID]) -> Template:
 
 
 @get("/solicitud/{request_id:uuid}/estado", include_in_schema=False)
-async def status_page(request: Request, request_id: FromPath[UUID], subidos: FromQuery[str] = "") -> Template:
+async def status_page(
+    request: Request, request_id: FromPath[UUID], subidos: FromQuery[str] = "", alterados: FromQuery[str] = ""
+) -> Template:
     view = await load(request, request_id)
     just_sent = tuple(k for k in subidos.split(",") if k in DOCUMENTS)
-    return Template(template_name="request_status.html", context=context_of(view, just_sent))
+    context = context_of(view, just_sent)
+    context["broken"] = [DOCUMENTS[k][0] for k in alterados.split(",") if k in just_sent]
+    return Template(template_name="request_status.html", context=context)
 
 
 @get("/solicitud/{request_id:uuid}/estado.json", include_in_schema=False)
@@ -387,13 +391,17 @@ async def upload(request: Request, request_id: FromPath[UUID]) -> Template | Red
         chosen = sent.get(f"archivo-{kind}")
         if isinstance(chosen, UploadFile) and chosen.filename:
             files[kind] = (chosen.filename, await chosen.read(), chosen.content_type or "application/pdf")
+    for chosen in sent.values():  # every spooled file, chosen or not, is let go at once
+        if isinstance(chosen, UploadFile):
+            await chosen.close()
     if not files:
         first = view["required_documents"][0]
         return upload_page(view, {first: f"Elija el archivo del {DOCUMENTS[first][0]}."}, status=422)
     errors: dict[str, str] = {}
+    broken: list[str] = []
     for kind, file in files.items():
         try:
-            await call(
+            answer = await call(
                 request,
                 "POST",
                 f"/api/access-requests/{request_id}/documents",
@@ -402,9 +410,13 @@ async def upload(request: Request, request_id: FromPath[UUID]) -> Template | Red
             )
         except RefusedError as exc:
             errors[kind] = exc.errors.get("file") or exc.detail
+        else:
+            if isinstance(answer, dict) and answer.get("intact") is False:
+                broken.append(kind)
     if errors:
         return upload_page(await load(request, request_id), errors, status=422)
-    return Redirect(f"/solicitud/{request_id}/estado?subidos={','.join(files)}", status_code=303)
+    also = f"&alterados={','.join(broken)}" if broken else ""
+    return Redirect(f"/solicitud/{request_id}/estado?subidos={','.join(files)}{also}", status_code=303)
 
 
 ROUTES = [review, challenge, submit, sent_page, status_page, status_json, download_ddc, upload_form, upload]
