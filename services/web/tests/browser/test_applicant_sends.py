@@ -75,7 +75,9 @@ def upload_unsigned_then_signed(person: Page, ddc: Path) -> None:
     """The DDC uploaded as downloaded is refused for what it is; signed in a PDF viewer, it is taken."""
     person.get_by_label("DDC firmado").set_input_files(ddc)
     person.get_by_role("button", name="Subir los documentos").click()
-    expect(person.get_by_text("Este es el DDC sin firmar")).to_be_visible(timeout=30_000)
+    summary = person.get_by_role("link", name="Este es el DDC sin firmar: imprímalo, hágalo firmar y sellar")
+    expect(summary).to_be_visible(timeout=30_000)
+    expect(person.locator("#archivo-DDC_SIGNED-error")).to_contain_text("Este es el DDC sin firmar")
     ddc.write_bytes(signed_on_screen(ddc.read_bytes()))
     person.get_by_label("DDC firmado").set_input_files(ddc)
     person.get_by_role("button", name="Subir los documentos").click()
