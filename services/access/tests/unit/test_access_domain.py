@@ -293,12 +293,18 @@ def test_an_observed_request_neither_gives_its_old_ddc_nor_takes_documents():
         request.upload_attempt()
 
 
-def test_a_decided_request_still_gives_its_ddc_but_takes_no_more_documents():
+def in_evaluation() -> AccessRequest:
+    """A request whose DDC was generated, signed and uploaded, with its authority matched: in the queue."""
     request = submitted()
     request.ddc_generated(1, "K7QX-9M2P-4TZD")
     request.authority_checked(1, "MATCH", None)
     request.document_uploaded(1, doc("DDC_SIGNED"))
     request.ready_for_evaluation(date(2026, 7, 27), add_business_days)
+    return request
+
+
+def test_a_decided_request_still_gives_its_ddc_but_takes_no_more_documents():
+    request = in_evaluation()
     request.reject("evaluador", "Documentación ilegible.")
 
     with pytest.raises(TransitionError, match="fue rechazada y no admite más documentos"):
@@ -307,12 +313,8 @@ def test_a_decided_request_still_gives_its_ddc_but_takes_no_more_documents():
 
 
 def test_once_in_evaluation_its_documents_are_sealed_until_an_observation_asks_for_new_ones():
-    request = submitted()
-    request.ddc_generated(1, "K7QX-9M2P-4TZD")
-    request.authority_checked(1, "MATCH", None)
-    first = doc("DDC_SIGNED")
-    request.document_uploaded(1, first)
-    request.ready_for_evaluation(date(2026, 7, 27), add_business_days)
+    request = in_evaluation()
+    first = request.documents["DDC_SIGNED"]
 
     with pytest.raises(TransitionError, match="ya está en evaluación: sus documentos no pueden reemplazarse"):
         request.upload_attempt()
@@ -327,11 +329,7 @@ def test_once_in_evaluation_its_documents_are_sealed_until_an_observation_asks_f
 
 
 def test_an_approved_request_takes_no_more_documents():
-    request = submitted()
-    request.ddc_generated(1, "K7QX-9M2P-4TZD")
-    request.authority_checked(1, "MATCH", None)
-    request.document_uploaded(1, doc("DDC_SIGNED"))
-    request.ready_for_evaluation(date(2026, 7, 27), add_business_days)
+    request = in_evaluation()
     request.approve("evaluador")
 
     with pytest.raises(TransitionError, match="ya fue aprobada y no admite más documentos"):
