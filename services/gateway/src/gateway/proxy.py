@@ -12,7 +12,7 @@ from litestar.response import Response
 
 # Room for the multipart envelope around a file of the maximum size (documents allows the same).
 MULTIPART_FRAMING = 256 * 1024
-_PASSED_HEADERS = ("content-type", "content-disposition", "cache-control")
+_PASSED_HEADERS = ("content-type", "content-disposition", "cache-control", "retry-after")
 
 
 class GatewayError(HTTPException):

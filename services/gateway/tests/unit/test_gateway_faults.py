@@ -130,3 +130,18 @@ async def test_a_service_that_does_not_answer_its_health_in_time_is_named_with_t
     assert answer.status_code == 503
     assert reason == "documents does not answer /health within 5 s: ReadTimeout('')"
     assert answer.json()["services"]["documents"]["checks"]["http"]["detail"] == reason
+
+
+async def test_a_services_outage_reaches_the_person_as_it_said_it_with_when_to_try_again():
+    def documents(request: httpx.Request) -> httpx.Response:
+        detail = "El almacén de documentos no está disponible; intente nuevamente en unos minutos."
+        return httpx.Response(503, json={"detail": detail}, headers={"Retry-After": "30"})
+
+    async with AsyncTestClient(gateway_with(documents=documents)) as client:
+        answer = await client.get("/api/verify/K7QX-9M2P-4TZD")
+
+    assert answer.status_code == 503
+    assert answer.json() == {
+        "detail": "El almacén de documentos no está disponible; intente nuevamente en unos minutos."
+    }
+    assert answer.headers["retry-after"] == "30"
