@@ -95,17 +95,21 @@ class Host:
 
     name = "kit"
 
-    def __init__(self, pool: FakePool | None):
+    def __init__(self, pool: FakePool | None, problems: dict[str, str] | None = None):
         self.pool = pool
+        self.problems = problems or {}
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: object = None) -> AsyncIterator[None]:
         yield
 
 
-def app_with(pool: FakePool | None, verifier: Verifier | None = None) -> Litestar:
+def app_with(
+    pool: FakePool | None, verifier: Verifier | None = None, problems: dict[str, str] | None = None
+) -> Litestar:
     clock = FixedClock(date(2025, 6, 1))
-    return create_service_app(Host(pool), ROUTES, title="kit", errors=ERRORS, verifier=verifier, clock=clock)  # type: ignore[arg-type]
+    host = Host(pool, problems)
+    return create_service_app(host, ROUTES, title="kit", errors=ERRORS, verifier=verifier, clock=clock)  # type: ignore[arg-type]
 
 
 async def test_what_a_route_writes_in_its_unit_of_work_is_committed_when_it_answers():
@@ -146,6 +150,15 @@ async def test_a_route_that_needs_the_database_before_it_is_connected_answers_50
 
     assert (answer.status_code, answer.json()) == (503, {"detail": SPANISH[503]})
     assert no_database_needed.status_code == 200
+
+
+async def test_a_service_that_started_while_its_database_was_down_says_the_database_is_unavailable():
+    problem = "cannot use PostgreSQL at postgresql://contigo@db/contigo: ConnectionRefusedError: refused"
+
+    async with AsyncTestClient(app_with(None, problems={"postgres": problem})) as client:
+        answer = await client.post("/notes")
+
+    assert (answer.status_code, answer.json()) == (503, {"detail": UNAVAILABLE["postgres"]})
 
 
 async def test_a_dependency_that_is_down_is_a_503_naming_it_in_spanish_whoever_raised_it():

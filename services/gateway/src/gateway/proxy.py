@@ -12,6 +12,9 @@ from litestar.response import Response
 
 # Room for the multipart envelope around a file of the maximum size (documents allows the same).
 MULTIPART_FRAMING = 256 * 1024
+# Identity answers a check within a few seconds even while its database is down (then a 503): a longer
+# wait is identity itself stuck, and the person should hear so rather than wait on the page.
+INTROSPECT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 _PASSED_HEADERS = ("content-type", "content-disposition", "cache-control", "retry-after")
 
 
@@ -103,7 +106,9 @@ class Services:
         """
         cannot_check = GatewayError(status_code=503, detail="No se pudo verificar la sesión; intente nuevamente.")
         try:
-            answer = await self.clients["identity"].post("/auth/introspect", json={"token": token})
+            answer = await self.clients["identity"].post(
+                "/auth/introspect", json={"token": token}, timeout=INTROSPECT_TIMEOUT
+            )
         except httpx.HTTPError:
             raise cannot_check from None
         if answer.status_code == 401:
