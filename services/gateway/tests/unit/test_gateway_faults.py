@@ -6,6 +6,7 @@ The services are stand-ins (httpx MockTransport): what is tested is the gateway'
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 
 import httpx
@@ -145,3 +146,25 @@ async def test_a_services_outage_reaches_the_person_as_it_said_it_with_when_to_t
         "detail": "El almacén de documentos no está disponible; intente nuevamente en unos minutos."
     }
     assert answer.headers["retry-after"] == "30"
+
+
+async def test_an_identity_that_is_not_running_leaves_the_person_signed_in_with_a_503():
+    with socket.socket() as probe:  # a port nothing listens on: identity SIGKILLed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    clients = {
+        name: httpx.AsyncClient(transport=httpx.MockTransport(healthy), base_url=f"http://{name}") for name in NAMES
+    }
+    clients["identity"] = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}")
+
+    async with AsyncTestClient(create_app(Settings(), clients=clients, mode="distributed")) as client:
+        answer = await client.get("/api/evaluation/queue", headers={"Authorization": "Bearer t0k3n"})
+        health = await client.get("/health")
+
+    assert (answer.status_code, answer.json()) == (
+        503,
+        {"detail": "No se pudo verificar la sesión; intente nuevamente."},
+    )
+    assert health.json()["services"]["identity"]["reason"].startswith(
+        "identity does not answer /health within 5 s: ConnectError"
+    )
