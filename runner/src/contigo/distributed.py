@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from authkit import load_or_create_private_key, public_path
+from contigo.embedded import captcha_key
 from contigo.processes import Children, StopRequestedError, port_free, stop_on_signals
 from contigo.services import GATEWAY_PORT, SERVICES, WEB_PORT
 
@@ -79,6 +80,8 @@ def _run(log_dir: Path, smtp_port: int, children: Children) -> int:
             "CONTIGO_TOKEN_KEY_FILE": str(key_file),
             "CONTIGO_TOKEN_PUBLIC_KEY_FILE": str(public_path(key_file)),
             "CONTIGO_DEMO_STAFF_PASSWORD": password,
+            # Every access process checks the ALTCHA challenges with one key, kept in the data folder.
+            "CONTIGO_CAPTCHA_HMAC_KEY": captcha_key(log_dir),
             "CONTIGO_DEV_MAIL_DIR": str(log_dir / "mail"),
             # The web application: a client of the gateway, on http://127.0.0.1 (so no Secure cookies).
             "CONTIGO_GATEWAY_URL": f"http://127.0.0.1:{GATEWAY_PORT}",

@@ -69,6 +69,19 @@ def cookie_secret_file(data_dir: Path) -> Path:
     return path
 
 
+def captcha_key(data_dir: Path) -> str:
+    """Access's ALTCHA key (``CONTIGO_CAPTCHA_HMAC_KEY`` when set): otherwise made once per data folder and
+    kept in ``keys/captcha-key.txt``, so a challenge solved before a restart is still accepted after it."""
+    if configured := os.environ.get("CONTIGO_CAPTCHA_HMAC_KEY", "").strip():
+        return configured
+    path = data_dir / "keys" / "captcha-key.txt"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
 def demo_password(data_dir: Path) -> str:
     """The demo staff accounts' password: made once per data folder, kept there, shown at start."""
     path = data_dir / "demo-password.txt"
@@ -102,6 +115,7 @@ async def running(
         "token_public_key_file": str(public_path(key_file)),
         "public_url": public_url,
         "demo_staff_password": demo_password(data_dir),
+        "captcha_hmac_key": captcha_key(data_dir),
         "demo_data": True,
     }
     (data_dir / "objects").mkdir(parents=True, exist_ok=True)

@@ -132,8 +132,9 @@ class Consumer:
         return "handled" if done else "duplicate"
 
     async def _apply(self, envelope: Envelope, event: Event, handler: Handler) -> bool:
-        # open_unit makes only getting a connection an outage, whatever it raises (refused, timed
-        # out); an OSError from inside the handler is the handler's own failure.
+        # open_unit makes getting a connection an outage, whatever it raises (refused, timed out),
+        # and so is the connection closing under the handler (the server restarted); an OSError from
+        # inside the handler while its connection is open is the handler's own failure.
         async with open_unit(self._deps.pool, cause=envelope) as uow:
             if not await uow.claim(self.group, envelope.event_id):
                 return False

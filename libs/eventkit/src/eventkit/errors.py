@@ -29,7 +29,7 @@ class NotReadyError(DependencyUnavailableError):
         super().__init__("postgres", detail)
 
 
-_POSTGRES_DOWN = (
+POSTGRES_DOWN = (
     asyncpg.PostgresConnectionError,  # SQLSTATE class 08
     asyncpg.exceptions.ConnectionDoesNotExistError,  # the connection dropped mid-way
     asyncpg.CannotConnectNowError,
@@ -37,6 +37,7 @@ _POSTGRES_DOWN = (
     asyncpg.CrashShutdownError,
     asyncpg.TooManyConnectionsError,
 )
+"""The driver's errors that mean PostgreSQL itself cannot be used (not that a statement was wrong)."""
 _KAFKA_DOWN = (KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError)
 
 
@@ -49,7 +50,7 @@ def unavailable(exc: BaseException) -> DependencyUnavailableError | None:
     """
     if isinstance(exc, DependencyUnavailableError):
         return exc
-    if isinstance(exc, _POSTGRES_DOWN):
+    if isinstance(exc, POSTGRES_DOWN):
         return DependencyUnavailableError("postgres", describe(exc))
     if isinstance(exc, _KAFKA_DOWN):
         return DependencyUnavailableError("kafka", describe(exc))

@@ -28,6 +28,8 @@ from eventkit.relay import OutboxRelay
 
 log = structlog.get_logger(__name__)
 
+CHECK_TIMEOUT_S = 3.0
+"""The longest a service's own health check may take (its dependency's probe should be shorter)."""
 DLQ_COUNT_TTL_S = 10.0
 """How long a count of dead letters read from Kafka is reused by ``/health``."""
 Check = Callable[[], Awaitable[str | None]]
@@ -143,28 +145,38 @@ class ServiceHost:
             await asyncio.sleep(0.1)
 
     async def health(self) -> dict[str, CheckResult]:
-        results: dict[str, CheckResult] = {}
-        results["postgres"] = await self._check_postgres()
-        if self.own_broker:
-            problem = self.problems.get("kafka")
-            if problem is None and not await self.broker.ping(timeout=2.0):
-                problem = "Kafka does not answer"
-            results["kafka"] = CheckResult(problem is None, problem or "connected")
-        for name, check in self.checks.items():
-            try:
-                problem = await check()
-            except Exception as exc:  # noqa: BLE001 - a failing check is a health answer, not a crash
-                problem = f"{type(exc).__name__}: {exc}"
-            results[name] = CheckResult(problem is None, problem or "ok")
+        """Every check at once, each bounded (about 3 s at most): a gateway asking with a 5 s timeout always
+        hears which dependency is wrong, even when several are down together."""
+        names = ["postgres", *(["kafka"] if self.own_broker else []), *self.checks]
+        probes = [self._check_postgres(), *([self._check_kafka()] if self.own_broker else [])]
+        probes += [self._run_check(check) for check in self.checks.values()]
+        if self.consumers:
+            names.append("dead_letters")
+            probes.append(self._check_dead_letters())
+        results = dict(zip(names, await asyncio.gather(*probes), strict=True))
         # A consumer waiting on a dependency knows better than a probe: the probe may pass
         # while every real call fails (a bucket that answers HEAD but refuses writes, a timeout).
         for consumer in self.consumers:
             for dependency, detail in consumer.unreachable.items():
                 waiting = f"{detail} (consumer {self.group} of {consumer.topic} waits and redelivers)"
                 results[dependency] = CheckResult(False, waiting)
-        if self.consumers:
-            results["dead_letters"] = await self._check_dead_letters()
         return results
+
+    async def _check_kafka(self) -> CheckResult:
+        problem = self.problems.get("kafka")
+        if problem is None and not await self.broker.ping(timeout=2.0):
+            problem = "Kafka does not answer"
+        return CheckResult(problem is None, problem or "connected")
+
+    async def _run_check(self, check: Check) -> CheckResult:
+        try:
+            async with asyncio.timeout(CHECK_TIMEOUT_S):
+                problem = await check()
+        except TimeoutError:
+            problem = f"no answer within {CHECK_TIMEOUT_S:g} s"
+        except Exception as exc:  # noqa: BLE001 - a failing check is a health answer, not a crash
+            problem = _describe(exc)
+        return CheckResult(problem is None, problem or "ok")
 
     async def _check_dead_letters(self) -> CheckResult:
         """Dead letters waiting, per dead-letter topic of this group: degraded, never a silent ok."""

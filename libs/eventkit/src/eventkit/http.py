@@ -18,7 +18,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Reference
 from litestar.response import Response
 
-from eventkit.errors import DependencyUnavailableError
+from eventkit.errors import POSTGRES_DOWN, DependencyUnavailableError, NotReadyError, unavailable
 from eventkit.host import ServiceHost
 
 log = structlog.get_logger(__name__)
@@ -258,9 +258,45 @@ def framework_error_response(request: Request, exc: Exception) -> Response[dict[
     return Response({"detail": SPANISH.get(status, SPANISH[400])}, status_code=status)
 
 
-def dependency_unavailable_response(_request: Request, exc: DependencyUnavailableError) -> Response[dict[str, Any]]:
-    """A dependency that cannot be reached is the service being unavailable, not an internal error."""
-    return Response({"detail": SPANISH[503]}, status_code=503, headers={"Retry-After": "30"})
+UNAVAILABLE = {
+    "postgres": "La base de datos no está disponible; intente nuevamente en unos minutos.",
+    "object_store": "El almacén de documentos no está disponible; intente nuevamente en unos minutos.",
+    "kafka": "El servicio de mensajería no está disponible; intente nuevamente en unos minutos.",
+    "smtp": "El servidor de correo no está disponible; intente nuevamente en unos minutos.",
+}
+"""What a person reads when a dependency is down, by the name :class:`DependencyUnavailableError` gives it."""
+
+
+def dependency_unavailable_response(request: Request, exc: Exception) -> Response[dict[str, Any]]:
+    """A dependency that cannot be reached is the service being unavailable, not an internal error: 503 at once,
+    saying which one in Spanish (a service still connecting says only that it is not available yet).
+
+    Handles :class:`DependencyUnavailableError` and the driver's own connection errors that reach a route
+    without passing through a unit of work.
+    """
+    outage = unavailable(exc) or DependencyUnavailableError("postgres", str(exc))
+    log.warning("dependency_unavailable", route=_route_name(request), dependency=outage.dependency, error=outage.detail)
+    detail = SPANISH[503] if isinstance(exc, NotReadyError) else UNAVAILABLE.get(outage.dependency, SPANISH[503])
+    return Response({"detail": detail}, status_code=503, headers={"Retry-After": "30"})
+
+
+def cleanup_error_response(request: Request, exc: ExceptionGroup[Exception]) -> Response[dict[str, Any]]:
+    """A request whose dependencies failed to close: the unit of work found PostgreSQL gone under the route.
+
+    Litestar throws a route's error into its generator dependencies (the request's unit of work) and
+    groups what they raise instead; an outage among them is still an outage, anything else a 500.
+    """
+    for failure in _leaves(exc):
+        if unavailable(failure) is not None:
+            return dependency_unavailable_response(request, failure)
+    return framework_error_response(request, exc)
+
+
+def _leaves(group: BaseExceptionGroup[Exception]) -> list[Exception]:
+    found: list[Exception] = []
+    for failure in group.exceptions:
+        found.extend(_leaves(failure) if isinstance(failure, BaseExceptionGroup) else [failure])
+    return found
 
 
 def create_service_app(
@@ -299,6 +335,8 @@ def create_service_app(
             UserError: user_error_response,
             ValidationException: validation_error_response,
             DependencyUnavailableError: dependency_unavailable_response,
+            **dict.fromkeys(POSTGRES_DOWN, dependency_unavailable_response),
+            ExceptionGroup: cleanup_error_response,
             HTTPException: framework_error_response,
             500: framework_error_response,
         },

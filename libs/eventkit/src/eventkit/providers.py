@@ -20,6 +20,7 @@ from litestar.params import SkipValidationMarker
 from authkit import Claims, TokenError, Verifier, bearer
 from eventkit.clock import Clock, LimaClock
 from eventkit.consumer import PoolSource
+from eventkit.errors import DependencyUnavailableError
 from eventkit.http import SPANISH, UserError
 from eventkit.paging import PageQuery, page_query
 from eventkit.uow import UnitOfWork, open_unit
@@ -39,7 +40,21 @@ class Units:
 
     def open(self) -> Any:
         """``async with units.open() as uow``: one more transaction, committed when the block ends."""
-        return open_unit(self.source.pool)
+        return open_unit(pool_of(self.source))
+
+
+def pool_of(source: PoolSource) -> Any:
+    """``source``'s pool; ``None`` while it is still connecting (not ready yet).
+
+    A service that started while PostgreSQL was down has no pool until it comes back: that is the
+    database being unavailable (503 naming it), not the service still starting.
+    """
+    pool = source.pool
+    if pool is None:
+        problem = getattr(source, "problems", {}).get("postgres")
+        if problem and problem != "connecting":
+            raise DependencyUnavailableError("postgres", problem)
+    return pool
 
 
 async def provide_uow(state: State) -> AsyncIterator[UnitOfWork]:
@@ -47,9 +62,9 @@ async def provide_uow(state: State) -> AsyncIterator[UnitOfWork]:
 
     While the service's pool is not connected the route answers 503 with ``SPANISH[503]``
     (:class:`~eventkit.errors.NotReadyError` is a dependency outage), the one "not ready" path
-    of every service.
+    of every service; once a connection attempt has failed, with the database's own reason.
     """
-    async with open_unit(state.host.pool) as uow:
+    async with open_unit(pool_of(state.host)) as uow:
         yield uow
 
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
+import asyncpg
 import pytest
 from kit_fakes import FakePool
 from litestar import Litestar, get, post
@@ -16,8 +17,9 @@ from litestar.testing import AsyncTestClient
 
 from authkit import Claims, Verifier, load_public_key
 from authkit.testing import token_keys
+from eventkit import DependencyUnavailableError
 from eventkit.clock import FixedClock
-from eventkit.http import SPANISH, ErrorTable, create_service_app
+from eventkit.http import SPANISH, UNAVAILABLE, ErrorTable, create_service_app
 from eventkit.paging import page_of
 from eventkit.providers import ClaimsDep, ClockDep, PageDep, UowDep
 
@@ -75,7 +77,17 @@ async def items(page: PageDep) -> dict[str, Any]:
     return {"items": shown.items, "next": shown.next}
 
 
-ROUTES = [add_note, add_broken_note, draft, me, today, items]
+@get("/stored/{key:str}")
+async def stored(key: FromPath[str]) -> None:
+    raise DependencyUnavailableError("object_store", f"cannot reach MinIO for {key}")
+
+
+@get("/starting")
+async def starting() -> None:
+    raise asyncpg.CannotConnectNowError("the database system is starting up")
+
+
+ROUTES = [add_note, add_broken_note, draft, me, today, items, stored, starting]
 
 
 class Host:
@@ -83,17 +95,21 @@ class Host:
 
     name = "kit"
 
-    def __init__(self, pool: FakePool | None):
+    def __init__(self, pool: FakePool | None, problems: dict[str, str] | None = None):
         self.pool = pool
+        self.problems = problems or {}
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: object = None) -> AsyncIterator[None]:
         yield
 
 
-def app_with(pool: FakePool | None, verifier: Verifier | None = None) -> Litestar:
+def app_with(
+    pool: FakePool | None, verifier: Verifier | None = None, problems: dict[str, str] | None = None
+) -> Litestar:
     clock = FixedClock(date(2025, 6, 1))
-    return create_service_app(Host(pool), ROUTES, title="kit", errors=ERRORS, verifier=verifier, clock=clock)  # type: ignore[arg-type]
+    host = Host(pool, problems)
+    return create_service_app(host, ROUTES, title="kit", errors=ERRORS, verifier=verifier, clock=clock)  # type: ignore[arg-type]
 
 
 async def test_what_a_route_writes_in_its_unit_of_work_is_committed_when_it_answers():
@@ -134,6 +150,26 @@ async def test_a_route_that_needs_the_database_before_it_is_connected_answers_50
 
     assert (answer.status_code, answer.json()) == (503, {"detail": SPANISH[503]})
     assert no_database_needed.status_code == 200
+
+
+async def test_a_service_that_started_while_its_database_was_down_says_the_database_is_unavailable():
+    problem = "cannot use PostgreSQL at postgresql://contigo@db/contigo: ConnectionRefusedError: refused"
+
+    async with AsyncTestClient(app_with(None, problems={"postgres": problem})) as client:
+        answer = await client.post("/notes")
+
+    assert (answer.status_code, answer.json()) == (503, {"detail": UNAVAILABLE["postgres"]})
+
+
+async def test_a_dependency_that_is_down_is_a_503_naming_it_in_spanish_whoever_raised_it():
+    async with AsyncTestClient(app_with(FakePool())) as client:
+        store = await client.get("/stored/abc.pdf")
+        database = await client.get("/starting")
+
+    assert (store.status_code, store.json()) == (503, {"detail": UNAVAILABLE["object_store"]})
+    assert store.json()["detail"] == "El almacén de documentos no está disponible; intente nuevamente en unos minutos."
+    assert (database.status_code, database.json()) == (503, {"detail": UNAVAILABLE["postgres"]})
+    assert database.headers["retry-after"] == "30"
 
 
 async def test_the_caller_is_known_from_a_valid_token_only(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+import structlog
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
 
@@ -15,10 +16,12 @@ from access.consumers import subscriptions
 from eventkit.clock import Clock, LimaClock
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
-from eventkit.settings import token_verifier
+from eventkit.settings import ConfigError, token_verifier
 
 NAME = "access"
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIN_CAPTCHA_KEY_CHARS = 32
+log = structlog.get_logger(__name__)
 
 
 def create_app(
@@ -42,7 +45,7 @@ def create_app(
         consumer_group=consumer_group,
     )
     verifier = token_verifier(settings.token_public_key_file)
-    deps = access_deps.Deps(verifier, settings.captcha_hmac_key or secrets.token_hex(32), settings.captcha_max_number)
+    deps = access_deps.Deps(verifier, captcha_key(settings), settings.captcha_max_number)
     return create_service_app(
         host,
         [ROUTER],
@@ -51,3 +54,21 @@ def create_app(
         clock=clock,
         dependencies=access_deps.dependencies(deps),
     )
+
+
+def captcha_key(settings: Settings) -> str:
+    """The ALTCHA HMAC key every access process shares; without one, a key of this process alone.
+
+    A challenge is signed with it when served and checked with it when solved: a random key per
+    process refuses every challenge another replica served, or this one served before a restart.
+    """
+    key = settings.captcha_hmac_key.strip()
+    if not key:
+        log.warning(
+            "captcha_key_random",
+            hint="set CONTIGO_CAPTCHA_HMAC_KEY: challenges served before a restart or by another replica are refused",
+        )
+        return secrets.token_hex(32)
+    if len(key) < MIN_CAPTCHA_KEY_CHARS:
+        raise ConfigError(f"CONTIGO_CAPTCHA_HMAC_KEY: at least {MIN_CAPTCHA_KEY_CHARS} characters (a random secret)")
+    return key

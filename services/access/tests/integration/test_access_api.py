@@ -7,6 +7,7 @@ import contextlib
 import json
 import uuid
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from altcha import v1 as altcha
@@ -19,7 +20,8 @@ from authkit.testing import token_keys
 from contracts.events import AuthorityVerified, DDCGenerated, DDCUploaded
 from eventkit.clock import FixedClock
 from eventkit.messages import wrap
-from eventkit.testing import serve_in_memory
+from eventkit.settings import ConfigError
+from eventkit.testing import CuttableProxy, serve_in_memory
 from eventkit.uow import open_unit
 
 pytestmark = pytest.mark.integration
@@ -51,10 +53,14 @@ TODAY = date(2026, 3, 6)
 
 
 @contextlib.asynccontextmanager
-async def access_client(database_url, tmp_path):
+async def access_client(database_url, tmp_path, captcha_key: str = ""):
+    """Access on ``database_url``; ``captcha_key`` as CONTIGO_CAPTCHA_HMAC_KEY (empty: a key of its own)."""
     signer, public = token_keys(tmp_path)
     settings = access.config.Settings(
-        database_url=database_url, token_public_key_file=str(public), captcha_max_number=5000
+        database_url=database_url,
+        token_public_key_file=str(public),
+        captcha_max_number=5000,
+        captcha_hmac_key=captcha_key,
     )
     app = access.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False, clock=FixedClock(TODAY))
     async with serve_in_memory(app) as c:
@@ -181,6 +187,40 @@ async def test_a_solved_captcha_opens_one_send_only(database_url, tmp_path):
         assert reused.json()["detail"] == "La verificación anti-robots ya fue usada; resuélvala de nuevo."
 
 
+async def test_a_captcha_solved_before_a_restart_is_accepted_by_the_next_process_with_the_same_key(
+    database_url, tmp_path
+):
+    key = "clave-compartida-de-altcha-para-todas-las-replicas"
+    async with access_client(database_url, tmp_path, captcha_key=key) as before_restart:
+        created = (await before_restart.post("/access-requests", json=FORM)).json()
+        solved = await solved_captcha(before_restart)
+
+    async with access_client(database_url, tmp_path, captcha_key=key) as after_restart:
+        sent = await after_restart.post(f"/access-requests/{created['id']}/submit", json={"altcha": solved})
+
+        assert sent.status_code == 202
+        assert await outbox_types(after_restart, created["id"]) == ["AccessRequested"]
+
+
+async def test_a_captcha_served_under_another_key_is_refused(database_url, tmp_path):
+    async with access_client(database_url, tmp_path, captcha_key="una-clave-de-altcha-de-otro-despliegue") as other:
+        solved = await solved_captcha(other)
+
+    async with access_client(database_url, tmp_path, captcha_key="la-clave-de-altcha-de-este-despliegue") as client:
+        created = (await client.post("/access-requests", json=FORM)).json()
+        sent = await client.post(f"/access-requests/{created['id']}/submit", json={"altcha": solved})
+
+        assert sent.status_code == 400
+        assert sent.json()["detail"] == "La verificación anti-robots no es válida o expiró; resuélvala de nuevo."
+
+
+def test_a_captcha_key_too_short_to_be_a_secret_stops_start_up_naming_the_variable():
+    settings = access.config.Settings(database_url="postgresql://unused/db", captcha_hmac_key="corta")
+
+    with pytest.raises(ConfigError, match="CONTIGO_CAPTCHA_HMAC_KEY"):
+        access.app.create_app(settings, KafkaBroker("test", logger=None), own_broker=False)
+
+
 async def test_a_request_with_its_signed_ddc_waits_for_an_evaluator_who_approves_it(database_url, tmp_path):
     async with access_client(database_url, tmp_path) as client:
         created = (await client.post("/access-requests", json=FORM)).json()
@@ -300,3 +340,35 @@ async def test_a_decision_that_is_not_approve_observe_or_reject_is_a_422_naming_
             "errors": {"decision": "Valor no permitido."},
         }
         assert await outbox_types(client, created["id"]) == []
+
+
+def through(proxy: CuttableProxy, database_url: str) -> str:
+    """``database_url``, reached through ``proxy``."""
+    parts = urlsplit(database_url)
+    return urlunsplit(parts._replace(netloc=f"{parts.netloc.rsplit('@', 1)[0]}@127.0.0.1:{proxy.port}"))
+
+
+async def test_while_the_database_is_down_a_person_is_told_so_in_spanish_and_never_gets_a_500(database_url, tmp_path):
+    parts = urlsplit(database_url)
+    async with CuttableProxy(parts.hostname or "127.0.0.1", parts.port or 5432) as proxy:
+        async with access_client(through(proxy, database_url), tmp_path) as client:
+            created = (await client.post("/access-requests", json=FORM)).json()
+            url = f"/access-requests/{created['id']}"
+
+            await proxy.cut()
+            answers = [
+                await client.get(url),
+                await client.put(url, json=FORM),
+                await client.post(
+                    "/access-requests/resume", json={"code": created["code"], "authority_dni": "40123456"}
+                ),
+                await client.post(f"{url}/submit", json={"altcha": await solved_captcha(client)}),
+            ]
+            await proxy.restore()
+            back = await client.get(url)
+
+    assert [a.status_code for a in answers] == [503, 503, 503, 503]
+    assert {a.json()["detail"] for a in answers} == {
+        "La base de datos no está disponible; intente nuevamente en unos minutos."
+    }
+    assert back.status_code == 200 and back.json()["id"] == created["id"]

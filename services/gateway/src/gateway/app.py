@@ -36,13 +36,35 @@ _SPANISH = {
 }
 
 
+HEALTH_TIMEOUT_S = 5.0
+"""How long the gateway waits for a service's ``/health``; each service bounds its own checks below it."""
+
+
 async def service_health(name: str, client: httpx.AsyncClient) -> dict[str, Any]:
+    """A service's health as it said it, with ``reason``: what is wrong, in one line, whenever it is not ok."""
     try:
-        response = await client.get("/health", timeout=5.0)
+        response = await client.get("/health", timeout=HEALTH_TIMEOUT_S)
         body = response.json()
     except (httpx.HTTPError, ValueError) as exc:
-        return {"status": "unavailable", "checks": {"http": {"ok": False, "detail": f"{name} does not answer: {exc}"}}}
-    return {"status": body.get("status", "unavailable"), "checks": body.get("checks", {})}
+        detail = f"{name} does not answer /health within {HEALTH_TIMEOUT_S:g} s: {_described(exc)}"
+        return {"status": "unavailable", "reason": detail, "checks": {"http": {"ok": False, "detail": detail}}}
+    if not isinstance(body, dict):
+        body = {}
+    checks = body.get("checks") if isinstance(body.get("checks"), dict) else {}
+    status = body.get("status", "unavailable")
+    answer: dict[str, Any] = {"status": status, "checks": checks}
+    if status != "ok":
+        failing = [
+            f"{check}: {c.get('detail')}" for check, c in checks.items() if isinstance(c, dict) and not c.get("ok")
+        ]
+        answer["reason"] = "; ".join(failing) or f"{name} answered HTTP {response.status_code} without saying why"
+    return answer
+
+
+def _described(exc: BaseException) -> str:
+    """``Type: message``, or the exception's repr when it has no message (a timeout's is empty)."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else repr(exc)
 
 
 @get("/health", summary="Estado de cada servicio y de sus dependencias", tags=["Operación"])
@@ -55,7 +77,9 @@ async def health(state: State) -> Response[dict[str, Any]]:
     ok = all(s["status"] in ("ok", "degraded") for s in services.values())
     degraded = any(s["status"] == "degraded" for s in services.values())
     status = "unavailable" if not ok else "degraded" if degraded else "ok"
-    body = {"status": status, "mode": state.mode, "services": services}
+    body: dict[str, Any] = {"status": status, "mode": state.mode, "services": services}
+    if problems := {n: s["reason"] for n, s in services.items() if "reason" in s}:
+        body["problems"] = problems
     return Response(body, status_code=200 if ok else 503)
 
 

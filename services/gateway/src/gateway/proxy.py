@@ -12,7 +12,10 @@ from litestar.response import Response
 
 # Room for the multipart envelope around a file of the maximum size (documents allows the same).
 MULTIPART_FRAMING = 256 * 1024
-_PASSED_HEADERS = ("content-type", "content-disposition", "cache-control")
+# Identity answers a check within a few seconds even while its database is down (then a 503): a longer
+# wait is identity itself stuck, and the person should hear so rather than wait on the page.
+INTROSPECT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+_PASSED_HEADERS = ("content-type", "content-disposition", "cache-control", "retry-after")
 
 
 class GatewayError(HTTPException):
@@ -84,11 +87,7 @@ class Services:
         authorization = request.headers.get("authorization", "")
         if not authorization.lower().startswith("bearer "):
             raise GatewayError(status_code=401, detail="Inicie sesión para continuar.")
-        try:
-            answer = await self.clients["identity"].post("/auth/introspect", json={"token": authorization[7:].strip()})
-            verdict = answer.json()
-        except (httpx.HTTPError, ValueError):
-            raise GatewayError(status_code=503, detail="No se pudo verificar la sesión; intente nuevamente.") from None
+        verdict = await self._introspect(authorization[7:].strip())
         if not verdict.get("active"):
             raise GatewayError(
                 status_code=401, detail="Sesión no válida, vencida o revocada; inicie sesión nuevamente."
@@ -97,6 +96,32 @@ class Services:
         if roles and claims.get("role") not in roles:
             raise GatewayError(status_code=403, detail="Su cuenta no tiene permiso para esta acción.")
         return claims, authorization
+
+    async def _introspect(self, token: str) -> dict[str, Any]:
+        """Identity's verdict on ``token``; only identity's refusal means the token is not valid.
+
+        A 200 says whether the token is active, a 401 that it is refused. Anything else (identity down,
+        its database restarting: a 5xx, a timeout, a body that is not its verdict) says nothing of the
+        token, so the person is not signed out: a 503 asks them to try again.
+        """
+        cannot_check = GatewayError(status_code=503, detail="No se pudo verificar la sesión; intente nuevamente.")
+        try:
+            answer = await self.clients["identity"].post(
+                "/auth/introspect", json={"token": token}, timeout=INTROSPECT_TIMEOUT
+            )
+        except httpx.HTTPError:
+            raise cannot_check from None
+        if answer.status_code == 401:
+            return {"active": False}
+        if answer.status_code != 200:
+            raise cannot_check
+        try:
+            verdict = answer.json()
+        except ValueError:
+            raise cannot_check from None
+        if not isinstance(verdict, dict) or not isinstance(verdict.get("active"), bool):
+            raise cannot_check
+        return verdict
 
     async def limited_stream(self, request: Request) -> AsyncIterator[bytes]:
         """The request body as it arrives, refused once it passes the upload limit."""

@@ -27,6 +27,10 @@ from eventkit import DependencyUnavailableError
 
 T = TypeVar("T")
 DEPENDENCY = "object_store"  # the name of the store's health check
+CONNECT_TIMEOUT_S = 2.0
+READ_TIMEOUT_S = 5.0
+CHECK_TIMEOUT_S = 2.0
+"""``/health``'s probe of the bucket: well below the gateway's wait for the whole answer (5 s)."""
 # Errors on the folder that an operator fixes (a full or read-only disk, a lost mount), not a message.
 _FOLDER_OUTAGES = {errno.ENOSPC, errno.EROFS, errno.EIO, errno.EDQUOT, errno.ESTALE, errno.ENOTCONN, errno.EACCES}
 
@@ -51,6 +55,10 @@ class MinioStore:
         except S3Error as exc:
             if exc.code == "NoSuchBucket":  # not provisioned yet: `contigo init` fixes it, not the message
                 raise DependencyUnavailableError(DEPENDENCY, f"{self.location} does not exist") from exc
+            if _status(exc) >= 500:  # MinIO starting (XMinioServerNotInitialized), slowing down, failing
+                raise DependencyUnavailableError(
+                    DEPENDENCY, f"MinIO for {self.location} answered {_status(exc)} {exc.code}: {exc.message}"
+                ) from exc
             raise
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
@@ -81,10 +89,17 @@ class MinioStore:
         return True
 
     async def check(self) -> str | None:
+        """``None`` when the bucket answers within :data:`CHECK_TIMEOUT_S`; otherwise what is wrong, naming MinIO."""
         try:
-            found = await asyncio.wait_for(asyncio.to_thread(self._client.bucket_exists, self._bucket), 5.0)
+            found = await asyncio.wait_for(
+                self._call(lambda: self._client.bucket_exists(self._bucket)), CHECK_TIMEOUT_S
+            )
+        except TimeoutError:
+            return f"MinIO for {self.location} does not answer within {CHECK_TIMEOUT_S:g} s"
+        except DependencyUnavailableError as exc:
+            return exc.detail
         except Exception as exc:  # noqa: BLE001 - reported as health
-            return f"cannot reach MinIO for {self.location}: {type(exc).__name__}: {exc}"
+            return f"cannot use MinIO for {self.location}: {_describe(exc)}"
         return None if found else f"{self.location} does not exist (run `contigo init`)"
 
 
@@ -152,14 +167,27 @@ def store_from(endpoint: str, access_key: str, secret_key: str, bucket: str, sec
 
 
 def _http() -> urllib3.PoolManager:
-    """MinIO's own client waits 5 minutes to connect; an unreachable store should be said in seconds."""
+    """Bounded waits, so a person hears at once that the store is down instead of a 500 after seconds.
+
+    MinIO's own client waits 5 minutes to connect and retries 5xx answers with back-off (honouring a
+    ``Retry-After`` of minutes while MinIO starts). Here a call waits at most :data:`CONNECT_TIMEOUT_S`
+    to connect and :data:`READ_TIMEOUT_S` for an answer, and is retried once only when the connection
+    failed (a pooled keep-alive connection MinIO closed); a 5xx is answered as an outage, not waited on.
+    """
     return urllib3.PoolManager(
-        timeout=urllib3.Timeout(connect=5.0, read=60.0),
+        timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S),
         maxsize=10,
         cert_reqs="CERT_REQUIRED",  # as MinIO's own client
         ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
-        retries=urllib3.Retry(total=3, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
+        retries=urllib3.Retry(
+            total=1, connect=1, read=0, status=0, other=0, backoff_factor=0, respect_retry_after_header=False
+        ),
     )
+
+
+def _status(exc: S3Error) -> int:
+    response = getattr(exc, "response", None)
+    return int(getattr(response, "status", 0) or 0)
 
 
 def _describe(exc: BaseException) -> str:
