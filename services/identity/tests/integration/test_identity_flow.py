@@ -20,7 +20,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
 import asyncpg
@@ -34,7 +34,7 @@ from litestar import Litestar
 from authkit import Verifier
 from contracts import encode
 from contracts.events import AccessApproved, AccessRequested, AuthorityVerified, Jurisdiction, Person, Responsible
-from eventkit.clock import FixedClock
+from eventkit.clock import LIMA
 from eventkit.messages import read, wrap
 from identity.adapters.registries import FileAuthorityRegister
 from identity.app import create_app
@@ -93,11 +93,28 @@ class MailServer:
             self._controller = None
 
 
+class MovableClock:
+    """Lima's noon of ``TODAY`` until a test moves it on: lockouts end without anyone sleeping."""
+
+    def __init__(self) -> None:
+        self._at = datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=LIMA)
+
+    def now(self) -> datetime:
+        return self._at
+
+    def today(self) -> date:
+        return self._at.date()
+
+    def advance(self, **delta: float) -> None:
+        self._at += timedelta(**delta)
+
+
 @dataclass
 class Identity:
     app: Litestar
     client: httpx.AsyncClient
     smtp: MailServer
+    clock: MovableClock
 
     @property
     def mail(self) -> Inbox:
@@ -124,10 +141,11 @@ async def identity(database_url, tmp_path) -> AsyncIterator[Identity]:
         demo_staff_password=DEMO_PASSWORD,
     )
     broker = KafkaBroker("in-memory")
-    app = create_app(settings, broker, own_broker=False, clock=FixedClock(TODAY))
+    clock = MovableClock()
+    app = create_app(settings, broker, own_broker=False, clock=clock)
     try:
         async with running(app, broker) as client:
-            yield Identity(app, client, smtp)
+            yield Identity(app, client, smtp, clock)
     finally:
         smtp.stop()
 
@@ -183,8 +201,9 @@ def credentials_in(message: EmailMessage) -> tuple[str, str]:
     return username, password
 
 
-async def log_in(identity: Identity, username: str, password: str):
-    return await identity.client.post("/auth/login", json={"username": username, "password": password})
+async def log_in(identity: Identity, username: str, password: str, address: str | None = None):
+    headers = {"x-forwarded-for": address} if address else {}
+    return await identity.client.post("/auth/login", json={"username": username, "password": password}, headers=headers)
 
 
 async def jwks_verifier(identity: Identity) -> Verifier:
@@ -632,3 +651,90 @@ async def test_a_revoked_staff_account_is_refused_at_login_and_an_admin_cannot_r
     assert seen == {"active": False}
     assert after[username]["revoked_at"] and after[username]["revoked_reason"] == "Dejó de integrar el CTVC."
     assert after["admin"].get("revoked_at") is None
+
+
+# Guessed passwords ---------------------------------------------------------------
+
+
+async def new_ally(identity: Identity, ubigeo: str) -> tuple[str, str]:
+    """A fresh ally account of its own (no other test guesses its password): its username and password."""
+    event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo=ubigeo))
+    before = len(identity.mail.messages)
+    await identity.deliver(wrap(event, key=str(event.request_id)))
+    return credentials_in((await identity.mail.received(before + 1))[before])
+
+
+def answer(response: httpx.Response) -> tuple[int, object]:
+    return response.status_code, response.json()
+
+
+async def test_five_wrong_passwords_lock_the_account_a_minute_even_for_the_right_one_with_the_same_answer(identity):
+    username, password = await new_ally(identity, "150101")
+
+    wrong = [answer(await log_in(identity, username, "Clave-equivocada-99")) for _ in range(5)]
+    right_while_locked = await log_in(identity, username, password)
+    unknown = await log_in(identity, "gl000000", password)
+    identity.clock.advance(seconds=59)
+    still_locked = await log_in(identity, username, password)
+    identity.clock.advance(seconds=1)
+    after_the_minute = await log_in(identity, username, password)
+
+    assert wrong == [(401, REFUSED)] * 5
+    assert answer(right_while_locked) == answer(unknown) == answer(still_locked) == (401, REFUSED)
+    assert right_while_locked.content == unknown.content
+    assert after_the_minute.status_code == 200
+
+
+async def test_each_failure_after_the_lock_doubles_the_wait_and_the_lock_is_kept_in_the_database(identity):
+    username, password = await new_ally(identity, "150102")
+    for _ in range(5):
+        await log_in(identity, username, "Clave-equivocada-99")
+    identity.clock.advance(minutes=1)
+
+    sixth = await log_in(identity, username, "Clave-equivocada-99")
+    identity.clock.advance(minutes=1, seconds=59)
+    before_two_minutes = await log_in(identity, username, password)
+    guard = await identity.pool.fetchrow(
+        "select g.failures, g.locked_until - g.last_failure_at as wait from login_guards g"
+        " join credentials c on g.key = c.account_id::text where g.kind = 'account' and c.username = $1",
+        username,
+    )
+    identity.clock.advance(seconds=1)
+    after_two_minutes = await log_in(identity, username, password)
+
+    assert sixth.status_code == 401 and before_two_minutes.status_code == 401
+    assert (guard["failures"], guard["wait"]) == (6, timedelta(minutes=2))
+    assert after_two_minutes.status_code == 200
+
+
+async def test_twenty_failures_from_one_address_lock_it_for_every_account_but_not_other_addresses(identity):
+    username, password = await new_ally(identity, "150103")
+    guesser, neighbour = f"198.51.100.{uuid.uuid4().int % 250}", "203.0.113.200"
+
+    for n in range(20):
+        await log_in(identity, f"gl{n:06d}", "Clave-equivocada-99", address=guesser)
+    from_the_guesser = await log_in(identity, username, password, address=f"10.0.0.1, {guesser}")
+    from_elsewhere = await log_in(identity, username, password, address=neighbour)
+
+    assert answer(from_the_guesser) == (401, REFUSED)
+    assert from_elsewhere.status_code == 200
+
+
+async def test_an_admin_unlocks_an_account_so_its_right_password_works_at_once_and_no_one_else_may(identity):
+    username, password = await new_ally(identity, "150104")
+    for _ in range(5):
+        await log_in(identity, username, "Clave-equivocada-99")
+    admin, evaluator = await bearer_of(identity, "admin"), await bearer_of(identity, "evaluador")
+
+    by_evaluator = await identity.client.post(f"/accounts/{username}/unlock", headers=evaluator)
+    anonymous = await identity.client.post(f"/accounts/{username}/unlock")
+    unknown = await identity.client.post("/accounts/gl000000/unlock", headers=admin)
+    still_locked = await log_in(identity, username, password)
+    unlocked = await identity.client.post(f"/accounts/{username}/unlock", headers=admin)
+    login = await log_in(identity, username, password)
+
+    assert (by_evaluator.status_code, anonymous.status_code) == (403, 401)
+    assert answer(unknown) == (404, {"detail": "No existe una cuenta con ese usuario."})
+    assert still_locked.status_code == 401
+    assert answer(unlocked) == (200, {"username": username, "failures_cleared": 5})
+    assert login.status_code == 200

@@ -39,6 +39,7 @@ class FakeAccounts:
         self.revoked: set[uuid.UUID] = set()
         self.events: list[Event] = []
         self.mails: list[Mail] = []
+        self.guards: dict[tuple[str, str], domain.LoginGuard] = {}
 
     async def add_mail(self, mail: Mail, account_id: uuid.UUID) -> str:
         self.mails.append(mail)
@@ -85,6 +86,12 @@ class FakeAccounts:
 
     async def is_active(self, sub: uuid.UUID, role: str) -> bool:
         return sub in self.accounts and sub not in self.revoked
+
+    async def hold_guard(self, kind: domain.GuardKind, key: str) -> domain.LoginGuard:
+        return self.guards.get((kind, key), domain.LoginGuard(kind, key))
+
+    async def save_guard(self, guard: domain.LoginGuard) -> None:
+        self.guards[(guard.kind, guard.key)] = guard
 
 
 def approved(jurisdiction: Jurisdiction) -> AccessApproved:
@@ -153,12 +160,56 @@ async def test_the_mailed_password_logs_in_and_a_revoked_account_does_not():
     district = Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090102")
     await issue(repo, approved(district))
     first_password = password_in(repo.mails[0])
-    token = await handlers.log_in("gl090102", first_password, repo, hasher, signer)
+    token = (await handlers.log_in(attempt("gl090102", first_password), repo, hasher, signer)).token
 
     await issue(repo, approved(district))
 
     assert Verifier(signer.public_key).verify(token).ubigeo == "090102"
-    with pytest.raises(handlers.LoginRefusedError):
-        await handlers.log_in("gl090102", first_password, repo, hasher, signer)
+    refused = await handlers.log_in(attempt("gl090102", first_password), repo, hasher, signer)
+    assert (refused.outcome, refused.token) == ("revoked", None)
     assert await handlers.introspect(token, Verifier(signer.public_key), repo) is None
-    assert await handlers.log_in("gl090102-2", password_in(repo.mails[1]), repo, hasher, signer)
+    assert (await handlers.log_in(attempt("gl090102-2", password_in(repo.mails[1])), repo, hasher, signer)).token
+
+
+def attempt(username: str, password: str, address: str | None = None, at: datetime = NOW) -> handlers.LoginAttempt:
+    return handlers.LoginAttempt(username=username, password=password, address=address, at=at)
+
+
+class CountingHasher(FakeHasher):
+    def __init__(self) -> None:
+        self.verifications = 0
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        self.verifications += 1
+        return await super().verify(password_hash, password)
+
+
+async def test_every_attempt_runs_one_password_verification_whether_the_user_exists_is_wrong_or_locked():
+    repo, hasher = FakeAccounts(), CountingHasher()
+    signer = Signer(Ed25519PrivateKey.generate())
+    await issue(repo, approved(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090103")))
+    right = password_in(repo.mails[0])
+
+    outcomes = []
+    for username, password in [("gl999999", "x")] + [("gl090103", "mal")] * 5 + [("gl090103", right)]:
+        before = hasher.verifications
+        outcomes.append((await handlers.log_in(attempt(username, password), repo, hasher, signer)).outcome)
+        assert hasher.verifications == before + 1
+
+    assert outcomes == ["unknown", "wrong", "wrong", "wrong", "wrong", "wrong", "locked"]
+
+
+async def test_a_login_clears_its_accounts_failures_but_not_its_addresss():
+    repo, hasher = FakeAccounts(), FakeHasher()
+    signer = Signer(Ed25519PrivateKey.generate())
+    await issue(repo, approved(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090104")))
+    right = password_in(repo.mails[0])
+    for _ in range(3):
+        await handlers.log_in(attempt("gl090104", "mal", "203.0.113.7"), repo, hasher, signer)
+
+    result = await handlers.log_in(attempt("gl090104", right, "203.0.113.7"), repo, hasher, signer)
+
+    assert result.outcome == "ok"
+    sub = str(next(iter(repo.accounts)))
+    assert repo.guards[("account", sub)].failures == 0
+    assert repo.guards[("address", "203.0.113.7")].failures == 3
