@@ -143,7 +143,7 @@ async def log_in(request: Request, data: JSONBody[LoginBody], deps: DepsDep, uni
     )
     # Its own transaction, committed before a refusal is raised: a failure is counted even though it refuses.
     async with units.open() as uow:
-        result = await handlers.log_in(attempt, LoginGuardPgRepo(uow.conn), deps.hasher, deps.signer)
+        result = await handlers.log_in(attempt, LoginGuardPgRepo(uow.conn, deps.audit_key), deps.hasher, deps.signer)
     if result.token is None:
         raise handlers.LoginRefusedError
     return Session(access_token=result.token, token_type="Bearer", expires_in=deps.token_ttl_s)

@@ -89,7 +89,7 @@ def create_app(
         )
     signer = Signer(load_or_create_private_key(Path(settings.token_key_file)), ttl_s=settings.token_ttl_s)
     hasher = Argon2Hasher()
-    cipher = MailCipher(_mail_key(settings))
+    cipher = MailCipher(_key(settings.mail_key_file, "mail.key", "CONTIGO_MAIL_KEY_FILE", "mail", settings))
     deps = Deps(
         citizens=FileCitizenRegistry(),
         register=FileAuthorityRegister(),
@@ -100,6 +100,7 @@ def create_app(
         jwks=msgspec.convert(signer.jwks(), Jwks),
         token_ttl_s=settings.token_ttl_s,
         public_url=settings.public_url,
+        audit_key=_key(settings.audit_key_file, "audit.key", "CONTIGO_AUDIT_KEY_FILE", "audit", settings),
         clock=clock,
     )
     host = ServiceHost(
@@ -152,13 +153,14 @@ def create_app(
     return app
 
 
-def _mail_key(settings: Settings) -> bytes:
-    path = Path(settings.mail_key_file) if settings.mail_key_file else default_mail_key_path(settings.token_key_file)
+def _key(file: str, default_name: str, variable: str, what: str, settings: Settings) -> bytes:
+    """A 256-bit key of identity's: ``file``, or ``default_name`` beside the token key; created when missing."""
+    path = Path(file) if file else default_mail_key_path(settings.token_key_file).with_name(default_name)
     try:
         return load_or_create_mail_key(path)
     except (OSError, ValueError) as exc:
         raise ConfigError(
-            f"CONTIGO_MAIL_KEY_FILE: cannot read or create identity's mail key at {path}: {type(exc).__name__}: {exc}"
+            f"{variable}: cannot read or create identity's {what} key at {path}: {type(exc).__name__}: {exc}"
         ) from None
 
 

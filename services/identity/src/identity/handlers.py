@@ -306,6 +306,10 @@ class LoginGuardRepo(LoginRepo, Protocol):
         """The guard (a fresh one when there is none), held until the transaction ends."""
 
     async def save_guard(self, guard: LoginGuard) -> None: ...
+    async def record_login(
+        self, attempt_username: str, account: LoginAccount | None, address: str | None, outcome: str, at: datetime
+    ) -> None:
+        """One row of the login audit: never the password; the typed username only as a keyed hash."""
 
 
 @dataclass(frozen=True)
@@ -332,7 +336,7 @@ async def log_in(
 
     Every attempt runs exactly one argon2 verification (a dummy hash for an unknown user, the real one for a
     locked account too), so neither the answer nor its time tells an unknown user from a wrong password or a
-    lock. The caller commits the guards' changes even when it refuses.
+    lock. The caller commits the guards' changes and the audit's row even when it refuses.
     """
     account = await repo.find_login(attempt.username)
     guards = []
@@ -351,6 +355,7 @@ async def log_in(
         await repo.save_guard(guard)
         if guard.locked_until is not None:
             log.warning("login_locked", kind=guard.kind, failures=guard.failures, until=guard.locked_until.isoformat())
+    await repo.record_login(attempt.username, account, attempt.address, outcome, attempt.at)
     sub = account.sub if account else None
     if outcome != "ok" or account is None:
         log.info("login_refused", reason=outcome, sub=sub)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import uuid
 from datetime import datetime
@@ -166,9 +168,25 @@ class LoginPgRepo:
 class LoginGuardPgRepo(LoginPgRepo):
     """Login with its guards, on one connection inside an open transaction."""
 
-    def __init__(self, conn: asyncpg.Connection):
+    def __init__(self, conn: asyncpg.Connection, audit_key: bytes):
         super().__init__(conn)
         self._conn = conn
+        self._audit_key = audit_key
+
+    async def record_login(
+        self, attempt_username: str, account: LoginAccount | None, address: str | None, outcome: str, at: datetime
+    ) -> None:
+        fingerprint = hmac.new(self._audit_key, attempt_username.encode(), hashlib.sha256).hexdigest()
+        await self._conn.execute(
+            "insert into login_audit (at, account_id, role, username_hmac, address, outcome)"
+            " values ($1, $2, $3, $4, $5, $6)",
+            at,
+            uuid.UUID(account.sub) if account else None,
+            account.role if account else None,
+            fingerprint,
+            address,
+            outcome,
+        )
 
     async def hold_guard(self, kind: GuardKind, key: str) -> LoginGuard:
         """The guard's row, locked until the transaction ends: concurrent guesses are counted one by one."""

@@ -738,3 +738,27 @@ async def test_an_admin_unlocks_an_account_so_its_right_password_works_at_once_a
     assert still_locked.status_code == 401
     assert answer(unlocked) == (200, {"username": username, "failures_cleared": 5})
     assert login.status_code == 200
+
+
+async def test_every_attempt_is_in_the_login_audit_without_its_password_or_the_username_typed(identity):
+    username, password = await new_ally(identity, "150105")
+    typed_dni = "40770011"
+    address = "192.0.2.45"
+
+    await log_in(identity, typed_dni, "Clave-equivocada-99", address=address)
+    await log_in(identity, username, "Clave-equivocada-99", address=address)
+    await log_in(identity, username, password, address=address)
+    for _ in range(5):
+        await log_in(identity, username, "Clave-equivocada-99", address=address)
+    await log_in(identity, username, password, address=address)
+    account_id = await identity.pool.fetchval("select account_id from credentials where username = $1", username)
+    rows = await identity.pool.fetch("select * from login_audit where address = $1 order by seq", address)
+    dumped = json.dumps([{k: str(v) for k, v in r.items()} for r in rows])
+    with pytest.raises(asyncpg.RaiseError):
+        await identity.pool.execute("delete from login_audit where address = $1", address)
+
+    assert [r["outcome"] for r in rows] == ["unknown", "wrong", "ok"] + ["wrong"] * 5 + ["locked"]
+    assert rows[0]["account_id"] is None and rows[0]["role"] is None
+    assert {r["account_id"] for r in rows[1:]} == {account_id} and {r["role"] for r in rows[1:]} == {"ALLY"}
+    assert len({r["username_hmac"] for r in rows[1:]}) == 1 and rows[0]["username_hmac"] != rows[1]["username_hmac"]
+    assert typed_dni not in dumped and username not in dumped and password not in dumped

@@ -40,6 +40,7 @@ class FakeAccounts:
         self.events: list[Event] = []
         self.mails: list[Mail] = []
         self.guards: dict[tuple[str, str], domain.LoginGuard] = {}
+        self.audit: list[str] = []
 
     async def add_mail(self, mail: Mail, account_id: uuid.UUID) -> str:
         self.mails.append(mail)
@@ -92,6 +93,11 @@ class FakeAccounts:
 
     async def save_guard(self, guard: domain.LoginGuard) -> None:
         self.guards[(guard.kind, guard.key)] = guard
+
+    async def record_login(
+        self, attempt_username: str, account: domain.LoginAccount | None, address: str | None, outcome: str, at
+    ) -> None:
+        self.audit.append(outcome)
 
 
 def approved(jurisdiction: Jurisdiction) -> AccessApproved:
@@ -197,6 +203,7 @@ async def test_every_attempt_runs_one_password_verification_whether_the_user_exi
         assert hasher.verifications == before + 1
 
     assert outcomes == ["unknown", "wrong", "wrong", "wrong", "wrong", "wrong", "locked"]
+    assert repo.audit == outcomes
 
 
 async def test_a_login_clears_its_accounts_failures_but_not_its_addresss():
