@@ -38,7 +38,7 @@ from identity.domain import (
     StaffRole,
     Verdict,
 )
-from identity.letters import Mail, QueuedMail, credentials_letter, staff_letter
+from identity.letters import Mail, QueuedMail, authority_notice, credentials_letter, staff_letter
 
 log = structlog.get_logger(__name__)
 
@@ -194,8 +194,8 @@ async def issue_credentials(
     public_url: str,
     now: datetime,
 ) -> Issued | None:
-    """One account per approved request, its letter queued for the responsible; the jurisdiction's previous one
-    is revoked.
+    """One account per approved request, its password queued for the responsible alone and a notice without it
+    for the authority; the jurisdiction's previous one is revoked.
 
     Returns None when the request already has its account (a second approval event of the same request).
     """
@@ -240,6 +240,9 @@ async def issue_credentials(
     message_id = await repo.add_mail(
         credentials_letter(event, jurisdiction, username, password, public_url), account.account_id
     )
+    notice = authority_notice(event, jurisdiction, username)
+    if notice is not None:
+        await repo.add_mail(notice, account.account_id)
     log.info(
         "credentials_issued",
         account_id=str(account.account_id),

@@ -45,6 +45,7 @@ pytestmark = pytest.mark.integration
 TODAY = date(2025, 6, 1)
 DEMO_PASSWORD = "Demo-Clave-2025#"
 REFUSED = {"detail": "Usuario o contraseña incorrectos."}
+RESPONSIBLE, AUTHORITY = "rosa.rojas@example.pe", "alcaldia@example.pe"
 
 
 def free_port() -> int:
@@ -65,14 +66,15 @@ class Inbox:
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
 
-    async def received(self, count: int, timeout_s: float = 20.0) -> list[EmailMessage]:
-        """The first ``count`` messages, once they arrived: mail goes out after the commit, not during it."""
+    async def received(self, count: int, timeout_s: float = 20.0, to: str | None = None) -> list[EmailMessage]:
+        """The first ``count`` messages (to ``to`` only, if given), once they arrived: mail goes out after the
+        commit, not during it."""
         deadline = time.monotonic() + timeout_s
-        while len(self.messages) < count:
+        while len(mine := [m for m in self.messages if to is None or m["To"] == to]) < count:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{count} message(s) expected, {len(self.messages)} arrived in {timeout_s} s")
+                raise TimeoutError(f"{count} message(s) expected, {len(mine)} arrived in {timeout_s} s")
             await asyncio.sleep(0.05)
-        return self.messages[:count]
+        return mine[:count]
 
 
 class MailServer:
@@ -216,16 +218,21 @@ async def test_an_approval_mails_credentials_that_log_in_with_a_token_the_jwks_v
     event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090201"), code="SOL-2025-000101")
 
     outcome = await identity.deliver(wrap(event, key=str(event.request_id)))
-    (message,) = await identity.mail.received(1)
+    (message,) = await identity.mail.received(1, to=RESPONSIBLE)
+    (notice,) = await identity.mail.received(1, to=AUTHORITY)
     username, password = credentials_in(message)
     response = await log_in(identity, username, password)
     claims = (await jwks_verifier(identity)).verify(response.json()["access_token"])
 
     assert outcome == "handled"
     assert message["Subject"] == "Credenciales de acceso a USUARIO ALIADO - solicitud SOL-2025-000101"
-    assert message["To"] == "rosa.rojas@example.pe" and message["Cc"] == "alcaldia@example.pe"
+    assert message["To"] == RESPONSIBLE and message["Cc"] is None
     assert message["From"] == "Programa CONTIGO <no-responder@contigo.gob.pe>"
-    assert sorted(identity.mail.recipients[0]) == ["alcaldia@example.pe", "rosa.rojas@example.pe"]
+    assert sorted(identity.mail.recipients) == [[AUTHORITY], [RESPONSIBLE]]
+    notice_text = notice.get_content()
+    assert notice["Cc"] is None and password not in notice_text and "Contraseña:" not in notice_text
+    assert f"Usuario:      {username}" in notice_text and "ROJAS HUAMÁN, ROSA" in notice_text
+    assert "SOL-2025-000101" in notice_text and "Acobamba, Acobamba, Huancavelica" in notice_text
     body = message.get_content()
     assert "ROJAS HUAMÁN, ROSA" in body and "Acobamba, Acobamba, Huancavelica" in body
     assert "no pueden ser modificadas" in body and "29733" in body and "https://aliados.contigo.example" in body
@@ -244,7 +251,7 @@ async def test_the_password_is_stored_only_as_an_argon2id_hash_and_never_put_on_
     event = approval(Jurisdiction(ally_type="GOBIERNO_REGIONAL", ubigeo="05"))
 
     await identity.deliver(wrap(event, key=str(event.request_id)))
-    (message,) = await identity.mail.received(1)
+    (message,) = await identity.mail.received(1, to=RESPONSIBLE)
     _, password = credentials_in(message)
     stored = await identity.pool.fetchrow(
         "select account_id, username, password_hash from credentials where request_id = $1", event.request_id
@@ -260,9 +267,11 @@ async def test_the_password_is_stored_only_as_an_argon2id_hash_and_never_put_on_
 
 
 async def sent_letter(identity: Identity, account_id: uuid.UUID) -> asyncpg.Record:
-    """The account's row in the mail outbox, once the sender has marked it sent."""
+    """The account's credentials letter in the mail outbox, once the sender has marked it sent."""
     for _ in range(100):
-        row = await identity.pool.fetchrow("select * from mail_outbox where account_id = $1", account_id)
+        row = await identity.pool.fetchrow(
+            "select * from mail_outbox where account_id = $1 and mail_to = $2", account_id, RESPONSIBLE
+        )
         if row is not None and row["state"] == "SENT":
             return row
         await asyncio.sleep(0.05)
@@ -276,11 +285,12 @@ async def test_a_letter_waiting_to_be_sent_holds_its_password_only_sealed(identi
     await identity.deliver(wrap(event, key=str(event.request_id)))
     waiting = await identity.pool.fetchrow(
         "select m.state, m.sealed_body, m.subject from mail_outbox m join credentials c using (account_id)"
-        " where c.request_id = $1",
+        " where c.request_id = $1 and m.mail_to = $2",
         event.request_id,
+        RESPONSIBLE,
     )
     identity.smtp.start()
-    (message,) = await identity.mail.received(1)
+    (message,) = await identity.mail.received(1, to=RESPONSIBLE)
     _, password = credentials_in(message)
 
     assert waiting["state"] == "PENDING" and waiting["subject"] == message["Subject"]
@@ -298,26 +308,27 @@ async def test_the_same_approval_delivered_again_issues_no_second_account_and_no
         "select account_id, username, entity_name from credentials where request_id = $1", event.request_id
     )
     await sent_letter(identity, accounts[0]["account_id"])
-    letters = await identity.pool.fetchval(
-        "select count(*) from mail_outbox where account_id = $1", accounts[0]["account_id"]
+    await identity.mail.received(2)
+    letters = await identity.pool.fetch(
+        "select mail_to from mail_outbox where account_id = $1 order by seq", accounts[0]["account_id"]
     )
 
     assert (first, again, another_event_same_request) == ("handled", "duplicate", "handled")
     assert [(a["username"], a["entity_name"]) for a in accounts] == [
         ("oa20000802256", "CENTRO DE SALUD MENTAL COMUNITARIO DE HUAMANGA")
     ]
-    assert letters == 1 and len(identity.mail.messages) == 1
+    assert [r["mail_to"] for r in letters] == [RESPONSIBLE, AUTHORITY] and len(identity.mail.messages) == 2
 
 
 async def test_a_newer_approval_for_the_same_district_revokes_the_earlier_account_at_once(identity):
     district = Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="100101")
     first_event, second_event = approval(district), approval(district)
     await identity.deliver(wrap(first_event, key=str(first_event.request_id)))
-    first_username, first_password = credentials_in((await identity.mail.received(1))[0])
+    first_username, first_password = credentials_in((await identity.mail.received(1, to=RESPONSIBLE))[0])
     first_token = (await log_in(identity, first_username, first_password)).json()["access_token"]
 
     await identity.deliver(wrap(second_event, key=str(second_event.request_id)))
-    second_username, second_password = credentials_in((await identity.mail.received(2))[1])
+    second_username, second_password = credentials_in((await identity.mail.received(2, to=RESPONSIBLE))[1])
     old_login = await log_in(identity, first_username, first_password)
     new_login = await log_in(identity, second_username, second_password)
     old_token = await identity.client.post("/auth/introspect", json={"token": first_token})
@@ -350,7 +361,7 @@ async def test_while_smtp_is_down_the_account_is_kept_health_counts_its_waiting_
     kept = await identity.pool.fetchval("select count(*) from credentials where request_id = $1", event.request_id)
     health = await identity.client.get("/health")
     identity.smtp.start()
-    (message,) = await identity.mail.received(1)
+    (message,) = await identity.mail.received(1, to=RESPONSIBLE)
     username, password = credentials_in(message)
     login = await log_in(identity, username, password)
     healed = await identity.client.get("/health")
@@ -359,7 +370,8 @@ async def test_while_smtp_is_down_the_account_is_kept_health_counts_its_waiting_
     smtp = health.json()["checks"]["smtp"]
     assert health.status_code == 503 and smtp["ok"] is False
     assert smtp["detail"].startswith(f"cannot reach the SMTP server at 127.0.0.1:{identity.smtp.port}")
-    assert smtp["detail"].endswith("; 1 credential e-mail(s) waiting to be sent")
+    # The credentials and the authority's notice.
+    assert smtp["detail"].endswith("; 2 credential e-mail(s) waiting to be sent")
     assert username == "gl130101" and login.status_code == 200
     assert healed.json()["checks"]["smtp"] == {"ok": True, "detail": "ok"}
 
@@ -395,7 +407,7 @@ async def test_credentials_and_revocations_cannot_be_changed_or_deleted_even_in_
 async def test_an_unknown_user_and_a_wrong_password_get_the_same_answer_in_similar_time(identity):
     event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="120101"))
     await identity.deliver(wrap(event, key=str(event.request_id)))
-    username, _ = credentials_in((await identity.mail.received(1))[0])
+    username, _ = credentials_in((await identity.mail.received(1, to=RESPONSIBLE))[0])
 
     async def timed(name: str) -> tuple[float, object]:
         started = time.perf_counter()
@@ -659,9 +671,9 @@ async def test_a_revoked_staff_account_is_refused_at_login_and_an_admin_cannot_r
 async def new_ally(identity: Identity, ubigeo: str) -> tuple[str, str]:
     """A fresh ally account of its own (no other test guesses its password): its username and password."""
     event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo=ubigeo))
-    before = len(identity.mail.messages)
+    before = len([m for m in identity.mail.messages if m["To"] == RESPONSIBLE])
     await identity.deliver(wrap(event, key=str(event.request_id)))
-    return credentials_in((await identity.mail.received(before + 1))[before])
+    return credentials_in((await identity.mail.received(before + 1, to=RESPONSIBLE))[before])
 
 
 def answer(response: httpx.Response) -> tuple[int, object]:
