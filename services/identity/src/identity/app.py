@@ -12,7 +12,7 @@ from faststream.kafka import KafkaBroker
 from litestar import Litestar
 from litestar.di import Provide
 
-from authkit import Signer, Verifier, load_or_create_private_key
+from authkit import Signer, Verifier, load_or_create_private_key, verifying_keys
 from eventkit.clock import Clock, LimaClock
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
@@ -87,7 +87,12 @@ def create_app(
             "CONTIGO_TOKEN_KEY_FILE is required but not set: the path of identity's Ed25519 private key"
             " (created there, with its public half beside it, when missing)"
         )
-    signer = Signer(load_or_create_private_key(Path(settings.token_key_file)), ttl_s=settings.token_ttl_s)
+    key_file = Path(settings.token_key_file)
+    signer = Signer(load_or_create_private_key(key_file), ttl_s=settings.token_ttl_s)
+    # The current key and the one before it (``contigo rotate-keys``): a token signed before the rotation still
+    # verifies until it expires. A rotation takes effect here at the next start.
+    keys = verifying_keys(key_file)
+    verifier = Verifier(*keys)
     hasher = Argon2Hasher()
     cipher = MailCipher(_key(settings.mail_key_file, "mail.key", "CONTIGO_MAIL_KEY_FILE", "mail", settings))
     deps = Deps(
@@ -96,8 +101,8 @@ def create_app(
         hasher=hasher,
         mail_box=MailBox(cipher, settings.mail_from),
         signer=signer,
-        verifier=Verifier(signer.public_key),
-        jwks=msgspec.convert(signer.jwks(), Jwks),
+        verifier=verifier,
+        jwks=msgspec.convert(signer.jwks(*keys), Jwks),
         token_ttl_s=settings.token_ttl_s,
         public_url=settings.public_url,
         audit_key=_key(settings.audit_key_file, "audit.key", "CONTIGO_AUDIT_KEY_FILE", "audit", settings),
@@ -143,7 +148,7 @@ def create_app(
         ROUTES,
         title="CONTIGO Aliados - identidad",
         errors=ERRORS,
-        verifier=Verifier(signer.public_key),
+        verifier=verifier,
         clock=clock,
         dependencies={"deps": Provide(lambda: deps, sync_to_thread=False, use_cache=True)},
         on_startup=[start_demo_staff, start_mail_sender],

@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -31,7 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from litestar import Litestar
 
-from authkit import Verifier
+from authkit import TokenError, Verifier, public_path
 from contracts import encode
 from contracts.events import AccessApproved, AccessRequested, AuthorityVerified, Jurisdiction, Person, Responsible
 from eventkit.clock import LIMA
@@ -117,6 +118,7 @@ class Identity:
     client: httpx.AsyncClient
     smtp: MailServer
     clock: MovableClock
+    settings: Settings
 
     @property
     def mail(self) -> Inbox:
@@ -147,7 +149,7 @@ async def identity(database_url, tmp_path) -> AsyncIterator[Identity]:
     app = create_app(settings, broker, own_broker=False, clock=clock)
     try:
         async with running(app, broker) as client:
-            yield Identity(app, client, smtp, clock)
+            yield Identity(app, client, smtp, clock, settings)
     finally:
         smtp.stop()
 
@@ -774,3 +776,48 @@ async def test_every_attempt_is_in_the_login_audit_without_its_password_or_the_u
     assert {r["account_id"] for r in rows[1:]} == {account_id} and {r["role"] for r in rows[1:]} == {"ALLY"}
     assert len({r["username_hmac"] for r in rows[1:]}) == 1 and rows[0]["username_hmac"] != rows[1]["username_hmac"]
     assert typed_dni not in dumped and username not in dumped and password not in dumped
+
+
+# Rotating the token key ------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def restarted(identity: Identity) -> AsyncIterator[httpx.AsyncClient]:
+    """Identity started again on the same settings (its key folder included), as after an operator's restart."""
+    broker = KafkaBroker("in-memory")
+    app = create_app(identity.settings, broker, own_broker=False, clock=identity.clock)
+    async with running(app, broker) as client:
+        yield client
+
+
+async def test_a_token_from_before_a_rotation_still_validates_and_a_second_rotation_drops_the_oldest_key(identity):
+    from contigo.cli import main as contigo
+
+    key_file = identity.settings.token_key_file
+    before = (await log_in(identity, "evaluador", DEMO_PASSWORD)).json()["access_token"]
+    (first_kid,) = [k["kid"] for k in (await identity.client.get("/.well-known/jwks.json")).json()["keys"]]
+    services_verifier = Verifier.from_file(public_path(Path(key_file)))  # as access, padrón and cases build it
+
+    rotated = contigo(["rotate-keys", "--key-file", key_file])
+    async with restarted(identity) as client:
+        once = [k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]]
+        old_token = (await client.post("/auth/introspect", json={"token": before})).json()
+        login = await client.post("/auth/login", json={"username": "evaluador", "password": DEMO_PASSWORD})
+        after = login.json()["access_token"]
+    services_verifier.RELOAD_EVERY_S = 0.0
+    seen_by_services = [services_verifier.verify(t).username for t in (before, after)]
+    rotated_again = contigo(["rotate-keys", "--key-file", key_file])
+    async with restarted(identity) as client:
+        twice = [k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]]
+        oldest_token = (await client.post("/auth/introspect", json={"token": before})).json()
+        previous_token = (await client.post("/auth/introspect", json={"token": after})).json()
+
+    assert (rotated, rotated_again) == (0, 0)
+    assert len(once) == 2 and once[1] == first_kid
+    assert old_token["active"] is True and old_token["claims"]["username"] == "evaluador"
+    assert seen_by_services == ["evaluador", "evaluador"]
+    assert len(twice) == 2 and first_kid not in twice and twice[1] == once[0]
+    assert oldest_token == {"active": False}
+    assert previous_token["active"] is True
+    with pytest.raises(TokenError):
+        services_verifier.verify(before)
