@@ -821,3 +821,17 @@ async def test_a_token_from_before_a_rotation_still_validates_and_a_second_rotat
     assert previous_token["active"] is True
     with pytest.raises(TokenError):
         services_verifier.verify(before)
+
+
+async def test_a_lock_survives_a_restart_of_identity(identity):
+    username, password = await new_ally(identity, "150106")
+    for _ in range(5):
+        await log_in(identity, username, "Clave-equivocada-99")
+
+    async with restarted(identity) as client:
+        after_restart = await client.post("/auth/login", json={"username": username, "password": password})
+        identity.clock.advance(minutes=1)
+        a_minute_later = await client.post("/auth/login", json={"username": username, "password": password})
+
+    assert answer(after_restart) == (401, REFUSED)
+    assert a_minute_later.status_code == 200
