@@ -123,6 +123,14 @@ def test_an_ally_goes_from_an_empty_form_to_a_login_with_the_e_mailed_password(s
         documents_in_and_approved(c, draft["id"], ally_type)
         mail = mail_for(c, draft["code"])
         username, password = credentials_in(mail)
+        authority_email = form["authority"]["institutional_email"]
+        notice = eventually(
+            lambda: next(
+                (m for m in c.get("/dev/mail").json() if authority_email in m["to"] and draft["code"] in m["text"]),
+                None,
+            ),
+            f"the authority's notice of {draft['code']}",
+        )
         login = c.post("/api/auth/login", json={"username": username, "password": password})
         auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
         me = c.get("/api/me", headers=auth)
@@ -130,7 +138,10 @@ def test_an_ally_goes_from_an_empty_form_to_a_login_with_the_e_mailed_password(s
         elsewhere = c.get("/api/padron/districts/150101/summary", headers=auth)
 
     assert form["responsible"]["institutional_email"] in mail["to"]
-    assert form["authority"]["institutional_email"] in (mail["cc"] or "")
+    # The password goes to the responsible person alone; the authority is told the username and who holds it.
+    assert not mail["cc"] and authority_email not in mail["to"]
+    assert password not in notice["text"] and f"Usuario:      {username}" in notice["text"]
+    assert f"Responsable:  {form['responsible']['names'].upper()}" in notice["text"]
     assert "no pueden ser modificadas" in mail["text"] or "no puede ser modificada" in mail["text"]
     assert login.status_code == 200
     assert me.json()["role"] == "ALLY" and me.json()["ally_type"] == ally_type

@@ -54,7 +54,24 @@ def _mail_catcher(port: int, folder: Path) -> None:
             controller.stop()
 
 
-def main(argv: list[str] | None = None) -> int:
+def _rotate_keys(key_file: Path | None) -> None:
+    from authkit import public_path, rotate_keys
+
+    if key_file is None:
+        from contigo.embedded import default_data_dir
+
+        env = os.environ.get("CONTIGO_TOKEN_KEY_FILE")
+        key_file = Path(env) if env else default_data_dir() / "keys" / "token.pem"
+    try:
+        new_kid, previous_kid = rotate_keys(key_file)
+    except (OSError, ValueError) as exc:
+        raise RuntimeError(f"cannot rotate the token key in {key_file}: {type(exc).__name__}: {exc}") from None
+    print(f"token key rotated in {key_file}: signing key {new_kid}, previous {previous_kid} kept in")
+    print(f"{public_path(key_file)} until the next rotation (tokens it signed stay valid until they expire).")
+    print("Restart identity to sign with the new key; the other services follow the public file on their own.")
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="contigo", description="CONTIGO Aliados")
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up", help="run the whole system (embedded by default)")
@@ -78,7 +95,18 @@ def main(argv: list[str] | None = None) -> int:
     what = openapi.add_mutually_exclusive_group()
     what.add_argument("--write", action="store_true", help="write it to the gateway's package")
     what.add_argument("--check", action="store_true", help="fail when the committed one is out of date")
-    args = parser.parse_args(argv)
+    rotate = sub.add_parser("rotate-keys", help="a new token signing key for identity, keeping the previous one")
+    rotate.add_argument(
+        "--key-file",
+        type=Path,
+        default=None,
+        help="identity's private key (default: CONTIGO_TOKEN_KEY_FILE, else .contigo/keys/token.pem)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
 
     try:
         if args.command == "up" and args.distributed:
@@ -107,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{count} dead letter(s) of {args.group} sent back to {args.topic}")
         elif args.command == "mail-catcher":
             _mail_catcher(args.port, args.folder)
+        elif args.command == "rotate-keys":
+            _rotate_keys(args.key_file)
     except ConfigError as exc:
         print(f"contigo: configuration error: {exc}", file=sys.stderr)
         return 2

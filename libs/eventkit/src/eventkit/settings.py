@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import msgspec
 
-from authkit import Verifier, load_public_key
+from authkit import Verifier
 
 PREFIX = "CONTIGO_"
 S = TypeVar("S", bound=msgspec.Struct)
@@ -49,13 +49,14 @@ def _explain(message: str) -> str:
 
 
 def token_verifier(public_key_file: str) -> Verifier | None:
-    """Identity's public key as a token verifier; ``None`` when not configured (the routes that need it answer 503).
+    """Identity's public keys (current and previous) as a token verifier that follows the file as identity's keys
+    rotate; ``None`` when not configured (the routes that need it answer 503).
 
     A file that cannot be read or is not an Ed25519 public key stops start-up, naming the variable.
     """
     if not public_key_file:
         return None
     try:
-        return Verifier(load_public_key(Path(public_key_file)))
+        return Verifier.from_file(Path(public_key_file))
     except (OSError, ValueError) as exc:
         raise ConfigError(f"CONTIGO_TOKEN_PUBLIC_KEY_FILE is invalid: {exc}") from None

@@ -18,10 +18,10 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from authkit import Claims, TokenError, bearer
 from contracts import peru, ubigeo
 from eventkit.http import NOT_JSON, ErrorTable, UserError, refusals
-from eventkit.providers import UowDep
+from eventkit.providers import UnitsDep, UowDep
 from identity import domain, handlers
 from identity.deps import Deps, DepsDep
-from identity.repo import LoginPgRepo, StaffAdminPgRepo
+from identity.repo import LoginGuardPgRepo, LoginPgRepo, StaffAdminPgRepo
 from identity.views import (
     AuthorityView,
     CitizenView,
@@ -30,18 +30,21 @@ from identity.views import (
     Jwks,
     Session,
     StaffView,
+    UnlockView,
     authority_view,
     entity_view,
     introspection,
     staff_view,
 )
 
+ACCOUNT_NOT_FOUND = "No existe una cuenta con ese usuario."
 ERRORS = ErrorTable(
     {
         handlers.LoginRefusedError: (401, domain.LOGIN_REFUSED),
         handlers.NotAdminError: (403, domain.ADMIN_ONLY),
         handlers.StaffNotFoundError: (404, "No existe esa cuenta del personal."),
         handlers.CannotRevokeSelfError: (409, domain.CANNOT_REVOKE_SELF),
+        handlers.AccountNotFoundError: (404, ACCOUNT_NOT_FOUND),
     }
 )
 
@@ -111,15 +114,39 @@ async def list_entities(deps: DepsDep) -> list[EntityView]:
     return [entity_view(e) for e in deps.register.entities()]
 
 
+FORWARDED_FOR = "x-forwarded-for"
+MAX_ADDRESS = 64
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address as the gateway vouches for it (the last ``X-Forwarded-For`` entry); None without it.
+
+    Identity is reached only through the gateway, which passes no header of the client's own: an address
+    here is the gateway's word. Without it the address would be the gateway's own, shared by everyone,
+    so logins are then guarded per account only.
+    """
+    forwarded = request.headers.get(FORWARDED_FOR, "")
+    address = forwarded.rsplit(",", 1)[-1].strip()
+    return address[:MAX_ADDRESS] or None
+
+
 @post(
     "/auth/login",
     status_code=200,
     summary="Iniciar sesión",
+    # The same words as before the lockout: a locked account must read like a wrong password.
     responses=refusals(422, r400=NOT_JSON, r401="Usuario o contraseña incorrectos, o la cuenta fue revocada."),
 )
-async def log_in(data: JSONBody[LoginBody], deps: DepsDep, uow: UowDep) -> Session:
-    token = await handlers.log_in(data.username, data.password, LoginPgRepo(uow.conn), deps.hasher, deps.signer)
-    return Session(access_token=token, token_type="Bearer", expires_in=deps.token_ttl_s)
+async def log_in(request: Request, data: JSONBody[LoginBody], deps: DepsDep, units: UnitsDep) -> Session:
+    attempt = handlers.LoginAttempt(
+        username=data.username, password=data.password, address=client_address(request), at=deps.clock.now()
+    )
+    # Its own transaction, committed before a refusal is raised: a failure is counted even though it refuses.
+    async with units.open() as uow:
+        result = await handlers.log_in(attempt, LoginGuardPgRepo(uow.conn, deps.audit_key), deps.hasher, deps.signer)
+    if result.token is None:
+        raise handlers.LoginRefusedError
+    return Session(access_token=result.token, token_type="Bearer", expires_in=deps.token_ttl_s)
 
 
 @get("/.well-known/jwks.json", summary="Claves públicas que firman los tokens", responses=refusals())
@@ -216,6 +243,19 @@ async def revoke_staff_account(
     return staff_view(await handlers.revoke_staff(staff_id, reason, admin, repo, now=now))
 
 
+@post(
+    "/accounts/{username:str}/unlock",
+    status_code=200,
+    summary="Desbloquear una cuenta que espera tras varios intentos fallidos de inicio de sesión",
+    responses=refusals(r401="Inicie sesión para continuar.", r403=domain.ADMIN_ONLY, r404=ACCOUNT_NOT_FOUND),
+)
+async def unlock_account(request: Request, username: FromPath[str], deps: DepsDep, uow: UowDep) -> UnlockView:
+    repo = StaffAdminPgRepo(uow, deps.mail_box)
+    admin = await _admin(request, deps, repo)
+    unlocked = await handlers.unlock_account(username, admin, repo)
+    return UnlockView(username=unlocked.username, failures_cleared=unlocked.failures_cleared)
+
+
 ROUTES = (
     get_citizen,
     get_authority,
@@ -226,4 +266,5 @@ ROUTES = (
     create_staff_account,
     list_staff_accounts,
     revoke_staff_account,
+    unlock_account,
 )

@@ -12,7 +12,7 @@ from faststream.kafka import KafkaBroker
 from litestar import Litestar
 from litestar.di import Provide
 
-from authkit import Signer, Verifier, load_or_create_private_key
+from authkit import Signer, Verifier, load_or_create_private_key, verifying_keys
 from eventkit.clock import Clock, LimaClock
 from eventkit.host import ServiceHost
 from eventkit.http import create_service_app
@@ -87,19 +87,25 @@ def create_app(
             "CONTIGO_TOKEN_KEY_FILE is required but not set: the path of identity's Ed25519 private key"
             " (created there, with its public half beside it, when missing)"
         )
-    signer = Signer(load_or_create_private_key(Path(settings.token_key_file)), ttl_s=settings.token_ttl_s)
+    key_file = Path(settings.token_key_file)
+    signer = Signer(load_or_create_private_key(key_file), ttl_s=settings.token_ttl_s)
+    # The current key and the one before it (``contigo rotate-keys``): a token signed before the rotation still
+    # verifies until it expires. A rotation takes effect here at the next start.
+    keys = verifying_keys(key_file)
+    verifier = Verifier(*keys)
     hasher = Argon2Hasher()
-    cipher = MailCipher(_mail_key(settings))
+    cipher = MailCipher(_key(settings.mail_key_file, "mail.key", "CONTIGO_MAIL_KEY_FILE", "mail", settings))
     deps = Deps(
         citizens=FileCitizenRegistry(),
         register=FileAuthorityRegister(),
         hasher=hasher,
         mail_box=MailBox(cipher, settings.mail_from),
         signer=signer,
-        verifier=Verifier(signer.public_key),
-        jwks=msgspec.convert(signer.jwks(), Jwks),
+        verifier=verifier,
+        jwks=msgspec.convert(signer.jwks(*keys), Jwks),
         token_ttl_s=settings.token_ttl_s,
         public_url=settings.public_url,
+        audit_key=_key(settings.audit_key_file, "audit.key", "CONTIGO_AUDIT_KEY_FILE", "audit", settings),
         clock=clock,
     )
     host = ServiceHost(
@@ -142,7 +148,7 @@ def create_app(
         ROUTES,
         title="CONTIGO Aliados - identidad",
         errors=ERRORS,
-        verifier=Verifier(signer.public_key),
+        verifier=verifier,
         clock=clock,
         dependencies={"deps": Provide(lambda: deps, sync_to_thread=False, use_cache=True)},
         on_startup=[start_demo_staff, start_mail_sender],
@@ -152,13 +158,14 @@ def create_app(
     return app
 
 
-def _mail_key(settings: Settings) -> bytes:
-    path = Path(settings.mail_key_file) if settings.mail_key_file else default_mail_key_path(settings.token_key_file)
+def _key(file: str, default_name: str, variable: str, what: str, settings: Settings) -> bytes:
+    """A 256-bit key of identity's: ``file``, or ``default_name`` beside the token key; created when missing."""
+    path = Path(file) if file else default_mail_key_path(settings.token_key_file).with_name(default_name)
     try:
         return load_or_create_mail_key(path)
     except (OSError, ValueError) as exc:
         raise ConfigError(
-            f"CONTIGO_MAIL_KEY_FILE: cannot read or create identity's mail key at {path}: {type(exc).__name__}: {exc}"
+            f"{variable}: cannot read or create identity's {what} key at {path}: {type(exc).__name__}: {exc}"
         ) from None
 
 

@@ -16,6 +16,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # The key sealing queued e-mails (they hold passwords) until sent; created when missing.
     # Empty: mail.key beside the token key.
     mail_key_file: str = ""
+    # The key of the login audit's keyed hashes of typed usernames; created when missing.
+    # Empty: audit.key beside the token key.
+    audit_key_file: str = ""
     mail_from: str = "Programa CONTIGO <no-responder@contigo.gob.pe>"
     # Where allies log in; named in the credentials e-mail.
     public_url: str = "http://127.0.0.1:8000"

@@ -31,6 +31,8 @@ class Deps:
     jwks: Jwks
     token_ttl_s: int
     public_url: str
+    audit_key: bytes = b""
+    """The HMAC key of the login audit's hashes of typed usernames."""
     clock: Clock = field(default_factory=LimaClock)
     """Lima's clock: an authority must be in office on Peru's date, not the server's (UTC) one."""
 

@@ -348,3 +348,91 @@ class StaffRecord:
     revoked_at: datetime | None = None
     revoked_reason: str | None = None
     revoked_by: str | None = None
+
+
+# Guessed passwords ---------------------------------------------------------------
+
+GuardKind = Literal["account", "address"]
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    """Keycloak's default brute-force detection: after ``threshold`` failures each further one locks for longer.
+
+    Failures older than ``forget_after`` (since the last one) are forgotten, as Keycloak's "failure reset time".
+    """
+
+    threshold: int
+    first_wait: timedelta = timedelta(minutes=1)
+    max_wait: timedelta = timedelta(minutes=15)
+    forget_after: timedelta = timedelta(hours=12)
+
+
+ACCOUNT_LOCKOUT = LockoutPolicy(threshold=5)
+# An address is shared by an office (NAT) or by everyone behind the web: it tolerates more before it waits.
+ADDRESS_LOCKOUT = LockoutPolicy(threshold=20)
+LOCKOUTS: dict[GuardKind, LockoutPolicy] = {"account": ACCOUNT_LOCKOUT, "address": ADDRESS_LOCKOUT}
+
+
+def lockout_wait(failures: int, policy: LockoutPolicy) -> timedelta:
+    """How long logins wait after the ``failures``-th failure in a row: nothing below the threshold, then
+    1 min, 2 min, 4 min, 8 min, and 15 min at most."""
+    if failures < policy.threshold:
+        return timedelta(0)
+    return min(policy.first_wait * 2 ** min(failures - policy.threshold, 20), policy.max_wait)
+
+
+@dataclass(frozen=True)
+class LoginGuard:
+    """The failures in a row of one account or one client address, and until when its logins are refused."""
+
+    kind: GuardKind
+    key: str
+    failures: int = 0
+    last_failure_at: datetime | None = None
+    locked_until: datetime | None = None
+
+    def locked_at(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+    def failed(self, now: datetime) -> LoginGuard:
+        """One more failure; a failure long after the last one starts counting again."""
+        policy = LOCKOUTS[self.kind]
+        fresh = self.last_failure_at is None or now - self.last_failure_at >= policy.forget_after
+        failures = 1 if fresh else self.failures + 1
+        wait = lockout_wait(failures, policy)
+        return LoginGuard(self.kind, self.key, failures, now, now + wait if wait else None)
+
+    def cleared(self) -> LoginGuard:
+        """A successful login of the account, or an administrator's unlock."""
+        return LoginGuard(self.kind, self.key)
+
+
+LoginOutcome = Literal["ok", "wrong", "unknown", "locked", "revoked"]
+
+
+def login_outcome(
+    account: LoginAccount | None, password_ok: bool, guards: list[LoginGuard], now: datetime
+) -> LoginOutcome:
+    """What one login attempt comes to; only ``ok`` logs in. A lock refuses even the right password."""
+    if any(g.locked_at(now) for g in guards):
+        return "locked"
+    if account is None:
+        return "unknown"
+    if not password_ok:
+        return "wrong"
+    return "revoked" if account.revoked else "ok"
+
+
+def guards_after(outcome: LoginOutcome, guards: list[LoginGuard], now: datetime) -> list[LoginGuard]:
+    """The guards that change after an attempt.
+
+    A wrong or unknown attempt counts against the account and the address; attempts during a lock are not
+    counted (the lock already holds, and a guesser gets one try per wait). A login clears its account's
+    failures but not its address's: one good account must not let an address guess the others.
+    """
+    if outcome in ("wrong", "unknown"):
+        return [g.failed(now) for g in guards]
+    if outcome == "ok":
+        return [g.cleared() for g in guards if g.kind == "account" and g.failures]
+    return []

@@ -28,15 +28,17 @@ from identity.domain import (
     Account,
     Authority,
     AuthorityKind,
+    GuardKind,
     InvalidJurisdictionError,
     LoginAccount,
+    LoginGuard,
     RegisteredEntity,
     StaffDraft,
     StaffRecord,
     StaffRole,
     Verdict,
 )
-from identity.letters import Mail, QueuedMail, credentials_letter, staff_letter
+from identity.letters import Mail, QueuedMail, authority_notice, credentials_letter, staff_letter
 
 log = structlog.get_logger(__name__)
 
@@ -96,6 +98,9 @@ class StaffAdminRepo(Protocol):
     async def staff(self, staff_id: uuid.UUID) -> StaffRecord | None: ...
     async def list_staff(self) -> list[StaffRecord]: ...
     async def add_staff_revocation(self, staff_id: uuid.UUID, reason: str, by: str, at: datetime) -> None: ...
+    async def find_login(self, username: str) -> LoginAccount | None: ...
+    async def clear_guard(self, kind: GuardKind, key: str) -> int:
+        """Forget the guard's failures and lock; returns how many failures it had."""
 
 
 class PasswordHasher(Protocol):
@@ -189,8 +194,8 @@ async def issue_credentials(
     public_url: str,
     now: datetime,
 ) -> Issued | None:
-    """One account per approved request, its letter queued for the responsible; the jurisdiction's previous one
-    is revoked.
+    """One account per approved request, its password queued for the responsible alone and a notice without it
+    for the authority; the jurisdiction's previous one is revoked.
 
     Returns None when the request already has its account (a second approval event of the same request).
     """
@@ -235,6 +240,9 @@ async def issue_credentials(
     message_id = await repo.add_mail(
         credentials_letter(event, jurisdiction, username, password, public_url), account.account_id
     )
+    notice = authority_notice(event, jurisdiction, username)
+    if notice is not None:
+        await repo.add_mail(notice, account.account_id)
     log.info(
         "credentials_issued",
         account_id=str(account.account_id),
@@ -290,25 +298,71 @@ def _failure(exc: Exception) -> str:
 
 
 class LoginRefusedError(Exception):
-    """Unknown user, wrong password or revoked account: the caller never learns which."""
+    """Unknown user, wrong password, locked or revoked account: the caller never learns which."""
 
     def __init__(self) -> None:
         super().__init__(domain.LOGIN_REFUSED)
 
 
-async def log_in(username: str, password: str, repo: LoginRepo, hasher: PasswordHasher, signer: TokenSigner) -> str:
-    """A signed token for a live account whose password matches; otherwise LoginRefusedError."""
-    account = await repo.find_login(username)
+class LoginGuardRepo(LoginRepo, Protocol):
+    async def hold_guard(self, kind: GuardKind, key: str) -> LoginGuard:
+        """The guard (a fresh one when there is none), held until the transaction ends."""
+
+    async def save_guard(self, guard: LoginGuard) -> None: ...
+    async def record_login(
+        self, attempt_username: str, account: LoginAccount | None, address: str | None, outcome: str, at: datetime
+    ) -> None:
+        """One row of the login audit: never the password; the typed username only as a keyed hash."""
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """What a person typed, from where (the address the gateway vouches for, when it says), and when."""
+
+    username: str
+    password: str
+    address: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    outcome: domain.LoginOutcome
+    account: LoginAccount | None
+    token: str | None = None
+
+
+async def log_in(
+    attempt: LoginAttempt, repo: LoginGuardRepo, hasher: PasswordHasher, signer: TokenSigner
+) -> LoginResult:
+    """A signed token for a live, unlocked account whose password matches; the result says why not otherwise.
+
+    Every attempt runs exactly one argon2 verification (a dummy hash for an unknown user, the real one for a
+    locked account too), so neither the answer nor its time tells an unknown user from a wrong password or a
+    lock. The caller commits the guards' changes and the audit's row even when it refuses.
+    """
+    account = await repo.find_login(attempt.username)
+    guards = []
+    # Always in this order (account, then address), so two attempts never wait on each other's rows.
+    if account is not None:
+        guards.append(await repo.hold_guard("account", account.sub))
+    if attempt.address:
+        guards.append(await repo.hold_guard("address", attempt.address))
     if account is None:
-        await hasher.verify_dummy(password)
-        log.info("login_refused", reason="unknown_user")
-        raise LoginRefusedError
-    if not await hasher.verify(account.password_hash, password):
-        log.info("login_refused", reason="wrong_password", sub=account.sub)
-        raise LoginRefusedError
-    if account.revoked:
-        log.info("login_refused", reason="revoked", sub=account.sub)
-        raise LoginRefusedError
+        await hasher.verify_dummy(attempt.password)
+        password_ok = False
+    else:
+        password_ok = await hasher.verify(account.password_hash, attempt.password)
+    outcome = domain.login_outcome(account, password_ok, guards, attempt.at)
+    for guard in domain.guards_after(outcome, guards, attempt.at):
+        await repo.save_guard(guard)
+        if guard.locked_until is not None:
+            log.warning("login_locked", kind=guard.kind, failures=guard.failures, until=guard.locked_until.isoformat())
+    await repo.record_login(attempt.username, account, attempt.address, outcome, attempt.at)
+    sub = account.sub if account else None
+    if outcome != "ok" or account is None:
+        log.info("login_refused", reason=outcome, sub=sub)
+        return LoginResult(outcome, account)
     j = account.jurisdiction
     claims = Claims(
         sub=account.sub,
@@ -320,7 +374,7 @@ async def log_in(username: str, password: str, repo: LoginRepo, hasher: Password
         unit=account.unit,
     )
     log.info("login_accepted", sub=account.sub, role=account.role)
-    return signer.sign(claims)
+    return LoginResult(outcome, account, signer.sign(claims))
 
 
 async def introspect(token: str, verifier: TokenVerifier, repo: LoginRepo) -> Claims | None:
@@ -420,3 +474,26 @@ async def revoke_staff(
     await repo.add_staff_revocation(staff_id, reason, admin.sub, now)
     log.info("staff_revoked", staff_id=str(staff_id), by=admin.sub)
     return dataclasses.replace(staff, revoked_at=now, revoked_reason=reason, revoked_by=admin.sub)
+
+
+# Unlocking an account locked by guessed passwords ---------------------------
+
+
+class AccountNotFoundError(Exception):
+    """No ally or staff account has that username."""
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    username: str
+    failures_cleared: int
+
+
+async def unlock_account(username: str, admin: Claims, repo: StaffAdminRepo) -> Unlocked:
+    """An administrator lets an account log in again at once (its address, if locked, stays locked)."""
+    account = await repo.find_login(username)
+    if account is None:
+        raise AccountNotFoundError
+    failures = await repo.clear_guard("account", account.sub)
+    log.info("login_unlocked", sub=account.sub, failures_cleared=failures, by=admin.sub)
+    return Unlocked(account.username, failures)

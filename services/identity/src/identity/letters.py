@@ -1,4 +1,5 @@
-"""The e-mail that hands an ally its credentials, in Peruvian Spanish, and its place in the mail outbox (no driver)."""
+"""The e-mails of an approval, in Peruvian Spanish: the credentials to the responsible person alone, a notice without
+the password to the authority; and their place in the mail outbox (no driver)."""
 
 from __future__ import annotations
 
@@ -66,7 +67,8 @@ Tenga en cuenta:
   sobre los datos personales a los que acceda y a usarlos solo para los fines del Programa,
   aun después de concluido su acceso.
 
-Este mensaje se envía con copia a {event.authority_names}, autoridad que propuso el acceso.
+La autoridad que propuso el acceso, {event.authority_names}, recibe aparte un aviso de la
+aprobación, sin su contraseña.
 
 Atentamente,
 
@@ -75,12 +77,51 @@ en Situación de Pobreza - CONTIGO
 
 Este es un mensaje automático; por favor, no responda a este correo.
 """
-    return Mail(
-        to=event.responsible_email,
-        cc=event.authority_email or None,
-        subject=credentials_subject(event.code),
-        body=body,
-    )
+    # To the responsible person alone: the password is theirs, not the authority's (Ley 29733).
+    return Mail(to=event.responsible_email, cc=None, subject=credentials_subject(event.code), body=body)
+
+
+AUTHORITY_NOTICE_SUBJECT = "Solicitud de acceso aprobada - USUARIO ALIADO - Programa CONTIGO"
+"""Without the request code: the credentials e-mail is the one whose subject names it."""
+
+
+def authority_notice(event: AccessApproved, jurisdiction: Jurisdiction, username: str) -> Mail | None:
+    """The authority's own message: the request was approved, the account's username and who holds it; never the
+    password. None when the approval names no e-mail of the authority."""
+    if not event.authority_email:
+        return None
+    body = f"""Estimado(a) {event.authority_names}:
+
+La solicitud de acceso {event.code} al aplicativo USUARIO ALIADO del Programa CONTIGO, que usted
+propuso, ha sido aprobada para:
+
+    {describe_jurisdiction(jurisdiction)}
+
+Se creó la cuenta:
+
+    Usuario:      {username}
+    Responsable:  {event.responsible_names}
+
+La contraseña se envió solo a la persona responsable del acceso, a su correo electrónico. Por su
+seguridad, el Programa no la comunica a nadie más.
+
+Tenga en cuenta:
+
+- Estas credenciales no pueden ser modificadas. Si se necesita cambiar a la persona responsable del
+  acceso, usted debe presentar una nueva solicitud; cuando esta se apruebe, la cuenta actual quedará
+  revocada.
+- Conforme a la Ley N.° 29733, Ley de Protección de Datos Personales, y al Documento de
+  Declaración de Confidencialidad suscrito, la persona responsable está obligada a guardar
+  confidencialidad sobre los datos personales a los que acceda.
+
+Atentamente,
+
+Programa Nacional de Entrega de la Pensión No Contributiva a Personas con Discapacidad Severa
+en Situación de Pobreza - CONTIGO
+
+Este es un mensaje automático; por favor, no responda a este correo.
+"""
+    return Mail(to=event.authority_email, cc=None, subject=AUTHORITY_NOTICE_SUBJECT, body=body)
 
 
 def staff_letter(

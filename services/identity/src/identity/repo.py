@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import uuid
 from datetime import datetime
@@ -12,7 +14,7 @@ from contracts import Event
 from contracts.events import Jurisdiction
 from eventkit.uow import UnitOfWork
 from identity.adapters.mail_outbox import MailBox
-from identity.domain import Account, LoginAccount, StaffRecord, StaffRole, Verdict
+from identity.domain import Account, GuardKind, LoginAccount, LoginGuard, StaffRecord, StaffRole, Verdict
 from identity.letters import Mail
 
 Db = asyncpg.Connection | asyncpg.Pool
@@ -163,6 +165,53 @@ class LoginPgRepo:
         )
 
 
+class LoginGuardPgRepo(LoginPgRepo):
+    """Login with its guards, on one connection inside an open transaction."""
+
+    def __init__(self, conn: asyncpg.Connection, audit_key: bytes):
+        super().__init__(conn)
+        self._conn = conn
+        self._audit_key = audit_key
+
+    async def record_login(
+        self, attempt_username: str, account: LoginAccount | None, address: str | None, outcome: str, at: datetime
+    ) -> None:
+        fingerprint = hmac.new(self._audit_key, attempt_username.encode(), hashlib.sha256).hexdigest()
+        await self._conn.execute(
+            "insert into login_audit (at, account_id, role, username_hmac, address, outcome)"
+            " values ($1, $2, $3, $4, $5, $6)",
+            at,
+            uuid.UUID(account.sub) if account else None,
+            account.role if account else None,
+            fingerprint,
+            address,
+            outcome,
+        )
+
+    async def hold_guard(self, kind: GuardKind, key: str) -> LoginGuard:
+        """The guard's row, locked until the transaction ends: concurrent guesses are counted one by one."""
+        await self._conn.execute(
+            "insert into login_guards (kind, key) values ($1, $2) on conflict do nothing", kind, key
+        )
+        row = await self._conn.fetchrow(
+            "select failures, last_failure_at, locked_until from login_guards where kind = $1 and key = $2 for update",
+            kind,
+            key,
+        )
+        return LoginGuard(kind, key, row["failures"], row["last_failure_at"], row["locked_until"])
+
+    async def save_guard(self, guard: LoginGuard) -> None:
+        await self._conn.execute(
+            "update login_guards set failures = $3, last_failure_at = $4, locked_until = $5"
+            " where kind = $1 and key = $2",
+            guard.kind,
+            guard.key,
+            guard.failures,
+            guard.last_failure_at,
+            guard.locked_until,
+        )
+
+
 class StaffPgRepo(LoginPgRepo):
     async def put_staff(
         self, username: str, role: StaffRole, password_hash: str, region: str | None = None, unit: str | None = None
@@ -223,6 +272,19 @@ class StaffAdminPgRepo(_InUnit):
             staff.created_by,
             staff.created_at,
         )
+
+    async def find_login(self, username: str) -> LoginAccount | None:
+        return await LoginPgRepo(self._conn).find_login(username)
+
+    async def clear_guard(self, kind: GuardKind, key: str) -> int:
+        failures = await self._conn.fetchval(
+            "update login_guards g set failures = 0, last_failure_at = null, locked_until = null"
+            " from login_guards old where g.kind = $1 and g.key = $2 and old.kind = g.kind and old.key = g.key"
+            " returning old.failures",
+            kind,
+            key,
+        )
+        return failures or 0
 
     async def add_staff_mail(self, mail: Mail, staff_id: uuid.UUID) -> str:
         return await self._mail_box.add(self._conn, mail, staff_id=staff_id)

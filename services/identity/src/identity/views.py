@@ -139,3 +139,11 @@ def staff_view(s: StaffRecord) -> StaffView:
         revoked_reason=s.revoked_reason,
         revoked_by=s.revoked_by,
     )
+
+
+class UnlockView(msgspec.Struct, frozen=True):
+    """An account an administrator unlocked: it may log in again at once."""
+
+    username: str
+    failures_cleared: int
+    """How many failed attempts in a row it had."""

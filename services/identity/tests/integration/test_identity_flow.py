@@ -20,8 +20,9 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -31,10 +32,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from litestar import Litestar
 
-from authkit import Verifier
+from authkit import TokenError, Verifier, public_path
 from contracts import encode
 from contracts.events import AccessApproved, AccessRequested, AuthorityVerified, Jurisdiction, Person, Responsible
-from eventkit.clock import FixedClock
+from eventkit.clock import LIMA
 from eventkit.messages import read, wrap
 from identity.adapters.registries import FileAuthorityRegister
 from identity.app import create_app
@@ -45,6 +46,7 @@ pytestmark = pytest.mark.integration
 TODAY = date(2025, 6, 1)
 DEMO_PASSWORD = "Demo-Clave-2025#"
 REFUSED = {"detail": "Usuario o contraseña incorrectos."}
+RESPONSIBLE, AUTHORITY = "rosa.rojas@example.pe", "alcaldia@example.pe"
 
 
 def free_port() -> int:
@@ -65,14 +67,15 @@ class Inbox:
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
 
-    async def received(self, count: int, timeout_s: float = 20.0) -> list[EmailMessage]:
-        """The first ``count`` messages, once they arrived: mail goes out after the commit, not during it."""
+    async def received(self, count: int, timeout_s: float = 20.0, to: str | None = None) -> list[EmailMessage]:
+        """The first ``count`` messages (to ``to`` only, if given), once they arrived: mail goes out after the
+        commit, not during it."""
         deadline = time.monotonic() + timeout_s
-        while len(self.messages) < count:
+        while len(mine := [m for m in self.messages if to is None or m["To"] == to]) < count:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{count} message(s) expected, {len(self.messages)} arrived in {timeout_s} s")
+                raise TimeoutError(f"{count} message(s) expected, {len(mine)} arrived in {timeout_s} s")
             await asyncio.sleep(0.05)
-        return self.messages[:count]
+        return mine[:count]
 
 
 class MailServer:
@@ -93,11 +96,29 @@ class MailServer:
             self._controller = None
 
 
+class MovableClock:
+    """Lima's noon of ``TODAY`` until a test moves it on: lockouts end without anyone sleeping."""
+
+    def __init__(self) -> None:
+        self._at = datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=LIMA)
+
+    def now(self) -> datetime:
+        return self._at
+
+    def today(self) -> date:
+        return self._at.date()
+
+    def advance(self, **delta: float) -> None:
+        self._at += timedelta(**delta)
+
+
 @dataclass
 class Identity:
     app: Litestar
     client: httpx.AsyncClient
     smtp: MailServer
+    clock: MovableClock
+    settings: Settings
 
     @property
     def mail(self) -> Inbox:
@@ -124,10 +145,11 @@ async def identity(database_url, tmp_path) -> AsyncIterator[Identity]:
         demo_staff_password=DEMO_PASSWORD,
     )
     broker = KafkaBroker("in-memory")
-    app = create_app(settings, broker, own_broker=False, clock=FixedClock(TODAY))
+    clock = MovableClock()
+    app = create_app(settings, broker, own_broker=False, clock=clock)
     try:
         async with running(app, broker) as client:
-            yield Identity(app, client, smtp)
+            yield Identity(app, client, smtp, clock, settings)
     finally:
         smtp.stop()
 
@@ -183,8 +205,9 @@ def credentials_in(message: EmailMessage) -> tuple[str, str]:
     return username, password
 
 
-async def log_in(identity: Identity, username: str, password: str):
-    return await identity.client.post("/auth/login", json={"username": username, "password": password})
+async def log_in(identity: Identity, username: str, password: str, address: str | None = None):
+    headers = {"x-forwarded-for": address} if address else {}
+    return await identity.client.post("/auth/login", json={"username": username, "password": password}, headers=headers)
 
 
 async def jwks_verifier(identity: Identity) -> Verifier:
@@ -197,16 +220,21 @@ async def test_an_approval_mails_credentials_that_log_in_with_a_token_the_jwks_v
     event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090201"), code="SOL-2025-000101")
 
     outcome = await identity.deliver(wrap(event, key=str(event.request_id)))
-    (message,) = await identity.mail.received(1)
+    (message,) = await identity.mail.received(1, to=RESPONSIBLE)
+    (notice,) = await identity.mail.received(1, to=AUTHORITY)
     username, password = credentials_in(message)
     response = await log_in(identity, username, password)
     claims = (await jwks_verifier(identity)).verify(response.json()["access_token"])
 
     assert outcome == "handled"
     assert message["Subject"] == "Credenciales de acceso a USUARIO ALIADO - solicitud SOL-2025-000101"
-    assert message["To"] == "rosa.rojas@example.pe" and message["Cc"] == "alcaldia@example.pe"
+    assert message["To"] == RESPONSIBLE and message["Cc"] is None
     assert message["From"] == "Programa CONTIGO <no-responder@contigo.gob.pe>"
-    assert sorted(identity.mail.recipients[0]) == ["alcaldia@example.pe", "rosa.rojas@example.pe"]
+    assert sorted(identity.mail.recipients) == [[AUTHORITY], [RESPONSIBLE]]
+    notice_text = notice.get_content()
+    assert notice["Cc"] is None and password not in notice_text and "Contraseña:" not in notice_text
+    assert f"Usuario:      {username}" in notice_text and "ROJAS HUAMÁN, ROSA" in notice_text
+    assert "SOL-2025-000101" in notice_text and "Acobamba, Acobamba, Huancavelica" in notice_text
     body = message.get_content()
     assert "ROJAS HUAMÁN, ROSA" in body and "Acobamba, Acobamba, Huancavelica" in body
     assert "no pueden ser modificadas" in body and "29733" in body and "https://aliados.contigo.example" in body
@@ -225,7 +253,7 @@ async def test_the_password_is_stored_only_as_an_argon2id_hash_and_never_put_on_
     event = approval(Jurisdiction(ally_type="GOBIERNO_REGIONAL", ubigeo="05"))
 
     await identity.deliver(wrap(event, key=str(event.request_id)))
-    (message,) = await identity.mail.received(1)
+    (message,) = await identity.mail.received(1, to=RESPONSIBLE)
     _, password = credentials_in(message)
     stored = await identity.pool.fetchrow(
         "select account_id, username, password_hash from credentials where request_id = $1", event.request_id
@@ -241,9 +269,11 @@ async def test_the_password_is_stored_only_as_an_argon2id_hash_and_never_put_on_
 
 
 async def sent_letter(identity: Identity, account_id: uuid.UUID) -> asyncpg.Record:
-    """The account's row in the mail outbox, once the sender has marked it sent."""
+    """The account's credentials letter in the mail outbox, once the sender has marked it sent."""
     for _ in range(100):
-        row = await identity.pool.fetchrow("select * from mail_outbox where account_id = $1", account_id)
+        row = await identity.pool.fetchrow(
+            "select * from mail_outbox where account_id = $1 and mail_to = $2", account_id, RESPONSIBLE
+        )
         if row is not None and row["state"] == "SENT":
             return row
         await asyncio.sleep(0.05)
@@ -257,11 +287,12 @@ async def test_a_letter_waiting_to_be_sent_holds_its_password_only_sealed(identi
     await identity.deliver(wrap(event, key=str(event.request_id)))
     waiting = await identity.pool.fetchrow(
         "select m.state, m.sealed_body, m.subject from mail_outbox m join credentials c using (account_id)"
-        " where c.request_id = $1",
+        " where c.request_id = $1 and m.mail_to = $2",
         event.request_id,
+        RESPONSIBLE,
     )
     identity.smtp.start()
-    (message,) = await identity.mail.received(1)
+    (message,) = await identity.mail.received(1, to=RESPONSIBLE)
     _, password = credentials_in(message)
 
     assert waiting["state"] == "PENDING" and waiting["subject"] == message["Subject"]
@@ -279,26 +310,27 @@ async def test_the_same_approval_delivered_again_issues_no_second_account_and_no
         "select account_id, username, entity_name from credentials where request_id = $1", event.request_id
     )
     await sent_letter(identity, accounts[0]["account_id"])
-    letters = await identity.pool.fetchval(
-        "select count(*) from mail_outbox where account_id = $1", accounts[0]["account_id"]
+    await identity.mail.received(2)
+    letters = await identity.pool.fetch(
+        "select mail_to from mail_outbox where account_id = $1 order by seq", accounts[0]["account_id"]
     )
 
     assert (first, again, another_event_same_request) == ("handled", "duplicate", "handled")
     assert [(a["username"], a["entity_name"]) for a in accounts] == [
         ("oa20000802256", "CENTRO DE SALUD MENTAL COMUNITARIO DE HUAMANGA")
     ]
-    assert letters == 1 and len(identity.mail.messages) == 1
+    assert [r["mail_to"] for r in letters] == [RESPONSIBLE, AUTHORITY] and len(identity.mail.messages) == 2
 
 
 async def test_a_newer_approval_for_the_same_district_revokes_the_earlier_account_at_once(identity):
     district = Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="100101")
     first_event, second_event = approval(district), approval(district)
     await identity.deliver(wrap(first_event, key=str(first_event.request_id)))
-    first_username, first_password = credentials_in((await identity.mail.received(1))[0])
+    first_username, first_password = credentials_in((await identity.mail.received(1, to=RESPONSIBLE))[0])
     first_token = (await log_in(identity, first_username, first_password)).json()["access_token"]
 
     await identity.deliver(wrap(second_event, key=str(second_event.request_id)))
-    second_username, second_password = credentials_in((await identity.mail.received(2))[1])
+    second_username, second_password = credentials_in((await identity.mail.received(2, to=RESPONSIBLE))[1])
     old_login = await log_in(identity, first_username, first_password)
     new_login = await log_in(identity, second_username, second_password)
     old_token = await identity.client.post("/auth/introspect", json={"token": first_token})
@@ -331,7 +363,7 @@ async def test_while_smtp_is_down_the_account_is_kept_health_counts_its_waiting_
     kept = await identity.pool.fetchval("select count(*) from credentials where request_id = $1", event.request_id)
     health = await identity.client.get("/health")
     identity.smtp.start()
-    (message,) = await identity.mail.received(1)
+    (message,) = await identity.mail.received(1, to=RESPONSIBLE)
     username, password = credentials_in(message)
     login = await log_in(identity, username, password)
     healed = await identity.client.get("/health")
@@ -340,7 +372,8 @@ async def test_while_smtp_is_down_the_account_is_kept_health_counts_its_waiting_
     smtp = health.json()["checks"]["smtp"]
     assert health.status_code == 503 and smtp["ok"] is False
     assert smtp["detail"].startswith(f"cannot reach the SMTP server at 127.0.0.1:{identity.smtp.port}")
-    assert smtp["detail"].endswith("; 1 credential e-mail(s) waiting to be sent")
+    # The credentials and the authority's notice.
+    assert smtp["detail"].endswith("; 2 credential e-mail(s) waiting to be sent")
     assert username == "gl130101" and login.status_code == 200
     assert healed.json()["checks"]["smtp"] == {"ok": True, "detail": "ok"}
 
@@ -376,7 +409,7 @@ async def test_credentials_and_revocations_cannot_be_changed_or_deleted_even_in_
 async def test_an_unknown_user_and_a_wrong_password_get_the_same_answer_in_similar_time(identity):
     event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="120101"))
     await identity.deliver(wrap(event, key=str(event.request_id)))
-    username, _ = credentials_in((await identity.mail.received(1))[0])
+    username, _ = credentials_in((await identity.mail.received(1, to=RESPONSIBLE))[0])
 
     async def timed(name: str) -> tuple[float, object]:
         started = time.perf_counter()
@@ -632,3 +665,173 @@ async def test_a_revoked_staff_account_is_refused_at_login_and_an_admin_cannot_r
     assert seen == {"active": False}
     assert after[username]["revoked_at"] and after[username]["revoked_reason"] == "Dejó de integrar el CTVC."
     assert after["admin"].get("revoked_at") is None
+
+
+# Guessed passwords ---------------------------------------------------------------
+
+
+async def new_ally(identity: Identity, ubigeo: str) -> tuple[str, str]:
+    """A fresh ally account of its own (no other test guesses its password): its username and password."""
+    event = approval(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo=ubigeo))
+    before = len([m for m in identity.mail.messages if m["To"] == RESPONSIBLE])
+    await identity.deliver(wrap(event, key=str(event.request_id)))
+    return credentials_in((await identity.mail.received(before + 1, to=RESPONSIBLE))[before])
+
+
+def answer(response: httpx.Response) -> tuple[int, object]:
+    return response.status_code, response.json()
+
+
+async def test_five_wrong_passwords_lock_the_account_a_minute_even_for_the_right_one_with_the_same_answer(identity):
+    username, password = await new_ally(identity, "150101")
+
+    wrong = [answer(await log_in(identity, username, "Clave-equivocada-99")) for _ in range(5)]
+    right_while_locked = await log_in(identity, username, password)
+    unknown = await log_in(identity, "gl000000", password)
+    identity.clock.advance(seconds=59)
+    still_locked = await log_in(identity, username, password)
+    identity.clock.advance(seconds=1)
+    after_the_minute = await log_in(identity, username, password)
+
+    assert wrong == [(401, REFUSED)] * 5
+    assert answer(right_while_locked) == answer(unknown) == answer(still_locked) == (401, REFUSED)
+    assert right_while_locked.content == unknown.content
+    assert after_the_minute.status_code == 200
+
+
+async def test_each_failure_after_the_lock_doubles_the_wait_and_the_lock_is_kept_in_the_database(identity):
+    username, password = await new_ally(identity, "150102")
+    for _ in range(5):
+        await log_in(identity, username, "Clave-equivocada-99")
+    identity.clock.advance(minutes=1)
+
+    sixth = await log_in(identity, username, "Clave-equivocada-99")
+    identity.clock.advance(minutes=1, seconds=59)
+    before_two_minutes = await log_in(identity, username, password)
+    guard = await identity.pool.fetchrow(
+        "select g.failures, g.locked_until - g.last_failure_at as wait from login_guards g"
+        " join credentials c on g.key = c.account_id::text where g.kind = 'account' and c.username = $1",
+        username,
+    )
+    identity.clock.advance(seconds=1)
+    after_two_minutes = await log_in(identity, username, password)
+
+    assert sixth.status_code == 401 and before_two_minutes.status_code == 401
+    assert (guard["failures"], guard["wait"]) == (6, timedelta(minutes=2))
+    assert after_two_minutes.status_code == 200
+
+
+async def test_twenty_failures_from_one_address_lock_it_for_every_account_but_not_other_addresses(identity):
+    username, password = await new_ally(identity, "150103")
+    guesser, neighbour = f"198.51.100.{uuid.uuid4().int % 250}", "203.0.113.200"
+
+    for n in range(20):
+        await log_in(identity, f"gl{n:06d}", "Clave-equivocada-99", address=guesser)
+    from_the_guesser = await log_in(identity, username, password, address=f"10.0.0.1, {guesser}")
+    from_elsewhere = await log_in(identity, username, password, address=neighbour)
+
+    assert answer(from_the_guesser) == (401, REFUSED)
+    assert from_elsewhere.status_code == 200
+
+
+async def test_an_admin_unlocks_an_account_so_its_right_password_works_at_once_and_no_one_else_may(identity):
+    username, password = await new_ally(identity, "150104")
+    for _ in range(5):
+        await log_in(identity, username, "Clave-equivocada-99")
+    admin, evaluator = await bearer_of(identity, "admin"), await bearer_of(identity, "evaluador")
+
+    by_evaluator = await identity.client.post(f"/accounts/{username}/unlock", headers=evaluator)
+    anonymous = await identity.client.post(f"/accounts/{username}/unlock")
+    unknown = await identity.client.post("/accounts/gl000000/unlock", headers=admin)
+    still_locked = await log_in(identity, username, password)
+    unlocked = await identity.client.post(f"/accounts/{username}/unlock", headers=admin)
+    login = await log_in(identity, username, password)
+
+    assert (by_evaluator.status_code, anonymous.status_code) == (403, 401)
+    assert answer(unknown) == (404, {"detail": "No existe una cuenta con ese usuario."})
+    assert still_locked.status_code == 401
+    assert answer(unlocked) == (200, {"username": username, "failures_cleared": 5})
+    assert login.status_code == 200
+
+
+async def test_every_attempt_is_in_the_login_audit_without_its_password_or_the_username_typed(identity):
+    username, password = await new_ally(identity, "150105")
+    typed_dni = "40770011"
+    address = "192.0.2.45"
+
+    await log_in(identity, typed_dni, "Clave-equivocada-99", address=address)
+    await log_in(identity, username, "Clave-equivocada-99", address=address)
+    await log_in(identity, username, password, address=address)
+    for _ in range(5):
+        await log_in(identity, username, "Clave-equivocada-99", address=address)
+    await log_in(identity, username, password, address=address)
+    account_id = await identity.pool.fetchval("select account_id from credentials where username = $1", username)
+    rows = await identity.pool.fetch("select * from login_audit where address = $1 order by seq", address)
+    dumped = json.dumps([{k: str(v) for k, v in r.items()} for r in rows])
+    with pytest.raises(asyncpg.RaiseError):
+        await identity.pool.execute("delete from login_audit where address = $1", address)
+
+    assert [r["outcome"] for r in rows] == ["unknown", "wrong", "ok"] + ["wrong"] * 5 + ["locked"]
+    assert rows[0]["account_id"] is None and rows[0]["role"] is None
+    assert {r["account_id"] for r in rows[1:]} == {account_id} and {r["role"] for r in rows[1:]} == {"ALLY"}
+    assert len({r["username_hmac"] for r in rows[1:]}) == 1 and rows[0]["username_hmac"] != rows[1]["username_hmac"]
+    assert typed_dni not in dumped and username not in dumped and password not in dumped
+
+
+# Rotating the token key ------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def restarted(identity: Identity) -> AsyncIterator[httpx.AsyncClient]:
+    """Identity started again on the same settings (its key folder included), as after an operator's restart."""
+    broker = KafkaBroker("in-memory")
+    app = create_app(identity.settings, broker, own_broker=False, clock=identity.clock)
+    async with running(app, broker) as client:
+        yield client
+
+
+async def test_a_token_from_before_a_rotation_still_validates_and_a_second_rotation_drops_the_oldest_key(identity):
+    from contigo.cli import main as contigo
+
+    key_file = identity.settings.token_key_file
+    before = (await log_in(identity, "evaluador", DEMO_PASSWORD)).json()["access_token"]
+    (first_kid,) = [k["kid"] for k in (await identity.client.get("/.well-known/jwks.json")).json()["keys"]]
+    services_verifier = Verifier.from_file(public_path(Path(key_file)))  # as access, padrón and cases build it
+
+    rotated = contigo(["rotate-keys", "--key-file", key_file])
+    async with restarted(identity) as client:
+        once = [k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]]
+        old_token = (await client.post("/auth/introspect", json={"token": before})).json()
+        login = await client.post("/auth/login", json={"username": "evaluador", "password": DEMO_PASSWORD})
+        after = login.json()["access_token"]
+    services_verifier.RELOAD_EVERY_S = 0.0
+    seen_by_services = [services_verifier.verify(t).username for t in (before, after)]
+    rotated_again = contigo(["rotate-keys", "--key-file", key_file])
+    async with restarted(identity) as client:
+        twice = [k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]]
+        oldest_token = (await client.post("/auth/introspect", json={"token": before})).json()
+        previous_token = (await client.post("/auth/introspect", json={"token": after})).json()
+
+    assert (rotated, rotated_again) == (0, 0)
+    assert len(once) == 2 and once[1] == first_kid
+    assert old_token["active"] is True and old_token["claims"]["username"] == "evaluador"
+    assert seen_by_services == ["evaluador", "evaluador"]
+    assert len(twice) == 2 and first_kid not in twice and twice[1] == once[0]
+    assert oldest_token == {"active": False}
+    assert previous_token["active"] is True
+    with pytest.raises(TokenError):
+        services_verifier.verify(before)
+
+
+async def test_a_lock_survives_a_restart_of_identity(identity):
+    username, password = await new_ally(identity, "150106")
+    for _ in range(5):
+        await log_in(identity, username, "Clave-equivocada-99")
+
+    async with restarted(identity) as client:
+        after_restart = await client.post("/auth/login", json={"username": username, "password": password})
+        identity.clock.advance(minutes=1)
+        a_minute_later = await client.post("/auth/login", json={"username": username, "password": password})
+
+    assert answer(after_restart) == (401, REFUSED)
+    assert a_minute_later.status_code == 200

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -143,3 +143,60 @@ def test_a_short_or_single_class_password_is_not_strong():
     assert not domain.is_strong("abcdefghijkmnpqr")
     with pytest.raises(ValueError, match="at least 14"):
         domain.new_password(10)
+
+
+# Guessed passwords ----------------------------------------------------------------
+
+
+def test_the_wait_is_nothing_below_five_failures_then_one_minute_doubling_up_to_fifteen():
+    waits = [domain.lockout_wait(n, domain.ACCOUNT_LOCKOUT) for n in range(1, 11)]
+
+    assert [w.total_seconds() / 60 for w in waits] == [0, 0, 0, 0, 1, 2, 4, 8, 15, 15]
+
+
+def test_an_address_waits_only_after_twenty_failures():
+    assert domain.lockout_wait(19, domain.ADDRESS_LOCKOUT) == timedelta(0)
+    assert domain.lockout_wait(20, domain.ADDRESS_LOCKOUT) == timedelta(minutes=1)
+
+
+def test_the_fifth_failure_locks_the_account_for_a_minute_and_then_it_opens_again():
+    at = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+    guard = domain.LoginGuard("account", "a1")
+
+    for minute in range(5):
+        guard = guard.failed(at + timedelta(seconds=minute))
+    last = at + timedelta(seconds=4)
+
+    assert guard.failures == 5 and guard.locked_until == last + timedelta(minutes=1)
+    assert guard.locked_at(last + timedelta(seconds=59))
+    assert not guard.locked_at(last + timedelta(minutes=1))
+
+
+def test_failures_twelve_hours_apart_start_counting_again():
+    at = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+    guard = domain.LoginGuard("account", "a1", failures=4, last_failure_at=at)
+
+    later = guard.failed(at + timedelta(hours=12))
+
+    assert (later.failures, later.locked_until) == (1, None)
+
+
+def test_a_lock_refuses_the_right_password_and_attempts_during_it_are_not_counted():
+    at = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+    account = domain.LoginAccount(sub="a1", username="gl090101", role="ALLY", password_hash="h")
+    locked = domain.LoginGuard("account", "a1", failures=5, last_failure_at=at, locked_until=at + timedelta(minutes=1))
+
+    outcome = domain.login_outcome(account, True, [locked], at + timedelta(seconds=30))
+
+    assert outcome == "locked"
+    assert domain.guards_after(outcome, [locked], at + timedelta(seconds=30)) == []
+
+
+def test_a_wrong_password_for_an_unknown_user_counts_against_the_address():
+    at = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+    address = domain.LoginGuard("address", "203.0.113.9")
+
+    outcome = domain.login_outcome(None, False, [address], at)
+    (after,) = domain.guards_after(outcome, [address], at)
+
+    assert outcome == "unknown" and after.failures == 1

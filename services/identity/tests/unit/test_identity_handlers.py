@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+import msgspec
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -39,10 +40,17 @@ class FakeAccounts:
         self.revoked: set[uuid.UUID] = set()
         self.events: list[Event] = []
         self.mails: list[Mail] = []
+        self.guards: dict[tuple[str, str], domain.LoginGuard] = {}
+        self.audit: list[str] = []
 
     async def add_mail(self, mail: Mail, account_id: uuid.UUID) -> str:
         self.mails.append(mail)
         return f"<{len(self.mails)}@test>"
+
+    @property
+    def credentials_mails(self) -> list[Mail]:
+        """The letters to the responsible person (the authority's notice is the other kind)."""
+        return [m for m in self.mails if m.to == "rosa@example.pe"]
 
     async def emit(self, payload: Event, key: str) -> None:
         self.events.append(payload)
@@ -86,6 +94,17 @@ class FakeAccounts:
     async def is_active(self, sub: uuid.UUID, role: str) -> bool:
         return sub in self.accounts and sub not in self.revoked
 
+    async def hold_guard(self, kind: domain.GuardKind, key: str) -> domain.LoginGuard:
+        return self.guards.get((kind, key), domain.LoginGuard(kind, key))
+
+    async def save_guard(self, guard: domain.LoginGuard) -> None:
+        self.guards[(guard.kind, guard.key)] = guard
+
+    async def record_login(
+        self, attempt_username: str, account: domain.LoginAccount | None, address: str | None, outcome: str, at
+    ) -> None:
+        self.audit.append(outcome)
+
 
 def approved(jurisdiction: Jurisdiction) -> AccessApproved:
     return AccessApproved(
@@ -117,7 +136,7 @@ async def test_an_entity_account_takes_its_name_from_the_register_when_the_appro
 
     assert issued.account.username == "oa20000802256"
     assert issued.account.jurisdiction.entity_name == "CENTRO DE SALUD MENTAL COMUNITARIO DE HUAMANGA"
-    assert "CENTRO DE SALUD MENTAL COMUNITARIO DE HUAMANGA (RUC 20000802256)" in repo.mails[0].body
+    assert "CENTRO DE SALUD MENTAL COMUNITARIO DE HUAMANGA (RUC 20000802256)" in repo.credentials_mails[0].body
     assert [type(e) for e in repo.events] == [CredentialsIssued]
 
 
@@ -129,7 +148,7 @@ async def test_a_second_approval_of_the_same_request_issues_nothing():
     second = await issue(repo, event)
 
     assert first is not None and second is None
-    assert len(repo.accounts) == 1 and len(repo.mails) == 1
+    assert len(repo.accounts) == 1 and len(repo.mails) == 2
 
 
 async def test_a_third_account_of_a_district_revokes_the_second_and_gets_the_suffix_3():
@@ -152,13 +171,85 @@ async def test_the_mailed_password_logs_in_and_a_revoked_account_does_not():
     signer = Signer(Ed25519PrivateKey.generate())
     district = Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090102")
     await issue(repo, approved(district))
-    first_password = password_in(repo.mails[0])
-    token = await handlers.log_in("gl090102", first_password, repo, hasher, signer)
+    first_password = password_in(repo.credentials_mails[0])
+    token = (await handlers.log_in(attempt("gl090102", first_password), repo, hasher, signer)).token
 
     await issue(repo, approved(district))
 
     assert Verifier(signer.public_key).verify(token).ubigeo == "090102"
-    with pytest.raises(handlers.LoginRefusedError):
-        await handlers.log_in("gl090102", first_password, repo, hasher, signer)
+    refused = await handlers.log_in(attempt("gl090102", first_password), repo, hasher, signer)
+    assert (refused.outcome, refused.token) == ("revoked", None)
     assert await handlers.introspect(token, Verifier(signer.public_key), repo) is None
-    assert await handlers.log_in("gl090102-2", password_in(repo.mails[1]), repo, hasher, signer)
+    assert (
+        await handlers.log_in(attempt("gl090102-2", password_in(repo.credentials_mails[1])), repo, hasher, signer)
+    ).token
+
+
+def attempt(username: str, password: str, address: str | None = None, at: datetime = NOW) -> handlers.LoginAttempt:
+    return handlers.LoginAttempt(username=username, password=password, address=address, at=at)
+
+
+class CountingHasher(FakeHasher):
+    def __init__(self) -> None:
+        self.verifications = 0
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        self.verifications += 1
+        return await super().verify(password_hash, password)
+
+
+async def test_every_attempt_runs_one_password_verification_whether_the_user_exists_is_wrong_or_locked():
+    repo, hasher = FakeAccounts(), CountingHasher()
+    signer = Signer(Ed25519PrivateKey.generate())
+    await issue(repo, approved(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090103")))
+    right = password_in(repo.credentials_mails[0])
+
+    outcomes = []
+    for username, password in [("gl999999", "x")] + [("gl090103", "mal")] * 5 + [("gl090103", right)]:
+        before = hasher.verifications
+        outcomes.append((await handlers.log_in(attempt(username, password), repo, hasher, signer)).outcome)
+        assert hasher.verifications == before + 1
+
+    assert outcomes == ["unknown", "wrong", "wrong", "wrong", "wrong", "wrong", "locked"]
+    assert repo.audit == outcomes
+
+
+async def test_a_login_clears_its_accounts_failures_but_not_its_addresss():
+    repo, hasher = FakeAccounts(), FakeHasher()
+    signer = Signer(Ed25519PrivateKey.generate())
+    await issue(repo, approved(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090104")))
+    right = password_in(repo.credentials_mails[0])
+    for _ in range(3):
+        await handlers.log_in(attempt("gl090104", "mal", "203.0.113.7"), repo, hasher, signer)
+
+    result = await handlers.log_in(attempt("gl090104", right, "203.0.113.7"), repo, hasher, signer)
+
+    assert result.outcome == "ok"
+    sub = str(next(iter(repo.accounts)))
+    assert repo.guards[("account", sub)].failures == 0
+    assert repo.guards[("address", "203.0.113.7")].failures == 3
+
+
+async def test_the_password_goes_to_the_responsible_alone_and_the_authority_gets_a_notice_without_it():
+    repo = FakeAccounts()
+
+    issued = await issue(repo, approved(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090105")))
+    letter, notice = repo.mails
+    password = password_in(letter)
+
+    assert (letter.to, letter.cc) == ("rosa@example.pe", None)
+    assert (notice.to, notice.cc) == ("alcalde@example.pe", None)
+    assert password not in notice.body and "Contraseña" not in notice.body
+    assert f"Usuario:      {issued.account.username}" in notice.body and "ROJAS HUAMÁN, ROSA" in notice.body
+    assert "SOL-2025-000900" in notice.body and "SOL-2025-000900" not in notice.subject
+
+
+async def test_an_approval_without_the_authoritys_e_mail_queues_only_the_credentials():
+    repo = FakeAccounts()
+    event = msgspec.structs.replace(
+        approved(Jurisdiction(ally_type="GOBIERNO_LOCAL", ubigeo="090106")), authority_email=""
+    )
+
+    await issue(repo, event)
+
+    assert [m.to for m in repo.mails] == ["rosa@example.pe"]

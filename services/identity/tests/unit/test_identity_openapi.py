@@ -26,6 +26,7 @@ REFUSALS = {
     ("post", "/staff-accounts"): {"400", "401", "403", "422", "503"},
     ("get", "/staff-accounts"): {"401", "403", "503"},
     ("post", "/staff-accounts/{staff_id}/revoke"): {"400", "401", "403", "404", "409", "422", "503"},
+    ("post", "/accounts/{username}/unlock"): {"401", "403", "404", "503"},
 }
 CREATED = {("post", "/staff-accounts")}
 """Routes that create something answer 201; every other success is a 200."""

@@ -59,6 +59,15 @@ def test_an_anonymous_visitor_gets_no_session_cookie_on_any_page(stand_in) -> No
     assert stand_in.calls == []
 
 
+def test_a_refused_sign_in_says_that_repeated_failures_make_the_account_wait(stand_in) -> None:
+    with client(stand_in) as c:
+        response = sign_in(c, "evaluador", "no-es-la-clave")
+
+    assert response.status_code == 401
+    assert "después de 5 intentos fallidos seguidos la cuenta espera unos minutos" in response.text
+    assert "administrador del Programa CONTIGO que desbloquee su cuenta" in response.text
+
+
 def test_signing_in_sets_an_httponly_lax_cookie_holding_no_token(stand_in) -> None:
     with client(stand_in) as c:
         response = sign_in(c, "evaluador", stand_in.password)
