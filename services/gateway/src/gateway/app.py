@@ -123,7 +123,9 @@ def create_app(
             dev_mail,
         ],
         lifespan=[lifespan],
-        state=State({"mode": mode, "dev_mail_dir": settings.dev_mail_dir, "web_url": settings.web_url}),
+        state=State(
+            {"client_of": identify, "mode": mode, "dev_mail_dir": settings.dev_mail_dir, "web_url": settings.web_url}
+        ),
         stores={"rate_limit": MemoryStore()},
         exception_handlers={HTTPException: http_error},
         middleware=[

@@ -50,9 +50,13 @@ class Services:
         body: bytes | AsyncIterator[bytes] | None = None,
         authorization: str | None = None,
         params: Mapping[str, str] | None = None,
+        client: str | None = None,
     ) -> Response[Any]:
-        """``params`` replace the caller's query string (the gateway's own word, not the client's)."""
+        """``params`` replace the caller's query string (the gateway's own word, not the client's);
+        ``client``, whose request it is as the gateway knows it, goes as the only ``X-Forwarded-For``."""
         headers = {"content-type": request.headers.get("content-type", "application/json")}
+        if client:
+            headers["x-forwarded-for"] = client
         if authorization:
             headers["authorization"] = authorization
         if body is None and request.method in ("POST", "PUT", "PATCH"):

@@ -40,13 +40,15 @@ def relay(
     caller: Caller = "anyone",
     stream: bool = False,
     upload: str | None = None,
+    tells_client: bool = False,
     **options: Any,
 ) -> HTTPRouteHandler:
     """A route answered by ``service`` at ``target`` (``{name}`` filled from the route's path parameters).
 
     ``caller``: ``session`` needs an active session, ``evaluator`` one of program staff who evaluate;
     their token is passed on. ``stream`` relays the body as it arrives instead of reading it first;
-    ``upload`` names the file it carries (``csv``), for the published document.
+    ``upload`` names the file it carries (``csv``), for the published document. ``tells_client`` says
+    whose request it is in ``X-Forwarded-For`` (the login: identity counts failures per address too).
     """
 
     async def handler(request: Request, state: State) -> Response[Any]:
@@ -56,7 +58,8 @@ def relay(
             _claims, authorization = await svc.caller(request, EVALUATORS if caller == "evaluator" else None)
         body = request.stream() if stream else None
         where = target.format(**{k: str(v) for k, v in request.path_params.items()})
-        return await svc.forward(service, request, where, body=body, authorization=authorization)
+        client = state.client_of(request).removeprefix("via-web:") if tells_client else None
+        return await svc.forward(service, request, where, body=body, authorization=authorization, client=client)
 
     handler.__name__ = handler.__qualname__ = operation_id(method, target)
     return HTTPRouteHandler(
@@ -135,7 +138,9 @@ LIMITED = [
         summary="Entidades del registro sintético (otros aliados)",
         tag=LOOKUPS,
     ),
-    relay("POST", "/api/auth/login", "identity", "/auth/login", summary="Iniciar sesión", tag=SESSION),
+    relay(
+        "POST", "/api/auth/login", "identity", "/auth/login", summary="Iniciar sesión", tag=SESSION, tells_client=True
+    ),
     relay("GET", "/api/captcha", "access", "/captcha", summary="Reto ALTCHA para el envío final", tag=REQUEST),
     relay(
         "POST",
@@ -261,6 +266,15 @@ ACCOUNT_ROUTES = [
         "identity",
         "/staff-accounts/{staff_id}/revoke",
         summary="Revocar una cuenta del personal",
+        tag=ACCOUNTS,
+        caller="session",
+    ),
+    relay(
+        "POST",
+        "/api/accounts/{username:str}/unlock",
+        "identity",
+        "/accounts/{username}/unlock",
+        summary="Desbloquear una cuenta que esperaba tras intentos fallidos de inicio de sesión",
         tag=ACCOUNTS,
         caller="session",
     ),

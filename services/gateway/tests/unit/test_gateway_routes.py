@@ -255,3 +255,38 @@ async def test_staff_accounts_need_a_session_and_reach_identity_with_the_token_a
     assert listed.json()["service"] == "identity" and revoked.json()["service"] == "identity"
     assert ("identity", "POST", "/staff-accounts") in seen and ("identity", "GET", "/staff-accounts") in seen
     assert ("identity", "POST", f"/staff-accounts/{staff_id}/revoke") in seen
+
+
+async def test_the_login_tells_identity_whose_attempt_it_is_and_no_one_else_can():
+    forwarded: list[str | None] = []
+
+    def identity(request: httpx.Request) -> httpx.Response:
+        forwarded.append(request.headers.get("x-forwarded-for"))
+        return httpx.Response(401, json={"detail": "Usuario o contraseña incorrectos."})
+
+    clients = stand_ins([])
+    clients["identity"] = httpx.AsyncClient(transport=httpx.MockTransport(identity), base_url="http://identity")
+    app = create_app(Settings(proxy_key="clave-compartida"), clients=clients, mode="embedded")
+    body = {"username": "admin", "password": "x"}
+    async with AsyncTestClient(app) as client:
+        direct = await client.post("/api/auth/login", json=body, headers={"X-Forwarded-For": "203.0.113.9"})
+        vouched = await client.post(
+            "/api/auth/login",
+            json=body,
+            headers={"X-Contigo-Proxy-Key": "clave-compartida", "X-Contigo-Client": "198.51.100.4"},
+        )
+        forged = await client.post("/api/auth/login", json=body, headers={"X-Contigo-Client": "198.51.100.4"})
+
+    assert direct.status_code == vouched.status_code == forged.status_code == 401
+    assert forwarded == ["testclient", "198.51.100.4", "testclient"]
+
+
+async def test_an_administrator_unlocks_an_account_through_the_gateway_with_the_session_passed_on():
+    seen: list = []
+    async with AsyncTestClient(app_with(seen, role="ADMIN")) as client:
+        anonymous = await client.post("/api/accounts/evaluador/unlock")
+        unlocked = await client.post("/api/accounts/evaluador/unlock", headers={"Authorization": "Bearer t0k3n"})
+
+    assert anonymous.status_code == 401
+    assert unlocked.json() == {"service": "identity", "auth": "Bearer t0k3n"}
+    assert ("identity", "POST", "/accounts/evaluador/unlock") in seen
