@@ -17,7 +17,11 @@ pytestmark = pytest.mark.unit
 
 SUCCESS = ("200", "201", "202")
 # Actions that carry nothing but the address: attending an alert says only which one.
-WITHOUT_BODY = {("POST", "/api/padron/alerts/{alert_id}/attend"), ("POST", "/api/cases/{case_id}/resolution")}
+WITHOUT_BODY = {
+    ("POST", "/api/padron/alerts/{alert_id}/attend"),
+    ("POST", "/api/cases/{case_id}/resolution"),
+    ("POST", "/api/accounts/{username}/unlock"),
+}
 
 
 @pytest.fixture(scope="module")
