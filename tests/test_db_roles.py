@@ -15,7 +15,10 @@ import pytest
 from testkit.databases import fresh_database
 
 from contigo.dbroles import APPEND_ONLY, OWNER, local_passwords, provision, service_url
+from contigo.embedded import provision_roles
 from contigo.ledger import verify_all
+from contigo.pgserver import EmbeddedPostgres
+from contigo.processes import Children
 from contigo.services import SERVICES
 from eventkit.migrations import MigrationsPendingError, migrate
 
@@ -370,3 +373,27 @@ def test_rows_written_before_the_ledger_are_chained_by_its_migration(servers, tm
 
     assert reports["identity.credentials"].rows == 3 and reports["identity.credentials"].problem is None
     assert [r["o"] for r in owners] == [OWNER]
+
+
+# -- the embedded run's own PostgreSQL --------------------------------------------------------------
+
+
+def test_the_embedded_postgres_asks_every_role_for_its_password_and_each_service_gets_its_own(tmp_path):
+    children = Children()
+    try:
+        admin = EmbeddedPostgres(tmp_path, children).start()
+        urls = run(provision_roles(tmp_path, admin))
+        without_password = admin.replace(admin.split("@")[0].split("//")[1], "postgres")
+        wrong = service_url(admin, "identity", "not-the-password")
+
+        me = run(_as(urls["identity"], "select current_user as me"))
+        for url in (without_password, wrong):
+            with pytest.raises((asyncpg.InvalidPasswordError, asyncpg.InvalidAuthorizationSpecificationError)):
+                run(_as(url, "select 1"))
+        refused(urls["identity"], "update identity.credentials set password_hash = 'x'")
+        refused(urls["access"], "select * from identity.credentials")
+    finally:
+        children.stop()
+
+    assert me[0]["me"] == "identity_app"
+    assert (tmp_path / "keys" / "db" / "identity_app.password").stat().st_mode & 0o777 == 0o600
