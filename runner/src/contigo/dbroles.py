@@ -45,9 +45,18 @@ def app_role(service: str) -> str:
     return f"{service}_app"
 
 
+PASSWORD_VARIABLES = {
+    "identity": "CONTIGO_DB_PASSWORD_IDENTITY",
+    "access": "CONTIGO_DB_PASSWORD_ACCESS",
+    "documents": "CONTIGO_DB_PASSWORD_DOCUMENTS",
+    "padron": "CONTIGO_DB_PASSWORD_PADRON",
+    "cases": "CONTIGO_DB_PASSWORD_CASES",
+}
+
+
 def password_variable(service: str) -> str:
     """The variable that holds ``service``'s database password (compose, ``contigo init``)."""
-    return f"CONTIGO_DB_PASSWORD_{service.upper()}"
+    return PASSWORD_VARIABLES[service]
 
 
 def table_privileges(service: str) -> dict[str, str]:
