@@ -152,6 +152,30 @@ def test_no_service_reads_another_service_schema(db, reader, owner):
 
 
 @pytest.mark.parametrize("service", NAMES)
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "alter table {t} disable trigger all",
+        "truncate {t}",
+        "drop table {t}",
+        "alter table {t} owner to {role}",
+    ],
+)
+def test_no_service_alters_truncates_or_gives_away_its_own_tables(db, service, statement):
+    table = f"{service}.{OWN_TABLE[service]}"
+
+    refused(db[service], statement.format(t=table, role=f"{service}_app"))
+
+
+def test_provisioning_again_changes_nothing_and_keeps_every_refusal(db):
+    run(_provision(db["admin"], {}))
+
+    refused(db["identity"], "update identity.credentials set password_hash = 'rewritten'")
+    refused(db["cases"], "select * from padron.access_log")
+    assert run(_as(db["padron"], "select count(*) as n from padron.access_log"))[0]["n"] >= 0
+
+
+@pytest.mark.parametrize("service", NAMES)
 def test_a_service_creates_no_table_anywhere(db, service):
     refused(db[service], f"create table {service}.intruder (x int)")
     refused(db[service], "create table public.intruder (x int)")

@@ -96,10 +96,11 @@ def _run(log_dir: Path, smtp_port: int, children: Children) -> int:
             "CONTIGO_WEB_URL": f"http://127.0.0.1:{WEB_PORT}",
         }
     )
-    # The database: init creates the roles and migrates as the owner, with the administrator's URL;
+    # The database: init creates the roles and migrates as the owner, with the administrator's URL
+    # (CONTIGO_ADMIN_DATABASE_URL when set, e.g. another database of the local server; else its own);
     # each service gets only its own role's URL and password (kept with the local servers' state,
     # as the roles belong to that server); the gateway and the web get no database at all.
-    admin_url = env["CONTIGO_DATABASE_URL"]
+    admin_url = os.environ.get("CONTIGO_ADMIN_DATABASE_URL") or env["CONTIGO_DATABASE_URL"]
     passwords = local_passwords(_state_dir() / "db-roles", [s.name for s in SERVICES])
     env = {k: v for k, v in env.items() if k not in ("CONTIGO_DATABASE_URL", "CONTIGO_ADMIN_DATABASE_URL")}
     env = {k: v for k, v in env.items() if not k.startswith("CONTIGO_DB_PASSWORD_")}
