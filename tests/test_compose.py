@@ -36,6 +36,7 @@ SERVICE_PORTS = {
 }
 # Those that own data; the gateway and the web application only relay and render.
 BACKENDS = {"identity", "access", "documents", "padron", "cases"}
+BACKENDS_FOR_DB = sorted(BACKENDS)
 # The two an ally's browser reaches, each on its own loopback port.
 PUBLISHED = {"gateway": 8000, "web": 8006}
 INFRASTRUCTURE = {"kafka", "postgres", "minio", "init"}
@@ -50,7 +51,6 @@ LOOPBACK = "127.0.0.1"
 
 # What every application container must be told, and the extras some need.
 COMMON_VARIABLES = {
-    "CONTIGO_DATABASE_URL",
     "CONTIGO_KAFKA_BOOTSTRAP",
     "CONTIGO_S3_ENDPOINT",
     "CONTIGO_S3_ACCESS_KEY",
@@ -59,7 +59,9 @@ COMMON_VARIABLES = {
     "CONTIGO_S3_SECURE",
 }
 EXTRA_VARIABLES = {
-    "identity": {"CONTIGO_SMTP_HOST", "CONTIGO_SMTP_PORT"},
+    **{name: {"CONTIGO_DATABASE_URL"} for name in ("access", "documents", "padron", "cases")},
+    "init": {"CONTIGO_ADMIN_DATABASE_URL", *(f"CONTIGO_DB_PASSWORD_{n.upper()}" for n in BACKENDS_FOR_DB)},
+    "identity": {"CONTIGO_DATABASE_URL", "CONTIGO_SMTP_HOST", "CONTIGO_SMTP_PORT"},
     "gateway": {
         "CONTIGO_IDENTITY_URL",
         "CONTIGO_ACCESS_URL",
@@ -346,8 +348,27 @@ def test_every_application_container_is_given_the_variables_it_needs(services: d
         assert not missing, f"{name} lacks {sorted(missing)}"
 
 
+def test_each_service_connects_as_its_own_role_and_only_init_holds_the_administrator(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    for name in BACKENDS:
+        env = _environment(services[name])
+        role = re.match(r"postgresql://([^:@]+):\$\{(CONTIGO_DB_PASSWORD_[A-Z]+)", env["CONTIGO_DATABASE_URL"])
+        assert role and role.groups() == (f"{name}_app", f"CONTIGO_DB_PASSWORD_{name.upper()}"), name
+    for name, service in services.items():
+        if name in ("init", "postgres"):
+            continue
+        told = " ".join(_environment(service).values())
+        assert "CONTIGO_PG_ADMIN_PASSWORD" not in told and "CONTIGO_ADMIN_DATABASE_URL" not in _environment(service)
+        others = {f"CONTIGO_DB_PASSWORD_{n.upper()}" for n in BACKENDS - {name}}
+        assert not [v for v in others if v in told], f"{name} is told another service's database password"
+    assert "CONTIGO_DATABASE_URL" not in _environment(services["gateway"])
+
+
 def test_the_web_application_is_told_no_database_broker_or_object_store(services: dict[str, dict[str, Any]]) -> None:
-    told = COMMON_VARIABLES & set(_environment(services["web"]))
+    told = (COMMON_VARIABLES | {"CONTIGO_DATABASE_URL", "CONTIGO_ADMIN_DATABASE_URL"}) & set(
+        _environment(services["web"])
+    )
 
     assert not told, f"web is a client of the gateway only, yet is given {sorted(told)}"
 

@@ -152,6 +152,9 @@ pg_status() {
     fi
 }
 
+# The superuser's URL: the administrator's (contigo init creates the roles with it, tests make their
+# databases with it). A service is given its own role's URL by the run, never this one.
 pg_env() {
     echo "CONTIGO_DATABASE_URL=postgresql://postgres@$CONTIGO_BIND:$CONTIGO_PG_PORT/contigo"
+    echo "CONTIGO_ADMIN_DATABASE_URL=postgresql://postgres@$CONTIGO_BIND:$CONTIGO_PG_PORT/contigo"
 }

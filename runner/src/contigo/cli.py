@@ -71,6 +71,30 @@ def _rotate_keys(key_file: Path | None) -> None:
     print("Restart identity to sign with the new key; the other services follow the public file on their own.")
 
 
+def asyncpg_errors() -> type[Exception]:
+    import asyncpg
+
+    return asyncpg.PostgresError
+
+
+def _verify_ledger(database_url: str | None) -> int:
+    """0 when every chain is intact; 1 naming the first row changed or removed in each broken one."""
+    from contigo.ledger import verify_all
+
+    if not database_url:
+        raise ConfigError("CONTIGO_ADMIN_DATABASE_URL (or CONTIGO_DATABASE_URL, or --database-url) is required")
+    try:
+        reports = asyncio.run(verify_all(database_url))
+    except (OSError, asyncpg_errors()) as exc:
+        print(f"contigo: cannot read the ledger: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    for report in reports:
+        print(report.line())
+    broken = [r for r in reports if r.problem]
+    print(f"ledger: {len(broken)} chain(s) broken" if broken else "ledger: every chain intact")
+    return 1 if broken else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="contigo", description="CONTIGO Aliados")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -84,6 +108,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, required=True)
     sub.add_parser("init", help="create topics and bucket, apply migrations (distributed)")
+    ledger = sub.add_parser("verify-ledger", help="check the hash chains of credentials, revocations and access logs")
+    ledger.add_argument(
+        "--database-url",
+        default=os.environ.get("CONTIGO_ADMIN_DATABASE_URL") or os.environ.get("CONTIGO_DATABASE_URL"),
+        help="a role that may read every chain (default: CONTIGO_ADMIN_DATABASE_URL, else CONTIGO_DATABASE_URL)",
+    )
     replay = sub.add_parser("replay-dlq", help="send a consumer group's dead letters back to their topic")
     replay.add_argument("--topic", required=True)
     replay.add_argument("--group", required=True)
@@ -107,6 +137,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    code = 0
 
     try:
         if args.command == "up" and args.distributed:
@@ -128,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
             from contigo.provision import init
 
             asyncio.run(init())
+        elif args.command == "verify-ledger":
+            code = _verify_ledger(args.database_url)
         elif args.command == "replay-dlq":
             from eventkit.replay import replay_dead_letters
 
@@ -145,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 0
-    return 0
+    return code
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from authkit import load_or_create_private_key, public_path
+from contigo.dbroles import local_passwords, password_variable, service_url
 from contigo.embedded import captcha_key
 from contigo.processes import Children, StopRequestedError, port_free, stop_on_signals
 from contigo.services import GATEWAY_PORT, SERVICES, WEB_PORT
@@ -20,9 +21,13 @@ REPO = Path(__file__).resolve().parents[3]
 SERVERS = REPO / "deploy" / "local" / "servers.sh"
 
 
-def _servers_env() -> dict[str, str]:
+def _state_dir() -> Path:
     cache = Path(os.environ.get("CONTIGO_CACHE") or Path.home() / ".cache/contigo")
-    state = Path(os.environ.get("CONTIGO_STATE") or cache / "state")
+    return Path(os.environ.get("CONTIGO_STATE") or cache / "state")
+
+
+def _servers_env() -> dict[str, str]:
+    state = _state_dir()
     env = {}
     for line in (state / "servers.env").read_text().splitlines():
         if "=" in line and not line.startswith("#"):
@@ -94,8 +99,20 @@ def _run(log_dir: Path, smtp_port: int, children: Children) -> int:
             "CONTIGO_WEB_URL": f"http://127.0.0.1:{WEB_PORT}",
         }
     )
+    # The database: init creates the roles and migrates as the owner, with the administrator's URL
+    # (CONTIGO_ADMIN_DATABASE_URL when set, e.g. another database of the local server; else its own);
+    # each service gets only its own role's URL and password (kept with the local servers' state,
+    # as the roles belong to that server); the gateway and the web get no database at all.
+    admin_url = os.environ.get("CONTIGO_ADMIN_DATABASE_URL") or env["CONTIGO_DATABASE_URL"]
+    passwords = local_passwords(_state_dir() / "db-roles", [s.name for s in SERVICES])
+    env = {k: v for k, v in env.items() if k not in ("CONTIGO_DATABASE_URL", "CONTIGO_ADMIN_DATABASE_URL")}
+    env = {k: v for k, v in env.items() if not k.startswith("CONTIGO_DB_PASSWORD_")}
+    init_env = env | {"CONTIGO_ADMIN_DATABASE_URL": admin_url} | {password_variable(n): p for n, p in passwords.items()}
+    service_env = {
+        s.name: env | {"CONTIGO_DATABASE_URL": service_url(admin_url, s.name, passwords[s.name])} for s in SERVICES
+    }
     exe = [sys.executable, "-m", "contigo.cli"]
-    init = children.spawn("init", [*exe, "init"], env=env)
+    init = children.spawn("init", [*exe, "init"], env=init_env)
     if init.wait() != 0:
         print(f"contigo: init failed with exit code {init.returncode}")
         return 1
@@ -103,7 +120,7 @@ def _run(log_dir: Path, smtp_port: int, children: Children) -> int:
 
     def spawn(name: str, args: list[str]) -> None:
         with (log_dir / f"{name}.log").open("ab") as log:
-            children.spawn(name, [*exe, *args], env=env, output=log)
+            children.spawn(name, [*exe, *args], env=service_env.get(name, env), output=log)
 
     spawn("mail-catcher", ["mail-catcher", "--port", str(smtp_port), "--folder", str(log_dir / "mail")])
     for s in SERVICES:

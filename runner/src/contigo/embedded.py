@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import httpx
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -24,6 +25,7 @@ import web.app
 import web.config
 from authkit import load_or_create_private_key, public_path
 from contigo import serving
+from contigo.dbroles import local_passwords, provision, service_url
 from contigo.dispatch import Dispatcher
 from contigo.mailcatcher import start_mail_catcher
 from contigo.pgserver import EmbeddedPostgres
@@ -43,6 +45,8 @@ class Embedded:
     services: dict[str, Litestar]
     data_dir: Path
     database_url: str
+    """The administrator's URL; each service connects with its own role (``service_urls``)."""
+    service_urls: dict[str, str]
 
 
 def _dead_letter_sink(path: Path):
@@ -91,6 +95,20 @@ def demo_password(data_dir: Path) -> str:
     return os.environ.get("CONTIGO_DEMO_STAFF_PASSWORD") or path.read_text(encoding="utf-8").strip()
 
 
+async def provision_roles(data_dir: Path, admin_url: str) -> dict[str, str]:
+    """Create the roles, migrate as the owner, grant; each service's URL with its own role.
+
+    The passwords are made once per data folder (``keys/db``, mode 0600), like the other keys.
+    """
+    passwords = local_passwords(data_dir / "keys" / "db", [s.name for s in SERVICES])
+    conn = await asyncpg.connect(admin_url, timeout=10)
+    try:
+        await provision(conn, [(s.name, s.migrations) for s in SERVICES], passwords)
+    finally:
+        await conn.close()
+    return {name: service_url(admin_url, name, password) for name, password in passwords.items()}
+
+
 @contextlib.asynccontextmanager
 async def running(
     data_dir: Path,
@@ -100,12 +118,16 @@ async def running(
     public_url: str = "http://127.0.0.1:8000",
     rate_limit_per_minute: int | None = None,
 ) -> AsyncIterator[Embedded]:
-    """Start every service in-process over one in-memory broker; stop them all on exit."""
+    """Start every service in-process over one in-memory broker; stop them all on exit.
+
+    ``database_url`` is an administrator's: the roles are provisioned with it first, then every
+    service connects as its own role, as in the distributed run.
+    """
+    service_urls = await provision_roles(data_dir, database_url)
     broker = KafkaBroker("embedded", logger=None)
     key_file = data_dir / "keys" / "token.pem"
     load_or_create_private_key(key_file)
     env = {
-        "database_url": database_url,
         "kafka_bootstrap": "in-memory",
         "storage_dir": str(data_dir / "objects"),
         "signing_dir": str(data_dir / "signing"),
@@ -121,7 +143,7 @@ async def running(
     (data_dir / "objects").mkdir(parents=True, exist_ok=True)
     apps: dict[str, Litestar] = {}
     for entry in SERVICES:
-        apps[entry.name] = build_app(entry, env, broker)
+        apps[entry.name] = build_app(entry, env | {"database_url": service_urls[entry.name]}, broker)
     for app in apps.values():
         for consumer in app.state.host.consumers:
             broker.subscriber(consumer.dlq)(_dead_letter_sink(data_dir / "dead-letters.jsonl"))
@@ -154,7 +176,7 @@ async def running(
             dev_mail=True,
         )
         site = web.app.create_app(web_settings, gateway=to_gateway)
-        yield Embedded(gw, site, Dispatcher(gw, site), apps, data_dir, database_url)
+        yield Embedded(gw, site, Dispatcher(gw, site), apps, data_dir, database_url, service_urls)
 
 
 def default_data_dir() -> Path:

@@ -15,6 +15,7 @@ import contextlib
 import importlib.metadata
 import importlib.util
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -22,12 +23,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from contigo.processes import Children, run_as
 
 PG_USER = os.environ.get("CONTIGO_PG_USER", "contigo-pg")
 _SOCKET_NAME = ".s.PGSQL.5432"
 _MAX_SOCKET_PATH = 100  # the kernel's limit for a unix socket path is 107 bytes
+# Every role, the superuser included, logs in with its password: the socket may sit in a shared
+# temporary folder, and each service's role must not be able to log in as another.
+HBA = (
+    "# Written by contigo (runner/src/contigo/pgserver.py): every role logs in with its password.\n"
+    "local all all scram-sha-256\n"
+)
 
 
 class PostgresError(RuntimeError):
@@ -134,6 +142,7 @@ class EmbeddedPostgres:
 
     def __init__(self, data_dir: Path, children: Children):
         self.pgdata = (data_dir / "pg").resolve()
+        self.password_file = data_dir.resolve() / "keys" / "postgres.password"
         self.log_path = data_dir.resolve() / "postgres.log"
         self._children = children
         self._socket_dir: Path | None = None
@@ -141,7 +150,107 @@ class EmbeddedPostgres:
     @property
     def url(self) -> str:
         assert self._socket_dir is not None, "start() first"
-        return f"postgresql://postgres@/postgres?host={self._socket_dir}"
+        return f"postgresql://postgres:{quote(self._password(), safe='')}@/postgres?host={self._socket_dir}"
+
+    def _password(self) -> str:
+        """The superuser's password: made once per data folder, kept beside the other keys (mode 0600)."""
+        if not self.password_file.exists():
+            self.password_file.parent.mkdir(parents=True, exist_ok=True)
+            self.password_file.write_text(secrets.token_urlsafe(24) + "\n", encoding="utf-8")
+            self.password_file.chmod(0o600)
+        return self.password_file.read_text(encoding="utf-8").strip()
+
+    def _write_hba(self, user: str | None) -> None:
+        hba = self.pgdata / "pg_hba.conf"
+        hba.write_text(HBA, encoding="utf-8")
+        hba.chmod(0o600)
+        if user is not None:
+            import pwd
+
+            entry = pwd.getpwnam(user)
+            os.chown(hba, entry.pw_uid, entry.pw_gid)
+
+    def _hba_is_ours(self) -> bool:
+        with contextlib.suppress(OSError):
+            return (self.pgdata / "pg_hba.conf").read_text(encoding="utf-8") == HBA
+        return False
+
+    def _initdb(self, bin_dir: Path, user: str | None) -> None:
+        with tempfile.TemporaryDirectory(prefix="contigo-initdb-") as tmp:
+            pwfile = Path(tmp) / "pw"
+            pwfile.write_text(self._password() + "\n", encoding="utf-8")
+            if user is not None:
+                import pwd
+
+                entry = pwd.getpwnam(user)
+                for path in (Path(tmp), pwfile):
+                    os.chown(path, entry.pw_uid, entry.pw_gid)
+            init = subprocess.run(
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(self.pgdata),
+                    "-U",
+                    "postgres",
+                    "--auth=scram-sha-256",
+                    f"--pwfile={pwfile}",
+                    "--no-locale",
+                ],
+                **run_as(user),
+                cwd="/",
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        if init.returncode != 0:
+            raise PostgresError(f"initdb falló en {self.pgdata}: {init.stderr.strip()[-500:]}")
+        self._write_hba(user)
+
+    def _require_passwords(self, bin_dir: Path, user: str | None) -> None:
+        """A cluster an earlier version made with trust auth: give the superuser its password, then require them."""
+        sql = f"alter role postgres password '{self._password()}';\n"  # token_urlsafe: no quote to escape
+        done = subprocess.run(
+            [
+                str(bin_dir / "psql"),
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                str(self._socket_dir),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-f",
+                "-",
+            ],
+            input=sql,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise PostgresError(f"no se pudo asignar la contraseña de PostgreSQL: {done.stderr.strip()[-300:]}")
+        self._write_hba(user)
+        subprocess.run(
+            [
+                str(bin_dir / "psql"),
+                "-X",
+                "-q",
+                "-h",
+                str(self._socket_dir),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-c",
+                "select pg_reload_conf()",
+            ],
+            capture_output=True,
+            check=False,
+            env=os.environ | {"PGPASSWORD": self._password()},
+        )
 
     def start(self, timeout_s: float = 60.0) -> str:
         """Initialise the cluster if new, start it, wait until it accepts connections; returns its URL."""
@@ -155,16 +264,7 @@ class EmbeddedPostgres:
         self.pgdata.chmod(0o700)
         _stop_leftover(bin_dir, self.pgdata, user)
         if not (self.pgdata / "PG_VERSION").exists():
-            init = subprocess.run(
-                [str(bin_dir / "initdb"), "-D", str(self.pgdata), "-U", "postgres", "--auth=trust", "--no-locale"],
-                **run_as(user),
-                cwd="/",
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if init.returncode != 0:
-                raise PostgresError(f"initdb falló en {self.pgdata}: {init.stderr.strip()[-500:]}")
+            self._initdb(bin_dir, user)
         self._socket_dir = _socket_dir(self.pgdata)
         if user is not None and self._socket_dir != self.pgdata:
             _grant_traverse(self._socket_dir / _SOCKET_NAME)
@@ -188,6 +288,8 @@ class EmbeddedPostgres:
             if time.monotonic() > deadline:
                 raise PostgresError(f"PostgreSQL no respondió en {timeout_s:.0f} s; vea {self.log_path}")
             time.sleep(0.2)
+        if not self._hba_is_ours():
+            self._require_passwords(bin_dir, user)
         return self.url
 
     def _log_tail(self, lines: int = 15) -> str:

@@ -1,4 +1,5 @@
-"""``contigo init``: wait for the servers, create the topics and the bucket, apply every migration."""
+"""``contigo init``: wait for the servers, create the database roles, the topics and the bucket, apply
+every migration as the owner role."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from aiokafka.errors import TopicAlreadyExistsError
 from minio import Minio
 
 from authkit import load_or_create_private_key, public_path
+from contigo.dbroles import password_variable, provision
 from contigo.services import SERVICES
 from contracts import topics
-from eventkit.migrations import migrate
 from eventkit.settings import ConfigError
 
 PARTITIONS = 3
@@ -54,12 +55,23 @@ async def create_topics(bootstrap: str, replication: int = 1) -> list[str]:
         await admin.close()
 
 
-async def migrate_all(database_url: str) -> dict[str, list[str]]:
-    conn = await asyncpg.connect(database_url, timeout=5)
+async def migrate_all(admin_url: str, passwords: dict[str, str | None] | None = None) -> dict[str, list[str]]:
+    """Every service's role and schema, migrated as the owner (see ``contigo.dbroles``)."""
+    conn = await asyncpg.connect(admin_url, timeout=5)
     try:
-        return {s.name: await migrate(conn, s.name, s.migrations) for s in SERVICES}
+        return await provision(conn, [(s.name, s.migrations) for s in SERVICES], passwords or {})
     finally:
         await conn.close()
+
+
+def admin_database_url() -> str:
+    """The administrator's URL: ``CONTIGO_ADMIN_DATABASE_URL``, else ``CONTIGO_DATABASE_URL``."""
+    return os.environ.get("CONTIGO_ADMIN_DATABASE_URL") or _require("CONTIGO_DATABASE_URL")
+
+
+def passwords_from_env() -> dict[str, str | None]:
+    """Each service's password from ``CONTIGO_DB_PASSWORD_<SERVICE>``; unset leaves the role's as it is."""
+    return {s.name: os.environ.get(password_variable(s.name)) or None for s in SERVICES}
 
 
 def ensure_bucket(endpoint: str, access_key: str, secret_key: str, bucket: str, secure: bool) -> bool:
@@ -71,7 +83,7 @@ def ensure_bucket(endpoint: str, access_key: str, secret_key: str, bucket: str, 
 
 
 async def init(timeout_s: float = 120.0) -> None:
-    database_url = _require("CONTIGO_DATABASE_URL")
+    database_url = admin_database_url()
     bootstrap = _require("CONTIGO_KAFKA_BOOTSTRAP")
     endpoint = _require("CONTIGO_S3_ENDPOINT")
     bucket = os.environ.get("CONTIGO_S3_BUCKET") or "contigo-documents"
@@ -83,7 +95,11 @@ async def init(timeout_s: float = 120.0) -> None:
     if key_file:
         load_or_create_private_key(Path(key_file))
         print(f"token key: {key_file} (public half {public_path(Path(key_file))})")
-    applied = await _retry(f"PostgreSQL at {database_url.split('@')[-1]}", lambda: migrate_all(database_url), timeout_s)
+    applied = await _retry(
+        f"PostgreSQL at {database_url.split('@')[-1]}",
+        lambda: migrate_all(database_url, passwords_from_env()),
+        timeout_s,
+    )
     for service, versions in applied.items():
         print(f"migrations {service}: {', '.join(versions) or 'up to date'}")
     created = await _retry(f"Kafka at {bootstrap}", lambda: create_topics(bootstrap), timeout_s)

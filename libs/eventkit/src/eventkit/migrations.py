@@ -41,30 +41,58 @@ def plan(schema: str, service_sql: Path) -> list[Migration]:
     return discover(KIT_SQL, "eventkit") + discover(service_sql, schema)
 
 
+class MigrationsPendingError(RuntimeError):
+    """The schema lacks migrations and this connection's role may not apply them (it owns nothing)."""
+
+
+async def pending(conn: asyncpg.Connection, schema: str, service_sql: Path) -> list[Migration]:
+    """The migrations of ``schema`` not applied yet; reads only, so a service's own role may ask."""
+    todo = plan(schema, service_sql)
+    if not await conn.fetchval("select to_regclass($1) is not null", f"{schema}.schema_migrations"):
+        return todo
+    done = {r["version"] for r in await conn.fetch(f"select version from {schema}.schema_migrations")}
+    return [m for m in todo if m.version not in done]
+
+
 async def migrate(conn: asyncpg.Connection, schema: str, service_sql: Path) -> list[str]:
-    """Apply pending migrations into ``schema``; returns the versions applied now."""
+    """Apply pending migrations into ``schema``; returns the versions applied now.
+
+    Up to date, it changes nothing and needs no privilege beyond reading ``schema_migrations``:
+    a service connecting with its own role (which owns nothing) checks and goes on, while the
+    owner role (``contigo init``, the runs' provisioning) is the one that applies them.
+    """
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
         raise ValueError(f"bad schema name {schema!r}")
     applied_now = []
     lock = zlib.crc32(f"migrate:{schema}".encode())
     await conn.execute("select pg_advisory_lock($1)", lock)
     try:
-        await conn.execute(f"create schema if not exists {schema}")
-        await conn.execute(
-            f"create table if not exists {schema}.schema_migrations ("
-            " version text primary key, file text not null, applied_at timestamptz not null default now())"
-        )
-        done = {r["version"] for r in await conn.fetch(f"select version from {schema}.schema_migrations")}
-        for m in plan(schema, service_sql):
-            if m.version in done:
-                continue
-            async with conn.transaction():
-                await conn.execute(f"set local search_path to {schema}")
-                await conn.execute(m.path.read_text(encoding="utf-8"))
-                await conn.execute(
-                    f"insert into {schema}.schema_migrations (version, file) values ($1, $2)", m.version, m.path.name
-                )
-            applied_now.append(m.version)
+        todo = await pending(conn, schema, service_sql)
+        if not todo:
+            return []
+        try:
+            await conn.execute(f"create schema if not exists {schema}")
+            await conn.execute(
+                f"create table if not exists {schema}.schema_migrations ("
+                " version text primary key, file text not null, applied_at timestamptz not null default now())"
+            )
+            for m in todo:
+                async with conn.transaction():
+                    await conn.execute(f"set local search_path to {schema}")
+                    await conn.execute(m.path.read_text(encoding="utf-8"))
+                    await conn.execute(
+                        f"insert into {schema}.schema_migrations (version, file) values ($1, $2)",
+                        m.version,
+                        m.path.name,
+                    )
+                applied_now.append(m.version)
+        except asyncpg.InsufficientPrivilegeError as exc:
+            role = await conn.fetchval("select current_user")
+            versions = ", ".join(m.version for m in todo if m.version not in applied_now)
+            raise MigrationsPendingError(
+                f"schema {schema} lacks {versions} and role {role} may not apply them ({exc}); "
+                "run 'contigo init' (migrations run as the owner role)"
+            ) from None
     finally:
         await conn.execute("select pg_advisory_unlock($1)", lock)
     return applied_now

@@ -28,9 +28,9 @@ async def test_migrations_apply_once_and_a_second_run_changes_nothing(database_u
     finally:
         await conn.close()
 
-    assert first == ["eventkit:0001", f"{schema}:0001"]
+    assert first == ["eventkit:0001", "eventkit:0002", f"{schema}:0001"]
     assert second == []
-    assert tables == 4  # schema_migrations, outbox, inbox, things
+    assert tables == 5  # schema_migrations, outbox, inbox, ledger_heads, things
 
 
 async def test_the_relay_publishes_committed_events_once_and_never_rolled_back_ones(database_url, tmp_path):

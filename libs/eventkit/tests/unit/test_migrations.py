@@ -17,7 +17,7 @@ def test_the_kit_tables_are_planned_before_the_service_migrations(tmp_path: Path
 
     versions = [m.version for m in plan("cases", tmp_path)]
 
-    assert versions == ["eventkit:0001", "cases:0001", "cases:0002"]
+    assert versions == ["eventkit:0001", "eventkit:0002", "cases:0001", "cases:0002"]
 
 
 def test_a_migration_without_a_number_is_refused(tmp_path: Path):
