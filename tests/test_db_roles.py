@@ -144,6 +144,11 @@ def test_no_service_rewrites_its_append_only_tables(db, service, table, verb):
     refused(db[service], verb.format(t=f"{service}.{table}"))
 
 
+@pytest.mark.parametrize("verb", ["update {t} set outcome = outcome", "delete from {t}", "truncate {t}"])
+def test_identity_only_adds_to_its_login_audit(db, verb):
+    refused(db["identity"], verb.format(t="identity.login_audit"))
+
+
 @pytest.mark.parametrize(("reader", "owner"), list(itertools.permutations(NAMES, 2)))
 def test_no_service_reads_another_service_schema(db, reader, owner):
     detail = refused(db[reader], f"select * from {owner}.{OWN_TABLE[owner]}")

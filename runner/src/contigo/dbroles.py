@@ -35,10 +35,13 @@ KIT_TABLES = {
     "ledger_heads": "",
 }
 APPEND_ONLY = {
-    "identity": ("credentials", "credential_revocations", "staff_revocations", "login_audit"),
+    "identity": ("credentials", "credential_revocations", "staff_revocations"),
     "padron": ("access_log",),
     "cases": ("access_log",),
 }
+"""Read and added to only, and hash-chained (the ledger ``contigo verify-ledger`` checks)."""
+INSERT_ONLY = {"identity": ("login_audit",)}
+"""Read and added to only, not chained: the login audit (its trigger refuses changes too)."""
 
 
 def app_role(service: str) -> str:
@@ -61,7 +64,8 @@ def password_variable(service: str) -> str:
 
 def table_privileges(service: str) -> dict[str, str]:
     """The exceptions to ``TABLE_DEFAULT`` for ``service``'s schema: table → privileges ('' = none)."""
-    return KIT_TABLES | {t: "select, insert" for t in APPEND_ONLY.get(service, ())}
+    kept = (*APPEND_ONLY.get(service, ()), *INSERT_ONLY.get(service, ()))
+    return KIT_TABLES | {t: "select, insert" for t in kept}
 
 
 def local_passwords(folder: Path, services: Iterable[str]) -> dict[str, str]:
